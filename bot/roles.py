@@ -1,0 +1,45 @@
+"""Who may do what: coordinators come from the config only, police and area contacts from the
+database (or police from the config as a bootstrap)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.services import Services
+from storage import roles as role_rows
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    CONTACT = "contact"
+    POLICE = "police"
+    COORDINATOR = "coordinator"
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    user_id: int
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    contact_areas: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def main_role(self) -> Role:
+        for role in (Role.COORDINATOR, Role.POLICE, Role.CONTACT):
+            if role in self.roles:
+                return role
+        return Role.RESIDENT
+
+
+async def access_of(services: Services, user_id: int) -> Access:
+    roles: set[Role] = set()
+    contact_areas: set[int] = set()
+    if user_id in services.settings.roles.coordinators:
+        roles.add(Role.COORDINATOR)
+    if user_id in services.settings.roles.police:
+        roles.add(Role.POLICE)
+    for role, area_id in await role_rows.roles_of(services.db, user_id):
+        roles.add(Role(role))
+        if role == Role.CONTACT and area_id is not None:
+            contact_areas.add(area_id)
+    return Access(user_id, frozenset(roles), frozenset(contact_areas))

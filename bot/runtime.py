@@ -1,0 +1,87 @@
+"""Start and stop the whole bot: database, migrations, seeded areas, PTB application, updates
+(polling or webhook). Used alike by `python -m bot run`, the demo and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from urllib.parse import urlsplit
+
+from telegram.ext import Application
+
+from bot.app import build_application, set_command_menus
+from bot.config import Settings
+from bot.services import Services
+from storage.areas import seed_areas
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class Grannbot:
+    """A running bot. ``async with Grannbot(settings) as bot:`` starts it and stops it again."""
+
+    def __init__(self, settings: Settings, *, poll_timeout: float = 10.0) -> None:
+        self.settings = settings
+        self.poll_timeout = poll_timeout
+        self.db: Database | None = None
+        self.application: Application | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data["services"]
+
+    async def start(self) -> None:
+        settings = self.settings
+        self.db = await Database.open(settings.database.path)
+        seeds = [(a.code, a.name, list(a.postcodes)) for a in settings.areas]
+        if seeds:
+            await seed_areas(self.db, seeds)
+        self.application = build_application(Services(settings, self.db))
+        await self.application.initialize()
+        await set_command_menus(self.application)
+        telegram = settings.telegram
+        if telegram.mode == "webhook":
+            await self.application.updater.start_webhook(
+                listen=telegram.webhook_listen,
+                port=telegram.webhook_port,
+                # The reverse proxy forwards the public URL's path unchanged.
+                url_path=urlsplit(telegram.webhook_url).path.lstrip("/"),
+                webhook_url=telegram.webhook_url,
+                secret_token=telegram.webhook_secret.get_secret_value() or None,
+            )
+        else:
+            await self.application.updater.start_polling(timeout=self.poll_timeout)
+        await self.application.start()
+        log.info("Grannbot started (%s) for %s", telegram.mode, settings.municipality.name)
+
+    async def stop(self) -> None:
+        if self.application is not None:
+            if self.application.updater.running:
+                await self.application.updater.stop()
+            if self.application.running:
+                await self.application.stop()
+            await self.application.shutdown()
+            self.application = None
+        if self.db is not None:
+            await self.db.close()
+            self.db = None
+        log.info("Grannbot stopped")
+
+    async def __aenter__(self) -> Grannbot:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+
+async def run_until_signalled(settings: Settings) -> None:
+    """`python -m bot run`: serve until SIGINT or SIGTERM, then stop cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with Grannbot(settings):
+        await stop.wait()

@@ -1,0 +1,86 @@
+"""Signing up: consent, joining and leaving areas, language. Plain functions over storage,
+callable from a test without any Telegram update."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storage import areas as area_rows
+from storage import participants as people
+from storage.areas import Area
+from storage.db import Database
+from storage.participants import Participant
+
+_POSTCODE_LIKE = re.compile(r"^[\d\s]+$")
+_POSTCODE = re.compile(r"^\d{5}$")
+# Nothing longer can be an area code (max 32) or a postcode; refuse before touching SQL.
+MAX_AREA_ARGUMENT = 40
+
+
+@dataclass(frozen=True, slots=True)
+class AreaLookup:
+    """Result of resolving what a resident typed after /join or /leave."""
+
+    area: Area | None
+    problem: str | None = None  # text key explaining why nothing was found
+    postcode: str | None = None
+
+
+def normalise_postcode(text: str) -> str | None:
+    digits = re.sub(r"\s+", "", text)
+    return digits if _POSTCODE.match(digits) else None
+
+
+async def find_area(db: Database, argument: str) -> AreaLookup:
+    """An area by its code (any case) or by a postcode such as "69231" or "692 31"."""
+    argument = argument.strip()
+    if not argument or len(argument) > MAX_AREA_ARGUMENT:
+        return AreaLookup(None, "unknown_area")
+    if _POSTCODE_LIKE.match(argument):
+        postcode = normalise_postcode(argument)
+        if postcode is None:
+            return AreaLookup(None, "bad_postcode")
+        area = await area_rows.area_by_postcode(db, postcode)
+        return AreaLookup(area, None if area else "unknown_postcode", postcode)
+    area = await area_rows.area_by_code(db, argument.lower())
+    return AreaLookup(area, None if area else "unknown_area")
+
+
+async def all_areas(db: Database) -> list[Area]:
+    return await area_rows.all_areas(db)
+
+
+async def participant(db: Database, user_id: int) -> Participant | None:
+    return await people.participant(db, user_id)
+
+
+async def give_consent(db: Database, user_id: int, first_name: str, language: str) -> None:
+    async with db.transaction() as tx:
+        await people.upsert_consent(tx, user_id, first_name, language)
+
+
+async def join(db: Database, user_id: int, area: Area) -> bool:
+    """True when the resident was not yet a member."""
+    async with db.transaction() as tx:
+        return await people.add_membership(tx, user_id, area.id)
+
+
+async def leave(db: Database, user_id: int, area: Area) -> bool:
+    async with db.transaction() as tx:
+        return await people.remove_membership(tx, user_id, area.id)
+
+
+async def leave_all(db: Database, user_id: int) -> int:
+    async with db.transaction() as tx:
+        return await people.remove_all_memberships(tx, user_id)
+
+
+async def areas_of(db: Database, user_id: int) -> list[Area]:
+    return await people.areas_of(db, user_id)
+
+
+async def set_language(db: Database, user_id: int, language: str) -> bool:
+    """Stores the language for a registered participant; False when there is none."""
+    async with db.transaction() as tx:
+        return await people.set_language(tx, user_id, language)

@@ -1,0 +1,81 @@
+"""Svenska (standardspråk)."""
+
+TEXTS: dict[str, str] = {
+    # Start and consent
+    "welcome": "Hej {name}! Välkommen till grannsamverkan i {municipality}.",
+    "welcome_back": "Välkommen tillbaka, {name}! Dina områden: {areas}.",
+    "emergency": (
+        "🚨 <b>Vid nödsituation eller pågående brott: ring 112.</b>\n"
+        "Icke akuta uppgifter till polisen: 114 14 eller polisen.se.\n"
+        "Boten bevakas inte dygnet runt."
+    ),
+    "privacy": (
+        "🔒 <b>Om dina uppgifter</b>\n"
+        "Vi sparar ditt Telegram-id, ditt förnamn, ditt språk, när du gav samtycke, dina "
+        "områden och eventuella roller. Det behövs för att polisens och kommunens "
+        "information ska nå dig. Uppgifterna sparas tills du lämnar tjänsten. "
+        "Se allt vi har om dig med /mydata och radera det med /forget. "
+        "Personuppgiftsansvarig är {municipality}."
+    ),
+    "consent_button": "✅ Jag godkänner",
+    "consent_needed": "Du behöver först godkänna hur vi hanterar dina uppgifter. Tryck på knappen.",
+    "consent_thanks": "Tack, {name}! Du är nu registrerad.",
+    "consent_already": "Du har redan godkänt.",
+    # Areas
+    "choose_area": "Välj ditt område (du kan vara med i flera):",
+    "joined": (
+        "Välkommen till grannsamverkan {area}! Du får nu information från polisen och "
+        "kommunen för området."
+    ),
+    "already_member": "Du är redan med i {area}.",
+    "unknown_area": "Det finns inget område med den koden. Se /areas för alla områden.",
+    "unknown_postcode": "Inget område har postnumret {postcode}. Se /areas för alla områden.",
+    "bad_postcode": "Ett postnummer har fem siffror, till exempel 692 31.",
+    "no_areas": "Det finns inga områden ännu. Kontakta kommunen.",
+    "areas_header": "<b>Områden i {municipality}</b>",
+    "areas_item": "• {name} — /join {code}",
+    "left": "Du har lämnat {area}.",
+    "not_member": "Du är inte med i {area}.",
+    "leave_choose": "Vilket område vill du lämna?",
+    "leave_all_button": "Lämna alla områden",
+    "leave_all_confirm": (
+        "Vill du lämna alla dina områden ({count})? Du får då inga fler meddelanden från "
+        "grannsamverkan."
+    ),
+    "leave_all_yes": "Ja, lämna alla",
+    "leave_all_no": "Nej, avbryt",
+    "left_all": "Du har lämnat alla områden. Du kan gå med igen med /join.",
+    "leave_all_kept": "Okej, du är kvar i dina områden.",
+    "no_memberships": "Du är inte med i något område. Gå med med /join.",
+    # Profile and settings
+    "me": (
+        "<b>Dina uppgifter</b>\nNamn: {name}\nRoll: {role}\nSpråk: {language}\nOmråden: {areas}"
+    ),
+    "me_none": "inga",
+    "not_registered": "Du är inte registrerad ännu. Börja med /start.",
+    "role_resident": "boende",
+    "role_contact": "kontaktombud",
+    "role_police": "polis",
+    "role_coordinator": "samordnare",
+    "language_name": "svenska",
+    "language_set": "Språket är nu svenska.",
+    "language_usage": "Skriv /language sv för svenska eller /language en för engelska.",
+    "cancelled": "Avbrutet.",
+    "nothing_to_cancel": "Det finns inget att avbryta.",
+    "group_private_only": ("Det gör du i en privat chatt med mig, så att ingen i gruppen ser det."),
+    "open_private_button": "Öppna privat chatt",
+    "error": "Något gick fel. Försök igen om en stund.",
+    "unknown_command": "Det kommandot finns inte. Skriv /help för att se vad du kan göra.",
+    "use_commands": "Jag förstår bara kommandon. Skriv /help för att se vad du kan göra.",
+    "button_expired": "Den knappen gäller inte längre.",
+    # Help and command menus
+    "help_header": "<b>Det här kan du göra</b>",
+    "cmd_start": "Börja och godkänn villkoren",
+    "cmd_join": "Gå med i ett område",
+    "cmd_leave": "Lämna ett område",
+    "cmd_areas": "Alla områden",
+    "cmd_me": "Mina uppgifter",
+    "cmd_language": "Byt språk (sv/en)",
+    "cmd_help": "Hjälp",
+    "cmd_cancel": "Avbryt pågående steg",
+}

@@ -1,0 +1,40 @@
+"""The PTB bot object, hardened against updates it cannot parse."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ExtBot
+
+log = logging.getLogger(__name__)
+
+
+class GrannbotBot(ExtBot):
+    """PTB parses a whole getUpdates batch at once, and one update it cannot parse stops the
+    polling loop for good. Here each update is checked on its own; one that does not parse is
+    logged and replaced by an empty update with the same id, so that the offset still moves
+    past it and the updates around it are handled normally."""
+
+    async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, *args, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            return [_parseable(raw, self) for raw in result if _has_update_id(raw)]
+        return result
+
+
+def _has_update_id(raw: Any) -> bool:
+    if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
+        return True
+    log.warning("dropped an update without an update_id: %.200r", raw)
+    return False
+
+
+def _parseable(raw: dict, bot: ExtBot) -> dict:
+    try:
+        Update.de_json(raw, bot)
+    except Exception:
+        log.warning("ignored update %s that could not be parsed", raw["update_id"], exc_info=True)
+        return {"update_id": raw["update_id"]}
+    return raw

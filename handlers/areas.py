@@ -1,0 +1,112 @@
+"""/join, /leave, /areas and their buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import signup
+from bot.texts import Safe
+from handlers import keyboards
+from handlers.common import caller_of, private_only, reply, services
+from handlers.start import ask_consent, join_and_confirm, offer_areas
+
+
+@private_only
+async def join(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    db = services(context).db
+    argument = " ".join(context.args)
+    lookup = await signup.find_area(db, argument) if argument else None
+    if lookup is not None and lookup.area is None:
+        await reply(update, caller.t(lookup.problem, postcode=lookup.postcode or ""))
+        return
+    if caller.participant is None:
+        await ask_consent(update, context, caller, lookup.area.code if lookup else None)
+    elif lookup is None:
+        await offer_areas(update, context, caller)
+    else:
+        await join_and_confirm(update, context, caller, lookup.area.code)
+
+
+async def on_join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    await query.answer()
+    if caller.participant is None:
+        await ask_consent(update, context, caller, query.data.partition(":")[2])
+        return
+    await join_and_confirm(update, context, caller, query.data.partition(":")[2])
+
+
+@private_only
+async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    db = services(context).db
+    mine = await signup.areas_of(db, caller.user_id)
+    if not mine:
+        await reply(update, caller.t("no_memberships"))
+        return
+    argument = " ".join(context.args)
+    if not argument:
+        await reply(
+            update,
+            caller.t("leave_choose"),
+            reply_markup=keyboards.leave_choice(caller.lang, mine),
+        )
+        return
+    lookup = await signup.find_area(db, argument)
+    if lookup.area is None:
+        await reply(update, caller.t(lookup.problem, postcode=lookup.postcode or ""))
+        return
+    left = await signup.leave(db, caller.user_id, lookup.area)
+    await reply(update, caller.t("left" if left else "not_member", area=lookup.area.name))
+
+
+async def on_leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    db = services(context).db
+    await query.answer()
+    lookup = await signup.find_area(db, query.data.partition(":")[2])
+    if lookup.area is None:
+        await reply(update, caller.t("unknown_area"))
+        return
+    left = await signup.leave(db, caller.user_id, lookup.area)
+    await reply(update, caller.t("left" if left else "not_member", area=lookup.area.name))
+
+
+async def on_leave_all_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Leaving every area stops all messages, so it is asked once more before it happens."""
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    db = services(context).db
+    await query.answer()
+    answer = query.data.partition(":")[2]
+    if answer == "yes":
+        await signup.leave_all(db, caller.user_id)
+        await query.edit_message_text(caller.t("left_all"))
+    elif answer == "no":
+        await query.edit_message_text(caller.t("leave_all_kept"))
+    else:
+        count = len(await signup.areas_of(db, caller.user_id))
+        if count == 0:
+            await reply(update, caller.t("no_memberships"))
+            return
+        await reply(
+            update,
+            caller.t("leave_all_confirm", count=count),
+            reply_markup=keyboards.leave_all_confirm(caller.lang),
+        )
+
+
+async def areas(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    svc = services(context)
+    all_areas = await signup.all_areas(svc.db)
+    if not all_areas:
+        await reply(update, caller.t("no_areas"))
+        return
+    lines = [caller.t("areas_header", municipality=svc.settings.municipality.name)]
+    lines += [caller.t("areas_item", name=a.name, code=a.code) for a in all_areas]
+    await reply(update, Safe("\n".join(lines)))

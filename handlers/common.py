@@ -1,0 +1,112 @@
+"""What every handler shares: the caller's language and record, private-chat redirects,
+the error handler."""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.services import Services
+from bot.texts import LANGUAGES, plain, t
+from storage import participants as people
+from storage.participants import Participant
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["services"]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The user behind an update, with the language every reply to them must use."""
+
+    user_id: int
+    first_name: str
+    participant: Participant | None
+    lang: str
+
+    def t(self, key: str, **values: Any) -> str:
+        return t(self.lang, key, **values)
+
+    def plain(self, key: str) -> str:
+        return plain(self.lang, key)
+
+
+async def caller_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Caller:
+    user = update.effective_user
+    svc = services(context)
+    participant = await people.participant(svc.db, user.id)
+    if participant is not None:
+        lang = participant.language
+    else:
+        # Not registered yet: a language picked before consent lives in memory only.
+        lang = context.user_data.get("lang", svc.settings.municipality.language)
+    if lang not in LANGUAGES:
+        lang = svc.settings.municipality.language
+    return Caller(user.id, user.first_name or "", participant, lang)
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+def private_only(handler: Handler) -> Handler:
+    """In a group, answer with a button into the private chat instead: nobody's sign-up or
+    report should be visible to the group."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+        if is_private(update):
+            return await handler(update, context)
+        lang = services(context).settings.municipality.language
+        button = InlineKeyboardButton(
+            plain(lang, "open_private_button"), url=f"{context.bot.link}?start=from_group"
+        )
+        await update.effective_message.reply_text(
+            t(lang, "group_private_only"), reply_markup=InlineKeyboardMarkup([[button]])
+        )
+        return None
+
+    return wrapper
+
+
+async def reply(update: Update, text: str, **kwargs: Any) -> None:
+    """Answer in the chat the update came from (a message or a button press)."""
+    await update.effective_chat.send_message(text, **kwargs)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every unexpected failure for the operator and give the user a short apology."""
+    log.error("error while handling %s", _describe(update), exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        lang = services(context).settings.municipality.language
+        if update.effective_user is not None:
+            lang = (await caller_of(update, context)).lang
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await update.effective_chat.send_message(t(lang, "error"))
+    except Exception:
+        log.exception("could not tell the user about the error")
+
+
+def _describe(update: object) -> str:
+    if isinstance(update, Update):
+        kind = "callback" if update.callback_query else "message"
+        chat = update.effective_chat.id if update.effective_chat else None
+        return f"update {update.update_id} ({kind}, chat {chat})"
+    return html.escape(repr(update))[:200]

@@ -1,0 +1,92 @@
+"""/start with its deep links, and the consent button."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import signup
+from handlers import keyboards
+from handlers.common import Caller, caller_of, private_only, reply, services
+
+AREA_LINK = "area_"
+
+
+@private_only
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome, emergency and privacy notice with a consent button; ``area_CODE`` deep links
+    (QR codes on grannsamverkan signs) join that area once consent is given."""
+    caller = await caller_of(update, context)
+    payload = context.args[0] if context.args else ""
+    area_code = payload[len(AREA_LINK) :].lower() if payload.startswith(AREA_LINK) else None
+    if area_code is not None:
+        lookup = await signup.find_area(services(context).db, area_code)
+        area_code = lookup.area.code if lookup.area else None
+
+    if caller.participant is None:
+        await ask_consent(update, context, caller, area_code)
+        return
+
+    db = services(context).db
+    areas = await signup.areas_of(db, caller.user_id)
+    names = ", ".join(a.name for a in areas) if areas else caller.plain("me_none")
+    welcome = caller.t("welcome_back", name=caller.first_name, areas=names)
+    await reply(update, f"{welcome}\n\n{caller.t('emergency')}")
+    if area_code is not None:
+        await join_and_confirm(update, context, caller, area_code)
+    elif not areas:
+        await offer_areas(update, context, caller)
+
+
+async def ask_consent(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, area_code: str | None
+) -> None:
+    municipality = services(context).settings.municipality.name
+    text = "\n\n".join(
+        (
+            caller.t("welcome", name=caller.first_name, municipality=municipality),
+            caller.t("emergency"),
+            caller.t("privacy", municipality=municipality),
+        )
+    )
+    await reply(update, text, reply_markup=keyboards.consent(caller.lang, area_code))
+
+
+async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    await query.answer()
+    _, _, area_code = query.data.partition(":")
+    if caller.participant is None:
+        await signup.give_consent(
+            services(context).db, caller.user_id, caller.first_name, caller.lang
+        )
+        await query.edit_message_reply_markup(reply_markup=None)
+        await reply(update, caller.t("consent_thanks", name=caller.first_name))
+    else:
+        await query.edit_message_reply_markup(reply_markup=None)
+        await reply(update, caller.t("consent_already"))
+    if area_code:
+        await join_and_confirm(update, context, caller, area_code)
+    elif not await signup.areas_of(services(context).db, caller.user_id):
+        await offer_areas(update, context, caller)
+
+
+async def offer_areas(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    areas = await signup.all_areas(services(context).db)
+    if not areas:
+        await reply(update, caller.t("no_areas"))
+        return
+    await reply(update, caller.t("choose_area"), reply_markup=keyboards.area_choice(areas))
+
+
+async def join_and_confirm(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, area_code: str
+) -> None:
+    db = services(context).db
+    lookup = await signup.find_area(db, area_code)
+    if lookup.area is None:
+        await reply(update, caller.t("unknown_area"))
+        return
+    joined = await signup.join(db, caller.user_id, lookup.area)
+    await reply(update, caller.t("joined" if joined else "already_member", area=lookup.area.name))

@@ -1,0 +1,80 @@
+"""SQL for areas and their postcodes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Database, Executor, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    id: int
+    code: str
+    name: str
+    postcodes: tuple[str, ...] = ()
+
+
+_SELECT = """
+SELECT a.id, a.code, a.name,
+       (SELECT group_concat(postcode, ' ') FROM
+          (SELECT postcode FROM area_postcodes p WHERE p.area_id = a.id ORDER BY postcode))
+         AS postcodes
+FROM areas a
+"""
+
+
+def _area(row) -> Area:
+    postcodes = tuple(row["postcodes"].split()) if row["postcodes"] else ()
+    return Area(row["id"], row["code"], row["name"], postcodes)
+
+
+async def all_areas(db: Executor) -> list[Area]:
+    return [_area(r) for r in await db.fetchall(_SELECT + " ORDER BY a.name COLLATE NOCASE")]
+
+
+async def area_by_code(db: Executor, code: str) -> Area | None:
+    row = await db.fetchone(_SELECT + " WHERE a.code = ?", (code,))
+    return _area(row) if row else None
+
+
+async def area_by_postcode(db: Executor, postcode: str) -> Area | None:
+    row = await db.fetchone(
+        _SELECT + " WHERE a.id = (SELECT area_id FROM area_postcodes WHERE postcode = ?)",
+        (postcode,),
+    )
+    return _area(row) if row else None
+
+
+async def areas_by_ids(db: Executor, ids: list[int]) -> list[Area]:
+    marks = ",".join("?" * len(ids))
+    return [_area(r) for r in await db.fetchall(_SELECT + f" WHERE a.id IN ({marks})", ids)]
+
+
+async def insert_area(tx: Executor, code: str, name: str) -> int:
+    cursor = await tx.execute(
+        "INSERT INTO areas (code, name, created_at) VALUES (?, ?, ?)", (code, name, utcnow())
+    )
+    return cursor.lastrowid
+
+
+async def add_postcodes(tx: Executor, area_id: int, postcodes: list[str]) -> None:
+    """Postcodes already owned by an area are left with it (first owner wins)."""
+    await tx.executemany(
+        "INSERT OR IGNORE INTO area_postcodes (postcode, area_id) VALUES (?, ?)",
+        [(p, area_id) for p in postcodes],
+    )
+
+
+async def seed_areas(db: Database, seeds: list[tuple[str, str, list[str]]]) -> int:
+    """Insert configured areas that the database does not have yet; never changes or removes
+    areas, so renames and removals made in chat survive a restart. Returns how many were new."""
+    created = 0
+    async with db.transaction() as tx:
+        for code, name, postcodes in seeds:
+            existing = await tx.fetchval("SELECT id FROM areas WHERE code = ?", (code,))
+            if existing is None:
+                area_id = await insert_area(tx, code, name)
+                await add_postcodes(tx, area_id, postcodes)
+                created += 1
+    return created

@@ -1,0 +1,21 @@
+"""SQL for the audit log of privileged actions."""
+
+from __future__ import annotations
+
+from storage.db import Executor, utcnow
+
+
+async def record(
+    tx: Executor,
+    actor_id: int | None,
+    action: str,
+    *,
+    target: str | None = None,
+    outcome: str = "ok",
+    detail: str | None = None,
+) -> None:
+    await tx.execute(
+        "INSERT INTO audit_log (at, actor_id, action, target, outcome, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (utcnow(), actor_id, action, target, outcome, detail),
+    )

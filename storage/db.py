@@ -1,0 +1,169 @@
+"""SQLite access: one writer connection behind a lock, one reader connection, migrations.
+
+aiosqlite runs every call of a connection on one thread, but two coroutines can still
+interleave their statements at each ``await``. All writes therefore go through
+:meth:`Database.transaction`, which holds a lock for the whole ``BEGIN … COMMIT``; reads use a
+second connection so that they only ever see committed data (WAL gives readers a snapshot).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | dict[str, Any]
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def utcnow() -> str:
+    """Timestamps are stored as ISO 8601 UTC text, sortable and readable in any SQLite tool."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Executor:
+    """Statement helpers shared by the reader and by an open transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
+        return await self._conn.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+class Database(Executor):
+    """The bot's database. Reads go through ``self`` (committed data only); writes through
+    ``async with db.transaction() as tx``."""
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        super().__init__(reader)
+        self.path = path
+        self._writer = writer
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await _connect(path)
+        # WAL lets the reader connection see a consistent snapshot while a write is open.
+        await writer.execute("PRAGMA journal_mode = WAL")
+        reader = await _connect(path)
+        db = cls(path, writer, reader)
+        if migrate:
+            await db.migrate()
+        return db
+
+    async def close(self) -> None:
+        await self._reader_conn.close()
+        await self._writer.close()
+
+    @property
+    def _reader_conn(self) -> aiosqlite.Connection:
+        return self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Executor]:
+        """One atomic write: everything inside commits together or not at all."""
+        async with self._write_lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield Executor(self._writer)
+            except BaseException:
+                await self._writer.execute("ROLLBACK")
+                raise
+            else:
+                await self._writer.execute("COMMIT")
+
+    async def write(self, sql: str, params: Params = ()) -> int:
+        """A single-statement write; returns the number of changed rows."""
+        async with self.transaction() as tx:
+            cursor = await tx.execute(sql, params)
+            return cursor.rowcount
+
+    async def migrate(self) -> list[str]:
+        """Apply numbered migrations from ``storage/migrations`` that the database lacks."""
+        await self._writer.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        async with self._writer.execute("SELECT version FROM schema_migrations") as cursor:
+            done = {row[0] for row in await cursor.fetchall()}
+        applied = []
+        for version, name, sql in available_migrations():
+            if version in done:
+                continue
+            async with self._write_lock:
+                # executescript() would commit on its own; the script carries its own
+                # BEGIN/COMMIT so that a failing migration leaves nothing behind.
+                try:
+                    await self._writer.executescript(
+                        f"BEGIN IMMEDIATE;\n{sql}\n;"
+                        "INSERT INTO schema_migrations (version, name, applied_at)"
+                        f" VALUES ({version}, '{name}', '{utcnow()}');\nCOMMIT;"
+                    )
+                except Exception:
+                    if self._writer.in_transaction:
+                        await self._writer.execute("ROLLBACK")
+                    raise
+            log.info("applied migration %s", name)
+            applied.append(name)
+        return applied
+
+    async def backup(self, dest: str | Path) -> None:
+        """Consistent online copy (SQLite's backup API), safe while the bot writes."""
+        target = await aiosqlite.connect(str(dest))
+        try:
+            await self._reader_conn.backup(target)
+        finally:
+            await target.close()
+
+
+def available_migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("storage") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [version for version, _, _ in found]
+    if len(versions) != len(set(versions)):
+        raise RuntimeError(f"two migrations share a number: {sorted(versions)}")
+    return found
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    # isolation_level=None: no implicit transactions; Database.transaction() is explicit.
+    conn = await aiosqlite.connect(str(path), isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute("PRAGMA busy_timeout = 5000")
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
