@@ -73,7 +73,8 @@ class Database(Executor):
         path.parent.mkdir(parents=True, exist_ok=True)
         writer = await _connect(path)
         # WAL lets the reader connection see a consistent snapshot while a write is open.
-        await writer.execute("PRAGMA journal_mode = WAL")
+        async with writer.execute("PRAGMA journal_mode = WAL") as cursor:
+            await cursor.fetchall()
         reader = await _connect(path)
         db = cls(path, writer, reader)
         if migrate:
@@ -163,7 +164,7 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     # isolation_level=None: no implicit transactions; Database.transaction() is explicit.
     conn = await aiosqlite.connect(str(path), isolation_level=None)
     conn.row_factory = sqlite3.Row
-    await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA busy_timeout = 5000")
+    await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA synchronous = NORMAL")
     return conn

@@ -1,0 +1,119 @@
+"""`python -m bot demo`: the real bot against the local sandbox, a scripted scenario, and a
+readable transcript of the conversation. Needs no token and no network."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import tempfile
+from pathlib import Path
+
+from bot.config import AreaSeed, Settings
+from bot.runtime import Grannbot
+from bot.sandbox import Sandbox, SandboxUser
+
+_TAG = re.compile(r"<[^>]+>")
+
+DEMO_AREAS = [
+    AreaSeed(code="centrum", name="Centrum", postcodes=["69231", "69232"]),
+    AreaSeed(code="ostra_mark", name="Östra Mark", postcodes=["69233"]),
+    AreaSeed(code="norr", name="Norr", postcodes=["69234"]),
+]
+
+
+class Transcript:
+    """Prints what each person typed and everything the bot sent back, in order."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.names: dict[int, str] = {}
+        self.shown: dict[int, dict[int, str]] = {}
+
+    def person(self, user_id: int, name: str, language: str = "sv") -> SandboxUser:
+        self.names[user_id] = name
+        return self.sandbox.user(user_id, name, language_code=language)
+
+    def group(self, chat_id: int, title: str) -> None:
+        self.names[chat_id] = title
+        self.sandbox.group(chat_id, title)
+
+    def heading(self, text: str) -> None:
+        print(f"\n=== {text} ===")
+
+    async def say(
+        self, user: SandboxUser, text: str, *, chat_id: int | None = None, expect: str = ""
+    ) -> None:
+        where = f" in {self.names[chat_id]}" if chat_id else ""
+        print(f"[{user.first_name} → bot{where}] {text}")
+        await user.send(text, chat_id=chat_id)
+        if expect:
+            await user.wait_text(expect, chat_id=chat_id)
+        self.flush(chat_id or user.chat_id)
+
+    async def press(self, user: SandboxUser, label: str, *, expect: str = "") -> None:
+        print(f"[{user.first_name} presses] «{label}»")
+        await user.press(label)
+        if expect:
+            await user.wait_text(expect)
+        self.flush(user.chat_id)
+
+    def flush(self, chat_id: int) -> None:
+        shown = self.shown.setdefault(chat_id, {})
+        for msg in self.sandbox.messages(chat_id):
+            if shown.get(msg.message_id) == msg.text:
+                continue
+            edited = " (edited)" if msg.message_id in shown else ""
+            shown[msg.message_id] = msg.text
+            body = html.unescape(_TAG.sub("", msg.text or "")).replace("\n", "\n    ")
+            print(f"[bot → {self.names.get(chat_id, chat_id)}]{edited} {body}")
+            labels = [label for label, _ in msg.buttons()]
+            if labels:
+                print("    " + " ".join(f"[{label}]" for label in labels))
+
+
+async def run_demo(out: Path | None = None) -> int:
+    out = out or Path(tempfile.mkdtemp(prefix="grannbot-demo-"))
+    out.mkdir(parents=True, exist_ok=True)
+    # The transcript is the demo's output; routine log lines would only hide it.
+    logging.getLogger().setLevel(logging.WARNING)
+    async with Sandbox() as sandbox:
+        settings = Settings(
+            telegram={"token": sandbox.token, "base_url": sandbox.base_url},
+            database={"path": out / "demo.sqlite3"},
+            roles={"coordinators": [1000]},
+            areas=DEMO_AREAS,
+        )
+        print(f"Grannbot demo — sandbox Bot API at {sandbox.base_url}, database {out}")
+        async with Grannbot(settings, poll_timeout=1):
+            chat = Transcript(sandbox)
+            await signups(chat)
+    print(f"\nDemo finished. Files are in {out}")
+    return 0
+
+
+async def signups(chat: Transcript) -> None:
+    anna = chat.person(11, "Anna")
+    bertil = chat.person(12, "Bertil")
+    cecilia = chat.person(13, "Cecilia")
+    chat.group(-100, "Grannsamverkan Centrum")
+
+    chat.heading("Anna signs up with buttons")
+    await chat.say(anna, "/start")
+    await chat.press(anna, "Jag godkänner", expect="Välj ditt område")
+    await chat.press(anna, "Centrum", expect="Välkommen till grannsamverkan")
+
+    chat.heading("Bertil scans the QR code on a sign in Norr (deep link)")
+    await chat.say(bertil, "/start area_norr")
+    await chat.press(bertil, "Jag godkänner", expect="Välkommen till grannsamverkan")
+
+    chat.heading("Cecilia joins by postcode and switches to English")
+    await chat.say(cecilia, "/start")
+    await chat.press(cecilia, "Jag godkänner", expect="Välj ditt område")
+    await chat.say(cecilia, "/join 692 33")
+    await chat.say(cecilia, "/language en")
+    await chat.say(cecilia, "/me")
+
+    chat.heading("In the area's group chat, sign-up is sent to the private chat")
+    await chat.say(anna, "/join", chat_id=-100)
+    await chat.say(anna, "/areas")

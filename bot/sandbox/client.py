@@ -1,0 +1,215 @@
+"""The user's side of a sandbox conversation, so tests read like a chat."""
+
+# ruff: noqa: ASYNC109  -- the public API takes explicit timeouts by design
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from .objects import Msg
+from .state import NotDelivered
+
+if TYPE_CHECKING:
+    from .server import Sandbox
+
+__all__ = ["SandboxUser"]
+
+
+class SandboxUser:
+    """A registered user talking to the bot. Get one from `Sandbox.user`.
+
+    Every ``send*`` injects an update and waits for the bot's next message or edit in that
+    chat (private chat by default, or ``chat_id`` for a group).
+    """
+
+    def __init__(self, sandbox: Sandbox, user_id: int, first_name: str) -> None:
+        self.sandbox = sandbox
+        self.user_id = user_id
+        self.first_name = first_name
+        self.chat_id = user_id
+        # per chat: the sandbox mark taken just before my last message there
+        self._marks: dict[int, int] = {}
+
+    def _chat(self, chat_id: int | None) -> int:
+        return self.chat_id if chat_id is None else chat_id
+
+    def _mark(self, chat: int) -> int:
+        mark = self.sandbox.seq
+        self._marks[chat] = mark
+        return mark
+
+    async def _reply(self, update_id: int, chat: int, mark: int, timeout: float, what: str) -> Msg:
+        if update_id == 0:
+            # Telegram would not deliver it, so waiting for an answer can only time out
+            raise NotDelivered(self.sandbox.last_undelivered or "update not delivered")
+        return await self.sandbox._wait_event(
+            chat, mark, timeout, what=f"bot message or edit after {what}"
+        )
+
+    def send_nowait(
+        self, text: str, *, chat_id: int | None = None, reply_to: int | None = None
+    ) -> int:
+        """Inject a text message without waiting; returns the update_id (0 if not delivered)."""
+        chat = self._chat(chat_id)
+        self._mark(chat)
+        return self.sandbox.inject_message(self.user_id, chat, text, reply_to=reply_to)
+
+    async def send(
+        self,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        timeout: float = 5.0,
+        reply_to: int | None = None,
+    ) -> Msg:
+        """Send a text message and return the bot's next message or edit in that chat."""
+        chat = self._chat(chat_id)
+        mark = self._mark(chat)
+        update_id = self.sandbox.inject_message(self.user_id, chat, text, reply_to=reply_to)
+        return await self._reply(update_id, chat, mark, timeout, f"{text!r}")
+
+    async def edit(
+        self, message_id: int, text: str, *, chat_id: int | None = None, timeout: float = 5.0
+    ) -> Msg:
+        """Edit one of my earlier messages and return the bot's reaction."""
+        chat = self._chat(chat_id)
+        mark = self._mark(chat)
+        update_id = self.sandbox.inject_message(
+            self.user_id, chat, text, edited_message_id=message_id
+        )
+        return await self._reply(update_id, chat, mark, timeout, f"editing message {message_id}")
+
+    async def send_photo(
+        self,
+        caption: str | None = None,
+        *,
+        photo: bytes | None = None,
+        chat_id: int | None = None,
+        timeout: float = 5.0,
+    ) -> Msg:
+        """Send a photo (a small sample JPEG unless ``photo`` bytes are given)."""
+        chat = self._chat(chat_id)
+        mark = self._mark(chat)
+        update_id = self.sandbox.inject_message(
+            self.user_id, chat, photo=photo if photo is not None else True, caption=caption
+        )
+        return await self._reply(update_id, chat, mark, timeout, "a photo")
+
+    async def send_location(
+        self, lat: float, lon: float, *, chat_id: int | None = None, timeout: float = 5.0
+    ) -> Msg:
+        """Share a location."""
+        chat = self._chat(chat_id)
+        mark = self._mark(chat)
+        update_id = self.sandbox.inject_message(self.user_id, chat, location=(lat, lon))
+        return await self._reply(update_id, chat, mark, timeout, "a location")
+
+    async def share_contact(
+        self, phone: str, *, chat_id: int | None = None, timeout: float = 5.0
+    ) -> Msg:
+        """Share my own contact (what a request_contact keyboard button sends)."""
+        chat = self._chat(chat_id)
+        mark = self._mark(chat)
+        update_id = self.sandbox.inject_message(self.user_id, chat, contact_phone=phone)
+        return await self._reply(update_id, chat, mark, timeout, "a contact")
+
+    def _find_button(self, chat: int, label_or_data: str) -> tuple[Msg, str]:
+        wanted = label_or_data.casefold()
+        newest_buttons: list = []
+        for msg in reversed(self.sandbox.messages(chat)):
+            buttons = [
+                b for row in (msg.reply_markup or {}).get("inline_keyboard", []) for b in row
+            ]
+            if buttons and not newest_buttons:
+                newest_buttons = [
+                    (b.get("text"), b.get("callback_data") or b.get("url")) for b in buttons
+                ]
+            for button in buttons:
+                data = button.get("callback_data")
+                if data is None:
+                    continue
+                if data == label_or_data or wanted in str(button.get("text", "")).casefold():
+                    return msg, data
+        raise LookupError(
+            f"no inline button matching {label_or_data!r} in chat {chat}; "
+            f"newest buttons: {newest_buttons or 'none'}"
+        )
+
+    async def press(
+        self,
+        label_or_data: str,
+        *,
+        chat_id: int | None = None,
+        timeout: float = 5.0,
+        quiet: float = 0.2,
+    ) -> Msg | None:
+        """Press the newest inline button whose text contains ``label_or_data``
+        (case-insensitive) or whose callback_data equals it.
+
+        Waits until the bot has answered the callback query. Returns the bot's first message
+        or edit in the chat after the press, or None when the bot answered and then made no
+        other Bot API request for ``quiet`` seconds (an absence can only be seen over time).
+        Raises TimeoutError if the query is never answered: Telegram apps keep spinning.
+        """
+        chat = self._chat(chat_id)
+        msg, data = self._find_button(chat, label_or_data)
+        sandbox = self.sandbox
+        mark = self._mark(chat)
+        query_id = sandbox.inject_callback(self.user_id, chat, msg.message_id, data)
+        if not sandbox._callbacks[query_id]["delivered"]:
+            raise NotDelivered(sandbox.last_undelivered or "callback query not delivered")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            answered = query_id in sandbox.callback_answers
+            found = sandbox._first_event(chat, since=mark)
+            if answered and found is not None:
+                return found
+            now = loop.time()
+            remaining = deadline - now
+            wait = remaining
+            if answered:
+                idle = time.monotonic() - sandbox._last_activity
+                if idle >= quiet:
+                    return None
+                wait = min(wait, quiet - idle)
+            if remaining <= 0:
+                state = "answered" if answered else "never answered (answerCallbackQuery)"
+                raise TimeoutError(
+                    f"callback {data!r} on message {msg.message_id} was {state} within "
+                    f"{timeout}s\n{sandbox._describe_chat(chat)}\n{sandbox._describe_activity()}"
+                )
+            await sandbox._changed.wait(wait)
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        """Texts (or captions) of the bot's messages in the chat, oldest first."""
+        return [m.text or "" for m in self.sandbox.messages(self._chat(chat_id))]
+
+    def last_message(self, chat_id: int | None = None) -> Msg:
+        """The bot's newest message in the chat."""
+        chat = self._chat(chat_id)
+        messages = self.sandbox.messages(chat)
+        if not messages:
+            raise LookupError(f"the bot has sent nothing to chat {chat}")
+        return messages[-1]
+
+    def last_text(self, chat_id: int | None = None) -> str:
+        """Text (or caption) of the bot's newest message in the chat."""
+        return self.last_message(chat_id).text or ""
+
+    async def wait_text(
+        self, contains: str, timeout: float = 5.0, *, chat_id: int | None = None
+    ) -> Msg:
+        """The first bot message or edit since my last send in the chat whose text contains
+        ``contains``, waiting for it if needed."""
+        chat = self._chat(chat_id)
+        since = self._marks.get(chat, 0)
+        return await self.sandbox._wait_event(
+            chat,
+            since,
+            timeout,
+            match=lambda m: contains in (m.text or ""),
+            what=f"bot message containing {contains!r}",
+        )

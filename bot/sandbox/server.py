@@ -1,0 +1,462 @@
+"""A local fake Telegram Bot API server over real HTTP, for tests, benchmarks and demos.
+
+Point PTB at it with ``ApplicationBuilder().token(SANDBOX_TOKEN).base_url(sandbox.base_url)
+.base_file_url(sandbox.base_file_url)``. It answers with real Bot API objects and rejects what
+Telegram rejects (parse errors, limits, unknown chats, blocked users, stale callbacks ...).
+
+Parse modes: HTML, MarkdownV2 and legacy Markdown are parsed like Telegram does (same error
+texts); an unknown parse_mode is rejected with "unsupported parse_mode".
+
+Groups follow privacy mode by default: like a fresh bot, the bot only receives group messages
+that are commands (``/cmd`` or ``/cmd@this_bot``), replies to its messages or mention it,
+unless it is an administrator. Pass ``privacy_mode=False`` for a bot with privacy disabled.
+"""
+
+# ruff: noqa: ASYNC109  -- the public API takes explicit timeouts by design
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from .bot_methods import BotMethods
+from .control import add_control_routes
+from .faults import Fault, Faults
+from .messages import MessageMethods
+from .objects import Call, Msg, StoredFile, user_json
+from .params import DEFAULT_UPDATE_TYPES
+from .state import ApiError, Upload, _Chat, _Signal
+from .world import UserSide
+
+__all__ = ["SANDBOX_TOKEN", "Call", "Msg", "Sandbox"]
+
+SANDBOX_TOKEN = "123456:SANDBOX-not-a-real-token"
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_FAULT_TEXT = {
+    429: "Too Many Requests: retry after {retry_after}",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
+def _json_response(status: int, body: Any) -> web.Response:
+    return web.Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+        status=status,
+        content_type="application/json",
+    )
+
+
+def _peek_chat_id(params: dict) -> int | None:
+    raw = params.get("chat_id")
+    if raw is None or isinstance(raw, bool):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+class Sandbox(UserSide, MessageMethods, BotMethods):
+    """Fake Bot API server plus the user side of the conversation. See the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        token: str = SANDBOX_TOKEN,
+        bot_id: int = 123456,
+        bot_username: str = "grannbot_sandbox_bot",
+        bot_first_name: str = "Grannbot",
+        privacy_mode: bool = True,
+    ) -> None:
+        self.token = token
+        self.bot_id = bot_id
+        self.bot_username = bot_username
+        self.bot_first_name = bot_first_name
+        self.privacy_mode = privacy_mode
+        self.faults = Faults()
+        self.calls: list[Call] = []
+        self.callback_answers: dict[str, dict] = {}
+        self.commands: dict[tuple[str, str], list[dict]] = {}
+        self.webhook: dict | None = None
+        self.bot_settings: dict[str, dict] = {}
+        # why the last injected update was not delivered (privacy mode, allowed_updates)
+        self.last_undelivered: str | None = None
+        self.base_url = ""
+        self.base_file_url = ""
+        self.port = 0
+        self._bot_user = user_json(bot_id, bot_first_name, username=bot_username, is_bot=True)
+        self._chats: dict[int, _Chat] = {}
+        self._users: dict[int, dict] = {}
+        self._handles: dict[int, Any] = {}
+        self._updates: deque[tuple[int, dict]] = deque()
+        self._next_update_id = 100_000
+        self._allowed_updates = DEFAULT_UPDATE_TYPES
+        self._callbacks: dict[str, dict] = {}
+        self._callback_serial = 0
+        self._files: dict[str, StoredFile] = {}
+        self._file_paths: dict[str, StoredFile] = {}
+        self._photo_sets: dict[str, list[dict]] = {}
+        self._file_serial = 0
+        self._poll_generation = 0
+        self._closing = False
+        self._seq = 0
+        self._message_count = 0
+        self._last_activity = time.monotonic()
+        self._changed = _Signal()
+        self._updates_signal = _Signal()
+        self._runner: web.AppRunner | None = None
+        self._methods: dict[str, tuple[str, Callable[[dict], Any]]] = {}
+        canonical = {name.lower(): name for name in _CANONICAL}
+        for attr in dir(type(self)):
+            if attr.startswith("_api_"):
+                key = attr[5:]
+                self._methods[key] = (canonical.get(key, key), getattr(self, attr))
+
+    # ----------------------------------------------------------------- lifecycle
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Start serving; ``port=0`` picks a free port. Sets base_url and base_file_url."""
+        if self._runner is not None:
+            raise RuntimeError("sandbox already started")
+        self._closing = False
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._handle_file)
+        add_control_routes(app, self)
+        # handler_cancellation: a client that gives up on a long poll frees its handler
+        runner = web.AppRunner(
+            app, handler_cancellation=True, shutdown_timeout=1.0, access_log=None
+        )
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        self._runner = runner
+        self.port = runner.addresses[0][1]
+        self.base_url = f"http://{host}:{self.port}/bot"
+        self.base_file_url = f"http://{host}:{self.port}/file/bot"
+
+    async def stop(self) -> None:
+        """Answer open long polls and shut the server down."""
+        self._closing = True
+        self._updates_signal.fire()
+        self._changed.fire()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Sandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    # ----------------------------------------------------------------- HTTP plumbing
+
+    def _token_error(self, token: str) -> web.Response | None:
+        if token == self.token:
+            return None
+        if _TOKEN_RE.match(token):
+            return _json_response(
+                401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            )
+        return _json_response(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+
+    async def _read_params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if not request.can_read_body:
+            return params
+        content_type = request.content_type
+        if content_type == "application/json":
+            try:
+                body = await request.json()
+            except ValueError:
+                raise ApiError(400, "Bad Request: can't parse JSON object") from None
+            if isinstance(body, dict):
+                params.update(body)
+        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            form = await request.post()
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    params[key] = Upload(value.filename, value.content_type, value.file.read())
+                else:
+                    params[key] = value
+        return params
+
+    async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        error = self._token_error(request.match_info["token"])
+        if error is not None:
+            return error
+        method = request.match_info["method"]
+        try:
+            params = await self._read_params(request)
+        except ApiError as exc:
+            return _json_response(exc.status, exc.body())
+        key = method.lower()
+        entry = self._methods.get(key)
+        chat_id = _peek_chat_id(params)
+        call = Call(entry[0] if entry else method, params, chat_id, time.monotonic())
+        self.calls.append(call)
+        if key != "getupdates":
+            self._last_activity = call.at
+        try:
+            delay = self.faults.delay(key)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            fault = self.faults.pick(key, chat_id)
+            if fault is not None and fault.status != "drop_after":
+                return self._fault_response(request, call, fault)
+            if entry is None:
+                status, body = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+            else:
+                try:
+                    result = entry[1](params)
+                    if asyncio.iscoroutine(result):
+                        result = await result
+                    status, body = 200, {"ok": True, "result": result}
+                except ApiError as exc:
+                    status, body = exc.status, exc.body()
+            if fault is not None:  # drop_after: the work is done, the answer gets lost
+                self._finish(call, 0, "connection dropped after handling")
+                _drop(request)
+                return web.Response(status=500)
+            self._finish(call, status, body.get("description"))
+            return _json_response(status, body)
+        except asyncio.CancelledError:
+            if call.status == -1:
+                self._finish(call, 0, "client disconnected")
+            raise
+
+    def _fault_response(self, request: web.Request, call: Call, fault: Fault) -> web.StreamResponse:
+        if fault.status == "drop":
+            self._finish(call, 0, "connection dropped")
+            _drop(request)
+            return web.Response(status=500)
+        status = int(fault.status)
+        text = _FAULT_TEXT.get(status, "Injected fault")
+        description = text.format(retry_after=fault.retry_after)
+        error = ApiError(
+            status, description, retry_after=fault.retry_after if status == 429 else None
+        )
+        self._finish(call, status, description)
+        return _json_response(status, error.body())
+
+    def _finish(self, call: Call, status: int, description: str | None) -> None:
+        call.status = status
+        call.description = description
+        self._changed.fire()
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        error = self._token_error(request.match_info["token"])
+        if error is not None:
+            return error
+        stored = self._file_paths.get(request.match_info["path"])
+        if stored is None or stored.data is None:
+            return _json_response(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        return web.Response(body=stored.data, content_type="application/octet-stream")
+
+    # ----------------------------------------------------------------- state changes
+
+    def _record_event(self, chat: _Chat, msg: Msg, is_edit: bool) -> None:
+        self._seq += 1
+        msg.seq = self._seq
+        chat.events.append((self._seq, msg, is_edit))
+
+    def _enqueue(self, kind: str, payload: dict) -> int:
+        if kind not in self._allowed_updates:
+            self.last_undelivered = f'"{kind}" is not in the allowed_updates of the last getUpdates'
+            self._changed.fire()
+            return 0
+        self._next_update_id += 1
+        update_id = self._next_update_id
+        self._updates.append((update_id, {"update_id": update_id, kind: payload}))
+        self._updates_signal.fire()
+        self._changed.fire()
+        return update_id
+
+    @property
+    def seq(self) -> int:
+        """Counter of bot sends and edits; take it as a mark for `wait_for_message`."""
+        return self._seq
+
+    # ----------------------------------------------------------------- observing
+
+    def messages(self, chat_id: int, *, include_deleted: bool = False) -> list[Msg]:
+        """The bot's messages in a chat, oldest first, as they currently are."""
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            return []
+        return [
+            m.snapshot() for m in chat.bot_messages.values() if include_deleted or not m.deleted
+        ]
+
+    def updates_pending(self) -> int:
+        """Updates the bot has not confirmed yet via getUpdates offset."""
+        return len(self._updates)
+
+    def _first_event(
+        self,
+        chat_id: int,
+        *,
+        since: int,
+        after: int | None = None,
+        match: Callable[[Msg], bool] | None = None,
+    ) -> Msg | None:
+        """Earliest bot send/edit in the chat newer than mark ``since`` (or a message with
+        id > ``after``) that satisfies ``match``."""
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            return None
+        best = None
+        events = chat.events
+        for index in range(len(events) - 1, -1, -1):
+            seq, msg, is_edit = events[index]
+            is_new = not is_edit and after is not None and msg.message_id > after
+            if seq <= since and not is_new:
+                if after is None or (not is_edit and msg.message_id <= after):
+                    break
+                continue
+            if not msg.deleted and (match is None or match(msg)):
+                best = msg
+        return best.snapshot() if best is not None else None
+
+    def _describe_chat(self, chat_id: int) -> str:
+        lines = []
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            return f"chat {chat_id} is not registered"
+        if chat.undelivered:
+            lines.append(chat.undelivered)
+        recent = [m for m in chat.bot_messages.values() if not m.deleted][-3:]
+        if recent:
+            lines.append(
+                "last bot messages: " + "; ".join(f"#{m.message_id} {m.text!r}" for m in recent)
+            )
+        failures = [
+            c for c in self.calls[-200:] if c.chat_id == chat_id and c.status not in (200, -1)
+        ][-3:]
+        for c in failures:
+            lines.append(f"failed call {c.method} -> {c.status} {c.description}")
+        if self._updates:
+            lines.append(f"{len(self._updates)} update(s) not yet confirmed by the bot")
+        return "\n".join(lines)
+
+    def _describe_activity(self) -> str:
+        recent = self.calls[-5:]
+        if not recent:
+            return "the bot has made no Bot API calls"
+        return "last calls: " + "; ".join(
+            f"{c.method}({c.chat_id}) -> {c.status}"
+            + (f" {c.description}" if c.status != 200 else "")
+            for c in recent
+        )
+
+    async def wait_for(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 5.0,
+        *,
+        message: str | Callable[[], str] | None = None,
+    ) -> None:
+        """Wait until ``predicate()`` is true, re-checking whenever the server state changes."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not predicate():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                detail = message() if callable(message) else message
+                name = getattr(predicate, "__name__", repr(predicate))
+                raise TimeoutError(
+                    (detail or f"condition {name} not met")
+                    + f" within {timeout}s\n{self._describe_activity()}"
+                )
+            await self._changed.wait(remaining)
+
+    async def _wait_event(
+        self,
+        chat_id: int,
+        since: int,
+        timeout: float,
+        *,
+        after: int | None = None,
+        match: Callable[[Msg], bool] | None = None,
+        what: str = "a bot message",
+    ) -> Msg:
+        found: Msg | None = None
+
+        def arrived() -> bool:
+            nonlocal found
+            found = self._first_event(chat_id, since=since, after=after, match=match)
+            return found is not None
+
+        await self.wait_for(
+            arrived,
+            timeout,
+            message=lambda: f"no {what} in chat {chat_id}\n{self._describe_chat(chat_id)}",
+        )
+        assert found is not None
+        return found
+
+    async def wait_for_message(
+        self, chat_id: int, *, after: int = 0, timeout: float = 5.0, since_seq: int | None = None
+    ) -> Msg:
+        """First bot message in the chat with message_id > ``after``, or the first edit made
+        after the mark ``since_seq`` (default: now)."""
+        since = self._seq if since_seq is None else since_seq
+        return await self._wait_event(chat_id, since, timeout, after=after)
+
+
+_CANONICAL = (
+    "getMe",
+    "logOut",
+    "close",
+    "getUpdates",
+    "setWebhook",
+    "deleteWebhook",
+    "getWebhookInfo",
+    "sendMessage",
+    "sendPhoto",
+    "sendDocument",
+    "sendLocation",
+    "sendChatAction",
+    "editMessageText",
+    "editMessageCaption",
+    "editMessageReplyMarkup",
+    "deleteMessage",
+    "answerCallbackQuery",
+    "pinChatMessage",
+    "unpinChatMessage",
+    "setMyCommands",
+    "getMyCommands",
+    "deleteMyCommands",
+    "setMyDescription",
+    "setMyShortDescription",
+    "setMyName",
+    "setChatMenuButton",
+    "getMyDescription",
+    "getMyShortDescription",
+    "getMyName",
+    "getChatMenuButton",
+    "getChat",
+    "getChatMember",
+    "getChatAdministrators",
+    "getChatMemberCount",
+    "leaveChat",
+    "getFile",
+)
+
+
+def _drop(request: web.Request) -> None:
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
