@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 
 from telegram import (
     BotCommandScopeAllGroupChats,
@@ -17,17 +18,18 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    ConversationHandler,
     Defaults,
     MessageHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBUserWarning
 
-from bot.roles import Role
 from bot.services import Services
 from bot.texts import LANGUAGES
 from bot.tgbot import GrannbotBot
-from handlers import areas, keyboards, profile, start
+from handlers import alerts, areas, groups, keyboards, profile, start
 from handlers.common import on_error
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,10 @@ log = logging.getLogger(__name__)
 # Commands react to new messages only: editing an old "/leave centrum" must not run it again.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 PRIVATE = filters.ChatType.PRIVATE
+FLOW_TIMEOUT = 15 * 60  # seconds a half-finished flow is kept before it is dropped
+
+# Our flows keep their state per user and chat, not per message; PTB warns about that choice.
+warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 
 def command(name: str, callback, extra: filters.BaseFilter | None = None) -> CommandHandler:
@@ -57,6 +63,31 @@ def routes() -> list[BaseHandler]:
         button(keyboards.LEAVE, areas.on_leave_button),
         button(keyboards.LEAVE_ALL, areas.on_leave_all_button),
         command("areas", areas.areas),
+        # Alerts and notices: a guided flow with a preview; /cancel leaves it at any step
+        ConversationHandler(
+            entry_points=[
+                command("alert", alerts.alert_command),
+                command("notice", alerts.notice_command),
+            ],
+            states={
+                alerts.CHOOSE: [button(f"{alerts.PREFIX}:(toggle|all|next)", alerts.on_choose)],
+                alerts.TYPE: [
+                    MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, alerts.on_text)
+                ],
+                alerts.CONFIRM: [button(f"{alerts.PREFIX}:send", alerts.on_send)],
+            },
+            fallbacks=[
+                command("cancel", alerts.cancel),
+                button(f"{alerts.PREFIX}:cancel", alerts.cancel),
+            ],
+            conversation_timeout=FLOW_TIMEOUT,
+            allow_reentry=True,
+            name="alert",
+        ),
+        command("alerts", alerts.recent),
+        # Group chats
+        command("linkgroup", groups.linkgroup),
+        command("unlinkgroup", groups.unlinkgroup),
         # Profile and settings
         command("me", profile.me),
         command("language", profile.language),
@@ -98,7 +129,7 @@ async def set_command_menus(application: Application) -> None:
         for lang in (None, *LANGUAGES):
             menu_lang = lang or default_lang
             await bot.set_my_commands(
-                profile.bot_commands(menu_lang, profile.commands_for(Role.RESIDENT)),
+                profile.bot_commands(menu_lang, profile.RESIDENT_COMMANDS),
                 scope=BotCommandScopeAllPrivateChats(),
                 language_code=lang,
             )

@@ -22,6 +22,17 @@ class Access:
     user_id: int
     roles: frozenset[Role] = field(default_factory=frozenset)
     contact_areas: frozenset[int] = field(default_factory=frozenset)
+    banned: bool = False
+
+    def has(self, *roles: Role) -> bool:
+        """A banned user holds no role at all, whatever the config or database says."""
+        return not self.banned and bool(self.roles.intersection(roles))
+
+    def may_act_for(self, area_id: int) -> bool:
+        """Coordinators act for every area, area contacts for their own."""
+        return self.has(Role.COORDINATOR) or (
+            self.has(Role.CONTACT) and area_id in self.contact_areas
+        )
 
     @property
     def main_role(self) -> Role:
@@ -42,4 +53,5 @@ async def access_of(services: Services, user_id: int) -> Access:
         roles.add(Role(role))
         if role == Role.CONTACT and area_id is not None:
             contact_areas.add(area_id)
-    return Access(user_id, frozenset(roles), frozenset(contact_areas))
+    banned = await role_rows.is_banned(services.db, user_id)
+    return Access(user_id, frozenset(roles), frozenset(contact_areas), banned)

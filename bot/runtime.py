@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram.ext import Application
 
+from bot.alerts import Reports, render
 from bot.app import build_application, set_command_menus
 from bot.config import Settings
+from bot.delivery import Outbox
 from bot.services import Services
 from storage.areas import seed_areas
 from storage.db import Database
@@ -22,9 +25,13 @@ log = logging.getLogger(__name__)
 class Grannbot:
     """A running bot. ``async with Grannbot(settings) as bot:`` starts it and stops it again."""
 
-    def __init__(self, settings: Settings, *, poll_timeout: float = 10.0) -> None:
+    def __init__(
+        self, settings: Settings, *, poll_timeout: float = 10.0, **outbox_options: Any
+    ) -> None:
         self.settings = settings
         self.poll_timeout = poll_timeout
+        # Tuning for tests and benchmarks (e.g. backoff); production uses the defaults.
+        self.outbox_options = outbox_options
         self.db: Database | None = None
         self.application: Application | None = None
 
@@ -54,9 +61,27 @@ class Grannbot:
         else:
             await self.application.updater.start_polling(timeout=self.poll_timeout)
         await self.application.start()
+        await self._start_outbox()
         log.info("Grannbot started (%s) for %s", telegram.mode, settings.municipality.name)
 
+    async def _start_outbox(self) -> None:
+        services = self.services
+        broadcast = self.settings.broadcast
+        reports = Reports(services, self.application.bot)
+        services.outbox = Outbox(
+            services.db,
+            self.application.bot,
+            render,
+            messages_per_second=broadcast.messages_per_second,
+            group_messages_per_minute=broadcast.group_messages_per_minute,
+            on_progress=reports.update,
+            **self.outbox_options,
+        )
+        await services.outbox.start()
+
     async def stop(self) -> None:
+        if self.application is not None and self.services.outbox is not None:
+            await self.services.outbox.stop()
         if self.application is not None:
             if self.application.updater.running:
                 await self.application.updater.stop()

@@ -84,3 +84,8 @@ async def set_language(db: Database, user_id: int, language: str) -> bool:
     """Stores the language for a registered participant; False when there is none."""
     async with db.transaction() as tx:
         return await people.set_language(tx, user_id, language)
+
+
+async def reactivate(db: Database, user_id: int) -> None:
+    async with db.transaction() as tx:
+        await people.mark_active(tx, user_id, True)

@@ -12,10 +12,12 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, ConversationHandler
 
+from bot.roles import Role, access_of
 from bot.services import Services
 from bot.texts import LANGUAGES, plain, t
+from storage import audit
 from storage import participants as people
 from storage.participants import Participant
 
@@ -81,6 +83,36 @@ def private_only(handler: Handler) -> Handler:
         return None
 
     return wrapper
+
+
+def requires(*roles: Role) -> Callable[[Handler], Handler]:
+    """Only users holding one of ``roles`` get through. Everyone else gets a short refusal,
+    the refusal is written to the audit log, and nothing else happens."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+            svc = services(context)
+            user = update.effective_user
+            if user is not None and (await access_of(svc, user.id)).has(*roles):
+                return await handler(update, context)
+            name = handler.__name__.removesuffix("_command")
+            chat = update.effective_chat.id if update.effective_chat else None
+            async with svc.db.transaction() as tx:
+                await audit.record(
+                    tx, user.id if user else None, name, target=str(chat), outcome="refused"
+                )
+            log.info("refused %s for user %s", name, user.id if user else None)
+            caller = await caller_of(update, context)
+            if update.callback_query is not None:
+                await update.callback_query.answer(caller.plain("not_allowed"))
+            else:
+                await reply(update, caller.t("not_allowed"))
+            return ConversationHandler.END
+
+        return wrapper
+
+    return decorate
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> None:

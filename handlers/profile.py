@@ -11,9 +11,24 @@ from bot.texts import LANGUAGES, plain
 from handlers.common import caller_of, is_private, private_only, reply, services
 
 # Commands shown in menus and /help, per role; each role also sees the ones before it.
-RESIDENT_COMMANDS = ("start", "join", "leave", "areas", "me", "language", "help", "cancel")
+RESIDENT_COMMANDS = (
+    "start",
+    "join",
+    "leave",
+    "areas",
+    "alerts",
+    "me",
+    "language",
+    "help",
+    "cancel",
+)
 GROUP_COMMANDS = ("start", "join", "areas", "help")
-ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {Role.RESIDENT: RESIDENT_COMMANDS}
+ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
+    Role.RESIDENT: RESIDENT_COMMANDS,
+    Role.CONTACT: (*RESIDENT_COMMANDS, "notice", "linkgroup", "unlinkgroup"),
+    Role.POLICE: (*RESIDENT_COMMANDS, "alert"),
+    Role.COORDINATOR: (*RESIDENT_COMMANDS, "alert", "notice", "linkgroup", "unlinkgroup"),
+}
 
 
 def commands_for(role: Role) -> tuple[str, ...]:

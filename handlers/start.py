@@ -28,6 +28,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
 
     db = services(context).db
+    if not caller.participant.active:
+        # They had blocked the bot; writing to it again makes them reachable again.
+        await signup.reactivate(db, caller.user_id)
     areas = await signup.areas_of(db, caller.user_id)
     names = ", ".join(a.name for a in areas) if areas else caller.plain("me_none")
     welcome = caller.t("welcome_back", name=caller.first_name, areas=names)

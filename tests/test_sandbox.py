@@ -39,7 +39,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.sandbox import SANDBOX_TOKEN, Sandbox
+from bot.sandbox import SANDBOX_TOKEN, NotDelivered, Sandbox
 from bot.sandbox.formatting import FormatError, format_text
 
 ALICE = 1001
@@ -252,6 +252,14 @@ def test_markdown_v2_and_legacy_markdown_accepted() -> None:
     assert [e["type"] for e in legacy_entities] == ["bold", "italic"]
 
 
+async def test_markdown_v2_rejected_over_http(sandbox: Sandbox, bot: Bot) -> None:
+    sandbox.user(ALICE, "Alice")
+    with pytest.raises(BadRequest, match=r"(?i)character '!' is reserved"):
+        await bot.send_message(ALICE, "Hej!", parse_mode="MarkdownV2")
+    ok = await bot.send_message(ALICE, "*Hej*\\!", parse_mode="MarkdownV2")
+    assert ok.text == "Hej!" and ok.entities[0].type == MessageEntity.BOLD
+
+
 async def test_empty_long_and_caption_limits(sandbox: Sandbox, bot: Bot) -> None:
     sandbox.user(ALICE, "Alice")
     with pytest.raises(BadRequest, match=r"(?i)Message text is empty"):
@@ -367,8 +375,11 @@ async def test_answer_callback_query_rules(sandbox: Sandbox, bot: Bot) -> None:
         await bot.answer_callback_query(query_id)
     assert sandbox.callback_answers[query_id]["text"] == "Tack!"
     assert sandbox.callback_answers[query_id]["show_alert"] is False
-    with pytest.raises(ValueError, match=r"(?i)no button with callback_data 'nope'"):
-        sandbox.inject_callback(ALICE, ALICE, msg.message_id, "nope")
+    with pytest.raises(ValueError, match=r"no button with callback_data 'nope'"):
+        sandbox.inject_callback(ALICE, ALICE, msg.message_id, "nope", check=True)
+    forged = sandbox.inject_callback(ALICE, ALICE, msg.message_id, "nope")
+    assert (await bot.get_updates())[-1].callback_query.data == "nope"
+    assert await bot.answer_callback_query(forged) is True
 
 
 # --------------------------------------------------------------------------- faults
@@ -503,6 +514,43 @@ async def test_raw_updates_and_user_side_media(sandbox: Sandbox, bot: Bot) -> No
     assert bytes(downloaded).startswith(b"\xff\xd8")
     assert updates[2].message.location.latitude == pytest.approx(59.33)
     assert updates[3].message.contact.user_id == ALICE
+
+
+async def test_replies_edits_and_deletes_by_users(sandbox: Sandbox, bot: Bot) -> None:
+    sandbox.group(GROUP, "Grannar")
+    sandbox.user(ALICE, "Alice")
+    sandbox.inject_message(ALICE, ALICE, "Jag såg något")
+    reply = await bot.send_message(ALICE, "Berätta mer", reply_to_message_id=1)
+    assert reply.reply_to_message is not None
+    assert reply.reply_to_message.text == "Jag såg något"
+    with pytest.raises(BadRequest, match=r"(?i)message to be replied not found"):
+        await bot.send_message(ALICE, "?", reply_to_message_id=99)
+    sent = await bot.send_message(
+        ALICE, "ok", reply_to_message_id=99, allow_sending_without_reply=True
+    )
+    assert sent.reply_to_message is None
+
+    edit_id = sandbox.inject_message(ALICE, ALICE, "Jag såg en bil", edited_message_id=1)
+    updates = await bot.get_updates()
+    edited = next(u for u in updates if u.update_id == edit_id).edited_message
+    assert edited.text == "Jag såg en bil" and edited.edit_date is not None
+    with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
+        await bot.edit_message_text("x", chat_id=ALICE, message_id=1)
+
+    assert sandbox.inject_message(ALICE, GROUP, "/larm") > 0
+    with pytest.raises(BadRequest, match=r"(?i)message can't be deleted"):
+        await bot.delete_message(GROUP, 1)
+    sandbox.set_bot_membership(GROUP, "administrator")
+    assert await bot.delete_message(GROUP, 1) is True
+
+
+async def test_undelivered_updates_fail_fast(sandbox: Sandbox) -> None:
+    sandbox.group(GROUP, "Grannar")
+    alice = sandbox.user(ALICE, "Alice")
+    with pytest.raises(NotDelivered, match="privacy mode"):
+        await alice.send("hej alla", chat_id=GROUP)
+    with pytest.raises(TimeoutError, match=r"not met within 0\.05s"):
+        await sandbox.wait_for(lambda: False, timeout=0.05)
 
 
 # --------------------------------------------------------------------------- application

@@ -21,7 +21,7 @@ async def consent(user) -> None:
     first = await user.send("/start")
     assert "112" in first.text and "114 14" in first.text
     await user.press("Jag godkänner")
-    await user.wait_text("registrerad")
+    await user.wait_text("Välj ditt område")
 
 
 async def test_start_shows_emergency_and_privacy_notice_then_consent(sandbox: Sandbox, bot, rows):

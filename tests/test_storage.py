@@ -31,9 +31,7 @@ async def test_transaction_is_atomic_and_rolls_back(tmp_path: Path):
     db = await Database.open(tmp_path / "db.sqlite3")
     with pytest.raises(RuntimeError):
         async with db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO areas (code, name, created_at) VALUES ('a', 'A', 'now')"
-            )
+            await tx.execute("INSERT INTO areas (code, name, created_at) VALUES ('a', 'A', 'now')")
             raise RuntimeError("boom")
     assert await db.fetchval("SELECT count(*) FROM areas") == 0
     await db.close()

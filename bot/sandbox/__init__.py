@@ -18,5 +18,6 @@ from .client import SandboxUser
 from .faults import Faults
 from .objects import Call, Msg
 from .server import SANDBOX_TOKEN, Sandbox
+from .state import NotDelivered
 
-__all__ = ["SANDBOX_TOKEN", "Call", "Faults", "Msg", "Sandbox", "SandboxUser"]
+__all__ = ["SANDBOX_TOKEN", "Call", "Faults", "Msg", "NotDelivered", "Sandbox", "SandboxUser"]

@@ -5,20 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from .objects import (
-    chat_full_info,
-    chat_member,
-)
-from .state import ApiError, Upload, _Chat, bad, forbidden
-
-if TYPE_CHECKING:
-    pass
-
+from .objects import chat_full_info, chat_member
 from .params import DEFAULT_UPDATE_TYPES, ApiBase, as_bool, as_json
+from .state import ApiError, Upload, _Chat, bad, forbidden
 
 __all__ = ["BotMethods"]
 
@@ -93,14 +87,23 @@ class BotMethods(ApiBase):
         self._confirm(offset)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while not self._updates and not self._closing:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                break
-            await self._updates_signal.wait(remaining)
-            if generation != self._poll_generation:
-                raise ApiError(409, _CONFLICT_POLL)
-        return [update for _, update in islice(self._updates, limit)]
+        self._polls_waiting += 1
+        try:
+            while not self._updates and not self._closing:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    break
+                await self._updates_signal.wait(remaining)
+                if generation != self._poll_generation:
+                    raise ApiError(409, _CONFLICT_POLL)
+        finally:
+            self._polls_waiting -= 1
+        batch = [update for _, update in islice(self._updates, limit)]
+        if batch:
+            # handing out work counts as bot activity for settle()
+            self._delivered_upto = max(self._delivered_upto, batch[-1]["update_id"])
+            self._last_activity = time.monotonic()
+        return batch
 
     def _confirm(self, offset: int | None) -> None:
         updates = self._updates

@@ -106,7 +106,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
             int(a.get("chat_id", a["from_user_id"])),
             int(a["message_id"]),
             str(a["data"]),
-            check=bool(a.get("check", True)),
+            check=bool(a.get("check", False)),
         )
         return {"callback_query_id": query_id}
 

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import mimetypes
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from .objects import (
-    Msg,
-    StoredFile,
-    image_size,
-    make_file_ids,
-)
+from .objects import Msg, StoredFile, image_size, make_file_ids
+from .params import ApiBase, as_bool, is_public_host
 from .state import Upload, _Chat, bad
-
-if TYPE_CHECKING:
-    pass
-
-from .params import (
-    ApiBase,
-    as_bool,
-    is_public_host,
-)
 
 __all__ = ["MessageMethods"]
 

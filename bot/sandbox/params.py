@@ -6,14 +6,12 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .formatting import FormatError, format_text
-from .objects import (
-    Msg,
-    StoredFile,
-)
+from .objects import Msg, StoredFile
 from .state import _Chat, _Signal, bad, forbidden
 
 if TYPE_CHECKING:
@@ -127,15 +125,15 @@ class ApiBase:
     _photo_sets: dict[str, list[dict]]
     _file_serial: int
     _poll_generation: int
+    _polls_waiting: int
+    _delivered_upto: int
+    _last_activity: float
     _closing: bool
     _updates_signal: _Signal
     _message_count: int
 
-    def _record_event(self, chat: _Chat, msg: Msg, is_edit: bool) -> None:
-        raise NotImplementedError
-
-    def _enqueue(self, kind: str, payload: dict) -> int:
-        raise NotImplementedError
+    _record_event: Callable[[_Chat, Msg, bool], None]
+    _enqueue: Callable[[str, dict], int]
 
     # ----------------------------------------------------------------- parameters
 

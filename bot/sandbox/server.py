@@ -27,6 +27,7 @@ from typing import Any
 from aiohttp import web
 
 from .bot_methods import BotMethods
+from .client import SandboxUser
 from .control import add_control_routes
 from .faults import Fault, Faults
 from .messages import MessageMethods
@@ -97,7 +98,7 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
         self._bot_user = user_json(bot_id, bot_first_name, username=bot_username, is_bot=True)
         self._chats: dict[int, _Chat] = {}
         self._users: dict[int, dict] = {}
-        self._handles: dict[int, Any] = {}
+        self._handles: dict[int, SandboxUser] = {}
         self._updates: deque[tuple[int, dict]] = deque()
         self._next_update_id = 100_000
         self._allowed_updates = DEFAULT_UPDATE_TYPES
@@ -111,7 +112,11 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
         self._closing = False
         self._seq = 0
         self._message_count = 0
+        # what settle() watches to tell whether the bot is still busy
         self._last_activity = time.monotonic()
+        self._inflight = 0
+        self._polls_waiting = 0
+        self._delivered_upto = 0
         self._changed = _Signal()
         self._updates_signal = _Signal()
         self._runner: web.AppRunner | None = None
@@ -207,7 +212,9 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
         chat_id = _peek_chat_id(params)
         call = Call(entry[0] if entry else method, params, chat_id, time.monotonic())
         self.calls.append(call)
-        if key != "getupdates":
+        busy = key != "getupdates"
+        if busy:
+            self._inflight += 1
             self._last_activity = call.at
         try:
             delay = self.faults.delay(key)
@@ -236,6 +243,10 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
             if call.status == -1:
                 self._finish(call, 0, "client disconnected")
             raise
+        finally:
+            if busy:
+                self._inflight -= 1
+                self._last_activity = time.monotonic()
 
     def _fault_response(self, request: web.Request, call: Call, fault: Fault) -> web.StreamResponse:
         if fault.status == "drop":
@@ -406,6 +417,35 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
         )
         assert found is not None
         return found
+
+    def _idle_for(self) -> float | None:
+        """Seconds the bot has looked idle, or None while it certainly is busy: a request is
+        in flight, or a waiting poller has not been handed the queued updates yet."""
+        if self._inflight:
+            return None
+        if self._polls_waiting and self._updates and self._updates[-1][0] > self._delivered_upto:
+            return None
+        return time.monotonic() - self._last_activity
+
+    async def settle(self, quiet: float = 0.03, timeout: float = 1.0) -> bool:
+        """Wait until the bot looks idle: no Bot API request in flight or started for ``quiet``
+        seconds and every queued update handed to its poller. Returns False if that did not
+        happen within ``timeout`` (e.g. a background job keeps sending).
+
+        The bot's work is invisible to the server between two requests, so idleness can only
+        be judged over a short quiet window; this is what lets a test take turns like a person.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            idle = self._idle_for()
+            if idle is not None and idle >= quiet:
+                return True
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            wait = remaining if idle is None else min(remaining, quiet - idle)
+            await self._changed.wait(wait)
 
     async def wait_for_message(
         self, chat_id: int, *, after: int = 0, timeout: float = 5.0, since_seq: int | None = None

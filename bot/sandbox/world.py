@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from .client import SandboxUser
@@ -31,7 +32,7 @@ class UserSide:
     _bot_user: dict
     _chats: dict[int, _Chat]
     _users: dict[int, dict]
-    _handles: dict[int, Any]
+    _handles: dict[int, SandboxUser]
     _callbacks: dict[str, dict]
     _callback_serial: int
     _next_update_id: int
@@ -40,11 +41,8 @@ class UserSide:
     _updates_signal: _Signal
     last_undelivered: str | None
 
-    def _enqueue(self, kind: str, payload: dict) -> int:
-        raise NotImplementedError
-
-    def _photo_set(self, data: bytes | None, width: int, height: int) -> list[dict]:
-        raise NotImplementedError
+    _enqueue: Callable[[str, dict], int]
+    _photo_set: Callable[[bytes | None, int, int], list[dict]]
 
     def user(
         self,
@@ -79,8 +77,11 @@ class UserSide:
             self._chats[user_id] = _Chat(user_id, "private", chat_json)
         else:
             chat.json = chat_json
-        handle = SandboxUser(self, user_id, first_name)
-        self._handles[user_id] = handle
+        # keep one handle per user so its "since my last message" marks survive
+        handle = self._handles.get(user_id)
+        if handle is None:
+            handle = self._handles[user_id] = SandboxUser(self, user_id, first_name)
+        handle.first_name = first_name
         return handle
 
     def group(
@@ -243,7 +244,14 @@ class UserSide:
         if edited_message_id is not None:
             old = chat.messages.get(edited_message_id)
             if old is None or old.get("from", {}).get("id") != from_user_id:
-                raise ValueError(f"user {from_user_id} has no message {edited_message_id} here")
+                # an older message the sandbox never saw (e.g. sent before the bot started)
+                old = {
+                    "message_id": edited_message_id,
+                    "from": user,
+                    "chat": chat.json,
+                    "date": now,
+                    "text": "",
+                }
             data = {k: v for k, v in old.items() if k not in ("entities", "caption_entities")}
             data["edit_date"] = now
             if "text" in old:
@@ -251,7 +259,8 @@ class UserSide:
             elif caption is not None or text is not None:
                 data["caption"] = caption if caption is not None else text
             self._add_detected(data)
-            chat.messages[edited_message_id] = data
+            if chat.messages.get(edited_message_id, old).get("from", {}).get("id") == from_user_id:
+                chat.messages[edited_message_id] = data
             return self._deliver(chat, "edited_message", data)
         message_id = chat.next_message_id
         chat.next_message_id += 1
@@ -296,12 +305,13 @@ class UserSide:
                 data["caption_entities"] = entities
 
     def inject_callback(
-        self, from_user_id: int, chat_id: int, message_id: int, data: str, *, check: bool = True
+        self, from_user_id: int, chat_id: int, message_id: int, data: str, *, check: bool = False
     ) -> str:
         """Queue a callback_query for a button press; returns the callback query id.
 
-        With ``check`` (default) the message must be the bot's and carry a button with exactly
-        this callback_data, as only real buttons can be pressed.
+        ``data`` is sent as given, so forged or stale button data can be tested. With
+        ``check=True`` the message must be the bot's and carry a button with exactly this
+        callback_data (`SandboxUser.press` only ever presses real buttons).
         """
         user = self._known_user(from_user_id)
         chat = self._known_chat(chat_id)
@@ -309,8 +319,8 @@ class UserSide:
         if check:
             if msg is None or msg.deleted:
                 raise ValueError(f"the bot has no live message {message_id} in chat {chat_id}")
-            available = [target for _, target in msg.buttons()]
-            if data not in available:
+            inline = (msg.reply_markup or {}).get("inline_keyboard") or []
+            if data not in [button.get("callback_data") for row in inline for button in row]:
                 raise ValueError(
                     f"message {message_id} has no button with callback_data {data!r}; "
                     f"buttons: {msg.buttons()}"

@@ -68,6 +68,66 @@ TEXTS: dict[str, str] = {
     "unknown_command": "That command does not exist. Type /help to see what you can do.",
     "use_commands": "I only understand commands. Type /help to see what you can do.",
     "button_expired": "That button is no longer valid.",
+    # Roles
+    "not_allowed": "That command is not available to you.",
+    "not_your_area": "You are not the area contact for {area}.",
+    "linkgroup_in_group": "Type /linkgroup AREA in the group chat to link to the area.",
+    "linkgroup_usage": "Type /linkgroup AREA, for example /linkgroup centrum.",
+    "bot_not_in_group": "I am not a member of this group, so it cannot be linked.",
+    "group_linked": "This group is now linked to {area}. Messages to the area will come here too.",
+    "group_unlinked": "This group is no longer linked to any area.",
+    "group_not_linked": "This group is not linked to any area.",
+    # Alerts and notices
+    "alert_heading_police": "<b>🚓 Police information – {areas}</b>",
+    "alert_heading_municipality": "<b>🏛 Municipality information – {areas}</b>",
+    "alert_heading_notice": "<b>📢 Notice from your area contact – {areas}</b>",
+    "alert_heading_reminder": "<b>⏰ Reminder – {areas}</b>",
+    "alert_heading_plain_police": "Police information – {areas}",
+    "alert_heading_plain_municipality": "Municipality information – {areas}",
+    "alert_heading_plain_notice": "Notice from your area contact – {areas}",
+    "alert_heading_plain_reminder": "Reminder – {areas}",
+    "alert_footer": (
+        "<i>In an emergency or if a crime is in progress: call 112. "
+        "Non-urgent information to the police: 114 14 or polisen.se.</i>"
+    ),
+    "alert_usage": (
+        "Type /alert AREAS TEXT, for example\n"
+        "/alert centrum,norr Several car break-ins tonight on Storgatan\n"
+        "or just /alert to choose areas with buttons. AREAS can also be all."
+    ),
+    "notice_usage": "Type /notice AREA TEXT, for example /notice centrum Meeting tonight at 7 pm.",
+    "alert_unknown_areas": "Unknown area: {codes}. See /areas.",
+    "alert_choose_areas": "Choose the areas the message goes to:",
+    "alert_all_button": "All areas",
+    "alert_next_button": "Next ➡️",
+    "alert_pick_one": "Choose at least one area.",
+    "alert_type_text": "Type the message to {areas}. Cancel with /cancel.",
+    "alert_empty": "The message has no text.",
+    "alert_too_long": "The text is too long: at most {limit} characters, yours has {length}.",
+    "alert_preview": (
+        "<b>Preview</b> – goes to {people} residents and {groups} group chats.\n\n{preview}"
+    ),
+    "alert_send_button": "📣 Send",
+    "alert_cancel_button": "Cancel",
+    "alert_no_recipients": "Nobody in those areas receives messages yet, so nothing was sent.",
+    "alert_sent": "Sent. The delivery report below is kept up to date.",
+    "alert_cancelled": "The message was not sent.",
+    "alert_report_progress": (
+        "<b>Delivery report</b> – {heading}\n"
+        "Delivered: {delivered} of {total}\nHave blocked the bot: {blocked}\n"
+        "Failed: {failed}\nStill to send: {pending}"
+    ),
+    "alert_report_done": (
+        "<b>Delivery report</b> – {heading}\n"
+        "Delivered: {delivered} of {total}\nHave blocked the bot: {blocked}\n"
+        "Failed: {failed}\n✅ Done."
+    ),
+    "alerts_none": "No messages to your areas yet.",
+    "alerts_header": "<b>Latest messages to your areas</b>",
+    "alerts_item": "<b>{date}</b> · {heading}\n{text}",
+    "cmd_alerts": "Latest messages",
+    "cmd_alert": "Send a police/municipality message",
+    "cmd_notice": "Send a notice to your area",
     # Help and command menus
     "help_header": "<b>What you can do</b>",
     "cmd_start": "Start and give consent",
@@ -78,4 +138,6 @@ TEXTS: dict[str, str] = {
     "cmd_language": "Change language (sv/en)",
     "cmd_help": "Help",
     "cmd_cancel": "Cancel the current step",
+    "cmd_linkgroup": "Link this group to an area",
+    "cmd_unlinkgroup": "Unlink this group",
 }

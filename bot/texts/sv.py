@@ -68,6 +68,66 @@ TEXTS: dict[str, str] = {
     "unknown_command": "Det kommandot finns inte. Skriv /help för att se vad du kan göra.",
     "use_commands": "Jag förstår bara kommandon. Skriv /help för att se vad du kan göra.",
     "button_expired": "Den knappen gäller inte längre.",
+    # Roles
+    "not_allowed": "Det kommandot är inte tillgängligt för dig.",
+    "not_your_area": "Du är inte kontaktombud för {area}.",
+    "linkgroup_in_group": "Skriv /linkgroup OMRÅDE i den gruppchatt som ska kopplas till området.",
+    "linkgroup_usage": "Skriv /linkgroup OMRÅDE, till exempel /linkgroup centrum.",
+    "bot_not_in_group": "Jag är inte med i den här gruppen, så den kan inte kopplas.",
+    "group_linked": "Gruppen är nu kopplad till {area}. Meddelanden till området kommer även hit.",
+    "group_unlinked": "Gruppen är inte längre kopplad till något område.",
+    "group_not_linked": "Gruppen är inte kopplad till något område.",
+    # Alerts and notices
+    "alert_heading_police": "<b>🚓 Polisen informerar – {areas}</b>",
+    "alert_heading_municipality": "<b>🏛 Kommunen informerar – {areas}</b>",
+    "alert_heading_notice": "<b>📢 Meddelande från kontaktombudet – {areas}</b>",
+    "alert_heading_reminder": "<b>⏰ Påminnelse – {areas}</b>",
+    "alert_heading_plain_police": "Polisen informerar – {areas}",
+    "alert_heading_plain_municipality": "Kommunen informerar – {areas}",
+    "alert_heading_plain_notice": "Meddelande från kontaktombudet – {areas}",
+    "alert_heading_plain_reminder": "Påminnelse – {areas}",
+    "alert_footer": (
+        "<i>Vid nödsituation eller pågående brott: ring 112. "
+        "Icke akuta uppgifter till polisen: 114 14 eller polisen.se.</i>"
+    ),
+    "alert_usage": (
+        "Skriv /alert OMRÅDEN TEXT, till exempel\n"
+        "/alert centrum,norr Flera bilinbrott i natt på Storgatan\n"
+        "eller bara /alert för att välja områden med knappar. OMRÅDEN kan också vara all."
+    ),
+    "notice_usage": "Skriv /notice OMRÅDE TEXT, till exempel /notice centrum Möte i kväll kl 19.",
+    "alert_unknown_areas": "Okänt område: {codes}. Se /areas.",
+    "alert_choose_areas": "Välj vilka områden meddelandet ska gå till:",
+    "alert_all_button": "Alla områden",
+    "alert_next_button": "Nästa ➡️",
+    "alert_pick_one": "Välj minst ett område.",
+    "alert_type_text": "Skriv meddelandet till {areas}. Avbryt med /cancel.",
+    "alert_empty": "Meddelandet saknar text.",
+    "alert_too_long": "Texten är för lång: högst {limit} tecken, din text har {length}.",
+    "alert_preview": (
+        "<b>Förhandsvisning</b> – går till {people} boende och {groups} gruppchattar.\n\n{preview}"
+    ),
+    "alert_send_button": "📣 Skicka",
+    "alert_cancel_button": "Avbryt",
+    "alert_no_recipients": "Ingen i de områdena tar emot meddelanden ännu, så inget skickades.",
+    "alert_sent": "Skickat. Leveransrapporten uppdateras nedan.",
+    "alert_cancelled": "Meddelandet skickades inte.",
+    "alert_report_progress": (
+        "<b>Leveransrapport</b> – {heading}\n"
+        "Levererade: {delivered} av {total}\nHar blockerat boten: {blocked}\n"
+        "Misslyckades: {failed}\nKvar att skicka: {pending}"
+    ),
+    "alert_report_done": (
+        "<b>Leveransrapport</b> – {heading}\n"
+        "Levererade: {delivered} av {total}\nHar blockerat boten: {blocked}\n"
+        "Misslyckades: {failed}\n✅ Klart."
+    ),
+    "alerts_none": "Inga meddelanden ännu till dina områden.",
+    "alerts_header": "<b>Senaste meddelanden till dina områden</b>",
+    "alerts_item": "<b>{date}</b> · {heading}\n{text}",
+    "cmd_alerts": "Senaste meddelanden",
+    "cmd_alert": "Skicka meddelande från polisen/kommunen",
+    "cmd_notice": "Skicka meddelande till ditt område",
     # Help and command menus
     "help_header": "<b>Det här kan du göra</b>",
     "cmd_start": "Börja och godkänn villkoren",
@@ -78,4 +138,6 @@ TEXTS: dict[str, str] = {
     "cmd_language": "Byt språk (sv/en)",
     "cmd_help": "Hjälp",
     "cmd_cancel": "Avbryt pågående steg",
+    "cmd_linkgroup": "Koppla gruppen till ett område",
+    "cmd_unlinkgroup": "Ta bort gruppens koppling",
 }

@@ -1,0 +1,302 @@
+"""The outbox worker: drains pending delivery rows within Telegram's limits and records the
+outcome of each.
+
+Every bulk message (alerts, notices, reminders) is written to the ``deliveries`` table before
+anything is sent; this worker is the only thing that sends them. Guarantees:
+
+* rates: overall ``messages_per_second`` (a leaky bucket of capacity one, so no 1-second
+  window sees more than the rate plus one), ``group_messages_per_minute`` per group, and at
+  most one message per second to one private chat;
+* 429: the whole bot pauses for exactly ``retry_after`` (Telegram's flood limit is per bot),
+  then the message is retried; network errors and 5xx are retried with exponential backoff,
+  at most ``max_attempts`` times; 403 and "chat not found" mark the recipient inactive;
+* outcomes are written in batches (one transaction per ``flush_size`` rows or
+  ``flush_interval`` seconds), so bookkeeping is not the bottleneck;
+* after a crash, rows still pending are sent again on start-up. A recipient can therefore get
+  a message twice only if it was sent but its outcome not yet written when the process died:
+  at most :attr:`Outbox.duplicate_bound` messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+
+from aiolimiter import AsyncLimiter
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from storage import deliveries as outbox_rows
+from storage.db import Database
+from storage.deliveries import Alert, Delivery, Outcome
+
+log = logging.getLogger(__name__)
+
+Render = Callable[[Alert, str], str]
+Progress = Callable[[list[int], list[int]], Awaitable[None]]
+
+PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the same chat
+MAX_BACKOFF = 60.0
+
+
+class Outbox:
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        render: Render,
+        *,
+        messages_per_second: float | None,
+        group_messages_per_minute: int | None,
+        on_progress: Progress | None = None,
+        concurrency: int = 32,
+        max_attempts: int = 6,
+        backoff: float = 1.0,
+        flush_interval: float = 0.2,
+        flush_size: int = 100,
+        fetch_size: int = 500,
+    ) -> None:
+        self.db = db
+        self.bot = bot
+        self.render = render
+        self.on_progress = on_progress
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.flush_interval = flush_interval
+        self.flush_size = flush_size
+        self.fetch_size = fetch_size
+        self.concurrency = concurrency
+        self._rate = AsyncLimiter(1, 1 / messages_per_second) if messages_per_second else None
+        self._group_period = 60 / group_messages_per_minute if group_messages_per_minute else 0
+        self._group_limiters: dict[int, AsyncLimiter] = {}
+        self._next_private: dict[int, float] = {}
+        self._paused_until = 0.0
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._flush_now = asyncio.Event()
+        self._outcomes: list[Outcome] = []
+        self._retries: list[tuple[float, int, Delivery]] = []
+        self._alerts: dict[int, Alert] = {}
+        self._texts: dict[tuple[int, str], str] = {}
+        self._sending: set[asyncio.Task] = set()
+        self._tasks: list[asyncio.Task] = []
+        self._last_id = 0
+
+    @property
+    def duplicate_bound(self) -> int:
+        """The most messages that can be sent twice after a crash: those in flight plus those
+        whose outcome was still waiting to be written (``flush_size`` triggers a write; up to
+        ``concurrency`` more can finish while it runs)."""
+        return self.flush_size + 2 * self.concurrency
+
+    async def start(self) -> None:
+        """Resume whatever is pending in the database, then keep draining."""
+        unfinished = await outbox_rows.unfinished_alert_ids(self.db)
+        if unfinished:
+            async with self.db.transaction() as tx:
+                finished = await outbox_rows.finish_alerts(tx, unfinished)
+            if self.on_progress:
+                await self._report(unfinished, finished)
+            log.info("outbox: resuming %d unfinished alert(s)", len(unfinished))
+        self._tasks = [
+            asyncio.create_task(self._drain(), name="outbox-drain"),
+            asyncio.create_task(self._flusher(), name="outbox-flush"),
+        ]
+
+    def wake(self) -> None:
+        """New rows were written: look for them now rather than at the next poll."""
+        self._wake.set()
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop taking new rows, let messages in flight finish (up to ``grace`` seconds) and
+        write every outcome, so that a clean stop never causes a duplicate."""
+        if not self._tasks:
+            return
+        drain, flusher = self._tasks
+        drain.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await drain
+        if self._sending:
+            _, late = await asyncio.wait(self._sending, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        flusher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await flusher
+        await self._flush()
+        self._tasks = []
+
+    # -- draining ---------------------------------------------------------------------------
+
+    async def _drain(self) -> None:
+        while True:
+            self._wake.clear()
+            dispatched = 0
+            now = time.monotonic()
+            while self._retries and self._retries[0][0] <= now:
+                _, _, delivery = heapq.heappop(self._retries)
+                await self._dispatch(delivery)
+                dispatched += 1
+            batch = await outbox_rows.pending_after(self.db, self._last_id, self.fetch_size)
+            if batch:
+                await self._load_alerts({d.alert_id for d in batch})
+            for delivery in batch:
+                self._last_id = delivery.id
+                await self._dispatch(delivery)
+                dispatched += 1
+            if dispatched:
+                continue
+            timeout = self._retries[0][0] - time.monotonic() if self._retries else None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def _dispatch(self, delivery: Delivery) -> None:
+        await self._slots.acquire()
+        task = asyncio.create_task(self._send(delivery))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _load_alerts(self, alert_ids: set[int]) -> None:
+        missing = alert_ids - self._alerts.keys()
+        if missing:
+            self._alerts.update(await outbox_rows.alerts_by_ids(self.db, missing))
+
+    def _text(self, delivery: Delivery) -> str:
+        key = (delivery.alert_id, delivery.language)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = self.render(
+                self._alerts[delivery.alert_id], delivery.language
+            )
+        return text
+
+    async def _wait_turn(self, delivery: Delivery) -> None:
+        if delivery.is_group:
+            if self._group_period:
+                limiter = self._group_limiters.get(delivery.chat_id)
+                if limiter is None:
+                    limiter = self._group_limiters[delivery.chat_id] = AsyncLimiter(
+                        1, self._group_period
+                    )
+                await limiter.acquire()
+        else:
+            # Reserve this chat's next slot before awaiting, so two alerts to the same
+            # resident cannot both take it.
+            now = time.monotonic()
+            turn = max(now, self._next_private.get(delivery.chat_id, 0.0))
+            self._next_private[delivery.chat_id] = turn + PRIVATE_CHAT_INTERVAL
+            if turn > now:
+                await asyncio.sleep(turn - now)
+            if len(self._next_private) > 10_000:
+                self._next_private = {c: t for c, t in self._next_private.items() if t > now}
+        if self._rate is not None:
+            await self._rate.acquire()
+        pause = self._paused_until - time.monotonic()
+        if pause > 0:
+            await asyncio.sleep(pause)
+
+    async def _send(self, delivery: Delivery) -> None:
+        attempts = delivery.attempts + 1
+        try:
+            await self._wait_turn(delivery)
+            await self.bot.send_message(delivery.chat_id, self._text(delivery))
+        except RetryAfter as exc:
+            # Flood control is per bot: everyone waits exactly as long as Telegram asked.
+            wait = exc.retry_after
+            wait = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+            self._paused_until = max(self._paused_until, time.monotonic() + wait)
+            log.warning("outbox: 429, pausing %.1fs", wait)
+            self._retry(delivery, attempts - 1, self._paused_until, "429")
+        except Forbidden as exc:
+            self._record(delivery, "blocked", attempts, exc.message)
+        except BadRequest as exc:
+            # A chat that is gone is like a blocked one; any other 400 will not get better.
+            status = "blocked" if "chat not found" in exc.message.lower() else "failed"
+            if status == "failed":
+                log.error("outbox: delivery %d refused: %s", delivery.id, exc.message)
+            self._record(delivery, status, attempts, exc.message)
+        except TelegramError as exc:
+            if attempts >= self.max_attempts:
+                log.error(
+                    "outbox: delivery %d failed after %d tries: %s", delivery.id, attempts, exc
+                )
+                self._record(delivery, "failed", attempts, str(exc))
+            else:
+                delay = min(MAX_BACKOFF, self.backoff * 2 ** (attempts - 1))
+                delay *= random.uniform(0.8, 1.2)
+                self._retry(delivery, attempts, time.monotonic() + delay, str(exc))
+        else:
+            self._record(delivery, "delivered", attempts)
+        finally:
+            self._slots.release()
+
+    def _retry(self, delivery: Delivery, attempts: int, at: float, error: str) -> None:
+        retry = Delivery(
+            delivery.id,
+            delivery.alert_id,
+            delivery.chat_id,
+            delivery.is_group,
+            delivery.language,
+            attempts,
+        )
+        self._record(delivery, "pending", attempts, error)
+        heapq.heappush(self._retries, (at, delivery.id, retry))
+        self._wake.set()
+
+    def _record(self, delivery: Delivery, status: str, attempts: int, error: str | None = None):
+        self._outcomes.append(
+            Outcome(delivery.id, delivery.alert_id, delivery.chat_id, status, attempts, error)
+        )
+        if len(self._outcomes) >= self.flush_size:
+            self._flush_now.set()
+
+    # -- bookkeeping ------------------------------------------------------------------------
+
+    async def _flusher(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._flush_now.wait(), self.flush_interval)
+            self._flush_now.clear()
+            try:
+                await self._flush()
+            except Exception:
+                # Outcomes stay buffered and are written on the next round.
+                log.exception("outbox: writing delivery outcomes failed")
+
+    async def _flush(self) -> None:
+        if not self._outcomes:
+            return
+        outcomes = self._outcomes
+        self._outcomes = []
+        blocked = [o.chat_id for o in outcomes if o.status == "blocked"]
+        alert_ids = sorted({o.alert_id for o in outcomes})
+        try:
+            async with self.db.transaction() as tx:
+                await outbox_rows.record_outcomes(tx, outcomes)
+                if blocked:
+                    await outbox_rows.deactivate_chats(tx, blocked)
+                finished = await outbox_rows.finish_alerts(tx, alert_ids)
+        except BaseException:
+            self._outcomes[:0] = outcomes
+            raise
+        for alert_id in finished:
+            self._forget_alert(alert_id)
+        if self.on_progress:
+            await self._report(alert_ids, finished)
+
+    async def _report(self, alert_ids: list[int], finished: list[int]) -> None:
+        try:
+            await self.on_progress(alert_ids, finished)
+        except Exception:
+            log.exception("outbox: updating delivery reports failed")
+
+    def _forget_alert(self, alert_id: int) -> None:
+        self._alerts.pop(alert_id, None)
+        for key in [k for k in self._texts if k[0] == alert_id]:
+            del self._texts[key]

@@ -1,0 +1,244 @@
+"""/alert and /notice (guided or one line, always with a preview and a Send button), and
+/alerts for residents."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes, ConversationHandler
+
+from bot import alerts
+from bot.alerts import Draft, Kind
+from bot.roles import Role, access_of
+from bot.texts import Safe, plain
+from handlers.common import Caller, caller_of, private_only, reply, requires, services
+from storage import areas as area_rows
+from storage import audit
+
+CHOOSE, TYPE, CONFIRM = range(3)
+END = ConversationHandler.END
+DRAFT = "alert_draft"
+PREFIX = "alert"  # callback data: alert:toggle:CODE, alert:all, alert:next, alert:send, …
+PREVIEW_TEXT_MAX = 3000  # the preview adds its own lines; keep it under Telegram's 4096
+
+
+@private_only
+@requires(Role.POLICE, Role.COORDINATOR)
+async def alert_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    return await _begin(update, context, notice=False)
+
+
+@private_only
+@requires(Role.CONTACT, Role.COORDINATOR)
+async def notice_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    return await _begin(update, context, notice=True)
+
+
+async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, *, notice: bool) -> int:
+    caller = await caller_of(update, context)
+    svc = services(context)
+    access = await access_of(svc, caller.user_id)
+    kind = alerts.kind_for(access, notice=notice)
+    context.user_data.pop(DRAFT, None)
+    # Split the original text rather than context.args, so the sender's line breaks survive.
+    parts = update.effective_message.text.split(maxsplit=2)
+    if len(parts) < 2:
+        if notice:
+            await reply(update, caller.t("notice_usage"))
+            return END
+        context.user_data[DRAFT] = Draft(kind, caller.user_id, [])
+        await _show_chooser(update, context, caller)
+        return CHOOSE
+    found, unknown = await alerts.parse_areas(svc.db, parts[1])
+    if unknown or not found:
+        codes = ", ".join(unknown) or parts[1][:32]
+        await reply(update, caller.t("alert_unknown_areas", codes=codes))
+        return END
+    for area in found:
+        if kind == Kind.NOTICE and not access.may_act_for(area.id):
+            await _refuse_area(update, context, caller, area.name)
+            return END
+    draft = Draft(kind, caller.user_id, found, parts[2] if len(parts) > 2 else "")
+    context.user_data[DRAFT] = draft
+    if not draft.text.strip():
+        await reply(update, caller.t("alert_type_text", areas=draft.area_names))
+        return TYPE
+    return await _preview(update, context, caller, draft)
+
+
+async def _refuse_area(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, area_name: str
+) -> None:
+    async with services(context).db.transaction() as tx:
+        await audit.record(tx, caller.user_id, "notice", target=area_name, outcome="refused")
+    await reply(update, caller.t("not_your_area", area=area_name))
+
+
+def _chooser_markup(lang: str, all_areas: list, chosen: list) -> InlineKeyboardMarkup:
+    chosen_codes = {a.code for a in chosen}
+    buttons = [
+        InlineKeyboardButton(
+            ("✅ " if a.code in chosen_codes else "") + a.name,
+            callback_data=f"{PREFIX}:toggle:{a.code}",
+        )
+        for a in all_areas
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(
+        [
+            InlineKeyboardButton(plain(lang, "alert_all_button"), callback_data=f"{PREFIX}:all"),
+            InlineKeyboardButton(plain(lang, "alert_next_button"), callback_data=f"{PREFIX}:next"),
+        ]
+    )
+    rows.append(
+        [InlineKeyboardButton(plain(lang, "alert_cancel_button"), callback_data=f"{PREFIX}:cancel")]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+async def _show_chooser(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    all_areas = await area_rows.all_areas(services(context).db)
+    markup = _chooser_markup(caller.lang, all_areas, context.user_data[DRAFT].areas)
+    await reply(update, caller.t("alert_choose_areas"), reply_markup=markup)
+
+
+@requires(Role.POLICE, Role.COORDINATOR, Role.CONTACT)
+async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Toggle an area, take all, or go on to the text."""
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    draft: Draft | None = context.user_data.get(DRAFT)
+    if draft is None:
+        await query.answer(caller.plain("button_expired"))
+        return END
+    all_areas = await area_rows.all_areas(services(context).db)
+    action = query.data.split(":")
+    if action[1] == "next":
+        if not draft.areas:
+            await query.answer(caller.plain("alert_pick_one"))
+            return CHOOSE
+        await query.answer()
+        await query.edit_message_reply_markup(reply_markup=None)
+        await reply(update, caller.t("alert_type_text", areas=draft.area_names))
+        return TYPE
+    if action[1] == "all":
+        draft.areas = [] if len(draft.areas) == len(all_areas) else list(all_areas)
+    elif action[1] == "toggle" and len(action) == 3:
+        chosen = {a.code for a in draft.areas} ^ {action[2]}
+        draft.areas = [a for a in all_areas if a.code in chosen]
+    await query.answer()
+    await query.edit_message_reply_markup(
+        reply_markup=_chooser_markup(caller.lang, all_areas, draft.areas)
+    )
+    return CHOOSE
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    caller = await caller_of(update, context)
+    draft: Draft | None = context.user_data.get(DRAFT)
+    if draft is None:
+        return END
+    draft.text = update.effective_message.text
+    return await _preview(update, context, caller, draft)
+
+
+async def _preview(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, draft: Draft
+) -> int:
+    problem = alerts.text_problem(draft)
+    if problem is not None:
+        key, values = problem
+        await reply(update, caller.t(key, **values))
+        return TYPE
+    people, groups = await alerts.recipient_counts(services(context).db, draft.areas)
+    shown = draft.text.strip()
+    if len(shown) > PREVIEW_TEXT_MAX:
+        shown = shown[:PREVIEW_TEXT_MAX] + " …"
+    preview = alerts.render_parts(draft.kind, draft.area_names, shown, caller.lang)
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    caller.plain("alert_send_button"), callback_data=f"{PREFIX}:send"
+                ),
+                InlineKeyboardButton(
+                    caller.plain("alert_cancel_button"), callback_data=f"{PREFIX}:cancel"
+                ),
+            ]
+        ]
+    )
+    await reply(
+        update,
+        caller.t("alert_preview", people=people, groups=groups, preview=Safe(preview)),
+        reply_markup=markup,
+    )
+    return CONFIRM
+
+
+@requires(Role.POLICE, Role.COORDINATOR, Role.CONTACT)
+async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    svc = services(context)
+    draft: Draft | None = context.user_data.pop(DRAFT, None)
+    if draft is None:
+        await query.answer(caller.plain("button_expired"))
+        return END
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    people, groups = await alerts.recipient_counts(svc.db, draft.areas)
+    if people + groups == 0:
+        await reply(update, caller.t("alert_no_recipients"))
+        return END
+    await reply(update, caller.t("alert_sent"))
+    report = await update.effective_chat.send_message(
+        alerts.report_text(
+            caller.lang,
+            draft.kind,
+            draft.area_names,
+            {"pending": people + groups, "delivered": 0, "blocked": 0, "failed": 0},
+        )
+    )
+    alert_id = await alerts.queue(svc, draft, (report.chat_id, report.message_id))
+    async with svc.db.transaction() as tx:
+        await audit.record(
+            tx,
+            caller.user_id,
+            draft.kind,
+            target=",".join(a.code for a in draft.areas),
+            detail=f"alert {alert_id}",
+        )
+    return END
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    caller = await caller_of(update, context)
+    context.user_data.pop(DRAFT, None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(reply_markup=None)
+    await reply(update, caller.t("alert_cancelled"))
+    return END
+
+
+@private_only
+async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/alerts: the latest alerts and notices to the resident's areas."""
+    caller = await caller_of(update, context)
+    svc = services(context)
+    latest = await alerts.recent_for(svc.db, caller.user_id)
+    if not latest:
+        await reply(update, caller.t("alerts_none"))
+        return
+    lines = [caller.t("alerts_header")]
+    for alert in latest:
+        lines.append(
+            caller.t(
+                "alerts_item",
+                date=alert.created_at[:10],
+                heading=caller.plain(f"alert_heading_plain_{alert.kind}").format(
+                    areas=alert.area_names
+                ),
+                text=alert.text[:500],
+            )
+        )
+    await reply(update, Safe("\n\n".join(lines)))

@@ -1,0 +1,67 @@
+"""/linkgroup and /unlinkgroup, typed inside the group chat."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import groups, signup
+from bot.roles import Role, access_of
+from handlers.common import caller_of, is_private, reply, requires, services
+
+PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def _bot_is_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    try:
+        member = await context.bot.get_chat_member(update.effective_chat.id, context.bot.id)
+    except TelegramError:
+        return False
+    return member.status in PRESENT
+
+
+@requires(Role.COORDINATOR, Role.CONTACT)
+async def linkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    svc = services(context)
+    if is_private(update):
+        await reply(update, caller.t("linkgroup_in_group"))
+        return
+    if len(context.args) != 1:
+        await reply(update, caller.t("linkgroup_usage"))
+        return
+    lookup = await signup.find_area(svc.db, context.args[0])
+    if lookup.area is None:
+        await reply(update, caller.t("unknown_area"))
+        return
+    access = await access_of(svc, caller.user_id)
+    if not access.may_act_for(lookup.area.id):
+        await reply(update, caller.t("not_your_area", area=lookup.area.name))
+        return
+    if not await _bot_is_member(update, context):
+        await reply(update, caller.t("bot_not_in_group"))
+        return
+    chat = update.effective_chat
+    await groups.link(svc.db, chat.id, chat.title or "", lookup.area, caller.user_id)
+    await reply(update, caller.t("group_linked", area=lookup.area.name))
+
+
+@requires(Role.COORDINATOR, Role.CONTACT)
+async def unlinkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    svc = services(context)
+    if is_private(update):
+        await reply(update, caller.t("linkgroup_in_group"))
+        return
+    chat_id = update.effective_chat.id
+    area_id = await groups.linked_area_id(svc.db, chat_id)
+    if area_id is None:
+        await reply(update, caller.t("group_not_linked"))
+        return
+    if not (await access_of(svc, caller.user_id)).may_act_for(area_id):
+        await reply(update, caller.t("not_allowed"))
+        return
+    await groups.unlink(svc.db, chat_id, caller.user_id)
+    await reply(update, caller.t("group_unlinked"))

@@ -1,0 +1,195 @@
+"""SQL for alerts and the delivery outbox (one row per recipient chat)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from storage.db import Executor, utcnow
+
+FINAL_STATUSES = ("delivered", "blocked", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    id: int
+    kind: str
+    sender_id: int | None
+    area_names: str
+    text: str
+    created_at: str
+    finished_at: str | None
+    report_chat_id: int | None
+    report_message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    alert_id: int
+    chat_id: int
+    is_group: bool
+    language: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    delivery_id: int
+    alert_id: int
+    chat_id: int
+    status: str  # 'pending' (will be retried), or a final status
+    attempts: int
+    error: str | None = None
+
+
+def _marks(values: list) -> str:
+    return ",".join("?" * len(values))
+
+
+async def insert_alert(
+    tx: Executor,
+    *,
+    kind: str,
+    sender_id: int | None,
+    area_ids: list[int],
+    area_names: str,
+    text: str,
+) -> int:
+    cursor = await tx.execute(
+        "INSERT INTO alerts (kind, sender_id, area_names, text, created_at) VALUES (?, ?, ?, ?, ?)",
+        (kind, sender_id, area_names, text, utcnow()),
+    )
+    alert_id = cursor.lastrowid
+    await tx.executemany(
+        "INSERT INTO alert_areas (alert_id, area_id) VALUES (?, ?)",
+        [(alert_id, area_id) for area_id in area_ids],
+    )
+    return alert_id
+
+
+async def enqueue_recipients(
+    tx: Executor, alert_id: int, area_ids: list[int], group_language: str
+) -> int:
+    """One outbox row per reachable resident of the areas (once, however many of the areas
+    they are in) and per linked group; returns how many rows were written."""
+    marks = _marks(area_ids)
+    people = await tx.execute(
+        f"""INSERT OR IGNORE INTO deliveries (alert_id, chat_id, is_group, language)
+            SELECT ?, p.user_id, 0, p.language
+            FROM participants p
+            WHERE p.active = 1 AND p.banned_at IS NULL
+              AND p.user_id IN (SELECT user_id FROM memberships WHERE area_id IN ({marks}))
+            ORDER BY p.user_id""",
+        (alert_id, *area_ids),
+    )
+    groups = await tx.execute(
+        f"""INSERT OR IGNORE INTO deliveries (alert_id, chat_id, is_group, language)
+            SELECT ?, chat_id, 1, ? FROM group_links
+            WHERE active = 1 AND area_id IN ({marks})""",
+        (alert_id, group_language, *area_ids),
+    )
+    return people.rowcount + groups.rowcount
+
+
+async def recipient_counts(db: Executor, area_ids: list[int]) -> tuple[int, int]:
+    """(residents, groups) an alert to these areas would reach right now."""
+    marks = _marks(area_ids)
+    people = await db.fetchval(
+        f"""SELECT count(*) FROM participants p
+            WHERE p.active = 1 AND p.banned_at IS NULL
+              AND p.user_id IN (SELECT user_id FROM memberships WHERE area_id IN ({marks}))""",
+        area_ids,
+    )
+    groups = await db.fetchval(
+        f"SELECT count(*) FROM group_links WHERE active = 1 AND area_id IN ({marks})", area_ids
+    )
+    return people, groups
+
+
+async def set_report_message(tx: Executor, alert_id: int, chat_id: int, message_id: int) -> None:
+    await tx.execute(
+        "UPDATE alerts SET report_chat_id = ?, report_message_id = ? WHERE id = ?",
+        (chat_id, message_id, alert_id),
+    )
+
+
+async def pending_after(db: Executor, last_id: int, limit: int) -> list[Delivery]:
+    rows = await db.fetchall(
+        """SELECT id, alert_id, chat_id, is_group, language, attempts FROM deliveries
+           WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?""",
+        (last_id, limit),
+    )
+    return [Delivery(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
+
+
+async def alerts_by_ids(db: Executor, ids: Iterable[int]) -> dict[int, Alert]:
+    ids = list(ids)
+    rows = await db.fetchall(f"SELECT * FROM alerts WHERE id IN ({_marks(ids)})", ids)
+    return {r["id"]: Alert(*r) for r in rows}
+
+
+async def record_outcomes(tx: Executor, outcomes: list[Outcome]) -> None:
+    now = utcnow()
+    await tx.executemany(
+        "UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, updated_at = ?"
+        " WHERE id = ?",
+        [(o.status, o.attempts, o.error, now, o.delivery_id) for o in outcomes],
+    )
+
+
+async def deactivate_chats(tx: Executor, chat_ids: list[int]) -> None:
+    """Blocked the bot, left the group or chat gone: stop sending until they come back."""
+    people = [c for c in chat_ids if c > 0]
+    groups = [c for c in chat_ids if c < 0]
+    if people:
+        await tx.execute(
+            f"UPDATE participants SET active = 0 WHERE user_id IN ({_marks(people)})", people
+        )
+    if groups:
+        await tx.execute(
+            f"UPDATE group_links SET active = 0 WHERE chat_id IN ({_marks(groups)})", groups
+        )
+
+
+async def finish_alerts(tx: Executor, alert_ids: list[int]) -> list[int]:
+    """Mark alerts without pending rows as finished; returns the ones finished now."""
+    finished = []
+    for alert_id in alert_ids:
+        cursor = await tx.execute(
+            """UPDATE alerts SET finished_at = ? WHERE id = ? AND finished_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM deliveries
+                               WHERE alert_id = ? AND status = 'pending')""",
+            (utcnow(), alert_id, alert_id),
+        )
+        if cursor.rowcount:
+            finished.append(alert_id)
+    return finished
+
+
+async def status_counts(db: Executor, alert_id: int) -> dict[str, int]:
+    rows = await db.fetchall(
+        "SELECT status, count(*) FROM deliveries WHERE alert_id = ? GROUP BY status",
+        (alert_id,),
+    )
+    counts = dict.fromkeys(("pending", *FINAL_STATUSES), 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+async def unfinished_alert_ids(db: Executor) -> list[int]:
+    rows = await db.fetchall("SELECT id FROM alerts WHERE finished_at IS NULL ORDER BY id")
+    return [r[0] for r in rows]
+
+
+async def recent_alerts_for(db: Executor, user_id: int, limit: int) -> list[Alert]:
+    """The latest alerts to any of the resident's current areas."""
+    rows = await db.fetchall(
+        """SELECT * FROM alerts WHERE id IN (
+               SELECT aa.alert_id FROM alert_areas aa
+               JOIN memberships m ON m.area_id = aa.area_id WHERE m.user_id = ?)
+           AND kind != 'reminder'
+           ORDER BY id DESC LIMIT ?""",
+        (user_id, limit),
+    )
+    return [Alert(*r) for r in rows]
