@@ -48,6 +48,12 @@ GROUP = -4001
 SUPERGROUP = -1001234567890
 
 
+@pytest.fixture(autouse=True)
+def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt in to PTB's timedelta ``retry_after`` so 429 answers raise no deprecation noise."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
 @pytest.fixture
 async def sandbox() -> AsyncIterator[Sandbox]:
     async with Sandbox() as sb:

@@ -1,0 +1,55 @@
+"""Small helpers that make a test read like the scenario it checks."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.sandbox import Sandbox
+
+
+def seed_residents(
+    sandbox: Sandbox,
+    db_path: Path,
+    user_ids: range | list[int],
+    area_codes: list[str],
+    *,
+    language: str = "sv",
+) -> None:
+    """Residents who consented and joined areas earlier: written straight to the database
+    (thousands of sign-ups through chat would only slow the test down) and known to the
+    sandbox, so that the bot can message them."""
+    with sqlite3.connect(db_path, timeout=10) as conn:
+        conn.executemany(
+            "INSERT INTO participants (user_id, first_name, language, consent_at)"
+            " VALUES (?, ?, ?, '2026-01-01T00:00:00Z')",
+            [(uid, f"Boende {uid}", language) for uid in user_ids],
+        )
+        for code in area_codes:
+            conn.execute(
+                "INSERT INTO memberships (user_id, area_id, joined_at)"
+                " SELECT user_id, (SELECT id FROM areas WHERE code = ?), '2026-01-01T00:00:00Z'"
+                f" FROM participants WHERE user_id IN ({','.join('?' * len(user_ids))})",
+                (code, *user_ids),
+            )
+    for uid in user_ids:
+        sandbox.user(uid, f"Boende {uid}")
+
+
+def grant_role(db_path: Path, user_id: int, role: str, area_code: str | None = None) -> None:
+    with sqlite3.connect(db_path, timeout=10) as conn:
+        conn.execute(
+            "INSERT OR IGNORE INTO participants (user_id, first_name, language, consent_at)"
+            " VALUES (?, 'Ombud', 'sv', '2026-01-01T00:00:00Z')",
+            (user_id,),
+        )
+        conn.execute(
+            "INSERT INTO roles (user_id, role, area_id, granted_at)"
+            " VALUES (?, ?, (SELECT id FROM areas WHERE code = ?), '2026-01-01T00:00:00Z')",
+            (user_id, role, area_code),
+        )
+
+
+def received(sandbox: Sandbox, chat_id: int, heading: str) -> int:
+    """How many messages with this heading the chat has received."""
+    return sum(1 for m in sandbox.messages(chat_id) if m.text and m.text.startswith(heading))
