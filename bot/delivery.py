@@ -44,6 +44,8 @@ Progress = Callable[[list[int], list[int]], Awaitable[None]]
 
 PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the same chat
 MAX_BACKOFF = 60.0
+CONCURRENCY = 32
+FLUSH_SIZE = 100
 
 
 class Outbox:
@@ -56,11 +58,11 @@ class Outbox:
         messages_per_second: float | None,
         group_messages_per_minute: int | None,
         on_progress: Progress | None = None,
-        concurrency: int = 32,
+        concurrency: int = CONCURRENCY,
         max_attempts: int = 6,
         backoff: float = 1.0,
         flush_interval: float = 0.2,
-        flush_size: int = 100,
+        flush_size: int = FLUSH_SIZE,
         fetch_size: int = 500,
     ) -> None:
         self.db = db
@@ -91,10 +93,14 @@ class Outbox:
 
     @property
     def duplicate_bound(self) -> int:
+        return self.duplicate_bound_for(self.flush_size, self.concurrency)
+
+    @staticmethod
+    def duplicate_bound_for(flush_size: int = FLUSH_SIZE, concurrency: int = CONCURRENCY) -> int:
         """The most messages that can be sent twice after a crash: those in flight plus those
         whose outcome was still waiting to be written (``flush_size`` triggers a write; up to
         ``concurrency`` more can finish while it runs)."""
-        return self.flush_size + 2 * self.concurrency
+        return flush_size + 2 * concurrency
 
     async def start(self) -> None:
         """Resume whatever is pending in the database, then keep draining."""

@@ -216,6 +216,7 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
         if busy:
             self._inflight += 1
             self._last_activity = call.at
+        self._changed.fire()
         try:
             delay = self.faults.delay(key)
             if delay > 0:
