@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import sys
@@ -75,7 +76,7 @@ async def test_overall_rate_and_private_chat_spacing(
     # One private chat never gets two messages within a second.
     for resident in residents:
         times = sorted(c.at for c in outbox_sends if c.chat_id == resident)
-        assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 1.0 - 0.05
+        assert min(b - a for a, b in itertools.pairwise(times)) >= 1.0 - 0.05
 
 
 async def test_group_rate_per_minute(sandbox: Sandbox, config_file: Path, db_path: Path):
@@ -90,7 +91,7 @@ async def test_group_rate_per_minute(sandbox: Sandbox, config_file: Path, db_pat
         await sandbox.wait_for(lambda: received(sandbox, GROUP, "🚓") == 3, timeout=30)
     group_times = sorted(c.at for c in alert_sends(sandbox) if c.chat_id == GROUP)
     resident_times = sorted(c.at for c in alert_sends(sandbox) if c.chat_id == 1100)
-    gaps = [b - a for a, b in zip(group_times, group_times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(group_times)]
     assert min(gaps) >= 3.0 - 0.05, gaps
     # Residents are not held back by the group's limit.
     assert resident_times[-1] < group_times[-1] - 2.0

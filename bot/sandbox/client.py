@@ -27,7 +27,7 @@ class SandboxUser:
     """
 
     #: default quiet window before each send/press; override per instance or per call
-    settle: float = 0.03
+    settle: float = 0.05
 
     def __init__(self, sandbox: Sandbox, user_id: int, first_name: str) -> None:
         self.sandbox = sandbox

@@ -96,14 +96,16 @@ def _trim(text: str, entities: list[dict]) -> tuple[str, list[dict]]:
     """Drop whitespace-only entities and strip leading/trailing spaces and newlines."""
     if not text.strip(" \n"):
         return "", []
-    units = _units(text) if entities else []
+    # without astral characters UTF-16 offsets are plain string indices
+    units = _units(text) if entities and utf16_len(text) != len(text) else None
     kept = []
     for entity in entities:
         if entity["length"] <= 0:
             continue
         if entity["type"] not in _HIDDEN_DATA:
-            start = _char_index(units, entity["offset"])
-            end = _char_index(units, entity["offset"] + entity["length"])
+            start, end = entity["offset"], entity["offset"] + entity["length"]
+            if units is not None:
+                start, end = _char_index(units, start), _char_index(units, end)
             if not text[start:end].strip(" \n"):
                 continue
         kept.append(entity)

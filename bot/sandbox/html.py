@@ -132,7 +132,11 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
     while i < n:
         lt = text.find("<", i)
         amp = text.find("&", i)
-        nxt = min(x for x in (lt, amp, n) if x != -1)
+        if lt == -1:
+            lt = n
+        if amp == -1:
+            amp = n
+        nxt = lt if lt < amp else amp
         if nxt > i:
             chunk = text[i:nxt]
             out.append(chunk)

@@ -428,7 +428,7 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
             return None
         return time.monotonic() - self._last_activity
 
-    async def settle(self, quiet: float = 0.03, timeout: float = 1.0) -> bool:
+    async def settle(self, quiet: float = 0.05, timeout: float = 1.0) -> bool:
         """Wait until the bot looks idle: no Bot API request in flight or started for ``quiet``
         seconds and every queued update handed to its poller. Returns False if that did not
         happen within ``timeout`` (e.g. a background job keeps sending).
