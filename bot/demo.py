@@ -22,6 +22,11 @@ DEMO_AREAS = [
 ]
 
 
+COORDINATOR = 1000
+POLICE = 2000
+GROUP_CENTRUM = -100
+
+
 class Transcript:
     """Prints what each person typed and everything the bot sent back, in order."""
 
@@ -81,13 +86,14 @@ async def run_demo(out: Path | None = None) -> int:
         settings = Settings(
             telegram={"token": sandbox.token, "base_url": sandbox.base_url},
             database={"path": out / "demo.sqlite3"},
-            roles={"coordinators": [1000]},
+            roles={"coordinators": [COORDINATOR], "police": [POLICE]},
             areas=DEMO_AREAS,
         )
         print(f"Grannbot demo — sandbox Bot API at {sandbox.base_url}, database {out}")
         async with Grannbot(settings, poll_timeout=1):
             chat = Transcript(sandbox)
             await signups(chat)
+            await police_alert(chat)
     print(f"\nDemo finished. Files are in {out}")
     return 0
 
@@ -96,16 +102,16 @@ async def signups(chat: Transcript) -> None:
     anna = chat.person(11, "Anna")
     bertil = chat.person(12, "Bertil")
     cecilia = chat.person(13, "Cecilia")
-    chat.group(-100, "Grannsamverkan Centrum")
+    chat.group(GROUP_CENTRUM, "Grannsamverkan Centrum")
 
     chat.heading("Anna signs up with buttons")
     await chat.say(anna, "/start")
     await chat.press(anna, "Jag godkänner", expect="Välj ditt område")
-    await chat.press(anna, "Centrum", expect="Välkommen till grannsamverkan")
+    await chat.press(anna, "Centrum", expect="Välkommen till grannsamverkan Centrum")
 
     chat.heading("Bertil scans the QR code on a sign in Norr (deep link)")
     await chat.say(bertil, "/start area_norr")
-    await chat.press(bertil, "Jag godkänner", expect="Välkommen till grannsamverkan")
+    await chat.press(bertil, "Jag godkänner", expect="Välkommen till grannsamverkan Norr")
 
     chat.heading("Cecilia joins by postcode and switches to English")
     await chat.say(cecilia, "/start")
@@ -115,5 +121,23 @@ async def signups(chat: Transcript) -> None:
     await chat.say(cecilia, "/me")
 
     chat.heading("In the area's group chat, sign-up is sent to the private chat")
-    await chat.say(anna, "/join", chat_id=-100)
+    await chat.say(anna, "/join", chat_id=GROUP_CENTRUM)
     await chat.say(anna, "/areas")
+
+
+async def police_alert(chat: Transcript) -> None:
+    kerstin = chat.person(COORDINATOR, "Kerstin (samordnare)")
+    officer = chat.person(POLICE, "Polisen Kumla")
+
+    chat.heading("The coordinator links the area's group chat")
+    await chat.say(kerstin, "/linkgroup centrum", chat_id=GROUP_CENTRUM)
+
+    chat.heading("A police officer alerts Centrum and Norr")
+    await chat.say(officer, "/alert centrum,norr Flera bilinbrott i natt på Storgatan – lås bilen")
+    await chat.press(officer, "Skicka", expect="Levererade:")
+    await chat.sandbox.wait_for(
+        lambda: "Klart" in (chat.sandbox.messages(POLICE)[-1].text or ""), timeout=30
+    )
+    for user_id in (11, 12, GROUP_CENTRUM):
+        chat.flush(user_id)
+    chat.flush(POLICE)
