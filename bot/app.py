@@ -29,7 +29,7 @@ from telegram.warnings import PTBUserWarning
 from bot.services import Services
 from bot.texts import LANGUAGES
 from bot.tgbot import GrannbotBot
-from handlers import alerts, areas, groups, keyboards, profile, start
+from handlers import alerts, areas, groups, keyboards, privacy, profile, start
 from handlers.common import on_error
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,10 @@ def routes() -> list[BaseHandler]:
         # Group chats
         command("linkgroup", groups.linkgroup),
         command("unlinkgroup", groups.unlinkgroup),
+        # Data rights
+        command("mydata", privacy.mydata),
+        command("forget", privacy.forget),
+        button(privacy.FORGET, privacy.on_forget_button),
         # Profile and settings
         command("me", profile.me),
         command("language", profile.language),

@@ -128,6 +128,18 @@ TEXTS: dict[str, str] = {
     "cmd_alerts": "Latest messages",
     "cmd_alert": "Send a police/municipality message",
     "cmd_notice": "Send a notice to your area",
+    # Data rights
+    "mydata_caption": "Here is everything we hold about you.",
+    "forget_confirm": (
+        "Do you want us to delete your data? You will leave all areas and get no more "
+        "messages. This cannot be undone."
+    ),
+    "forget_yes": "Yes, delete everything",
+    "forget_no": "No, keep it",
+    "forgotten": "Your data has been deleted. You can always start again with /start.",
+    "forget_kept": "OK, nothing was deleted.",
+    "cmd_mydata": "See everything stored about you",
+    "cmd_forget": "Delete your data",
     # Help and command menus
     "help_header": "<b>What you can do</b>",
     "cmd_start": "Start and give consent",

@@ -128,6 +128,18 @@ TEXTS: dict[str, str] = {
     "cmd_alerts": "Senaste meddelanden",
     "cmd_alert": "Skicka meddelande från polisen/kommunen",
     "cmd_notice": "Skicka meddelande till ditt område",
+    # Data rights
+    "mydata_caption": "Här är allt vi har sparat om dig.",
+    "forget_confirm": (
+        "Vill du att vi raderar dina uppgifter? Du lämnar då alla områden och får inga fler "
+        "meddelanden. Det går inte att ångra."
+    ),
+    "forget_yes": "Ja, radera allt",
+    "forget_no": "Nej, behåll",
+    "forgotten": "Dina uppgifter är raderade. Du kan alltid börja om med /start.",
+    "forget_kept": "Okej, inget raderades.",
+    "cmd_mydata": "Se allt som sparats om dig",
+    "cmd_forget": "Radera dina uppgifter",
     # Help and command menus
     "help_header": "<b>Det här kan du göra</b>",
     "cmd_start": "Börja och godkänn villkoren",

@@ -1,0 +1,28 @@
+"""The resident's data rights: see everything held about them, and delete it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from storage import audit
+from storage import privacy as privacy_rows
+from storage.db import Database
+
+
+async def export(db: Database, user_id: int, municipality: str) -> bytes:
+    """All data held about the user as a JSON document."""
+    document = {
+        "controller": municipality,
+        "telegram_user_id": user_id,
+        "exported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        **await privacy_rows.rows_about(db, user_id),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+async def erase_person(db: Database, user_id: int) -> None:
+    """One transaction: either every trace goes, or nothing changes."""
+    async with db.transaction() as tx:
+        await privacy_rows.erase(tx, user_id)
+        await audit.record(tx, None, "forget")

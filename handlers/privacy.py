@@ -1,0 +1,50 @@
+"""/mydata and /forget."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import ContextTypes
+
+from bot import privacy
+from handlers.common import caller_of, private_only, reply, services
+
+FORGET = "forget"  # "forget" asks; "forget:yes" / "forget:no" answer
+
+
+@private_only
+async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    svc = services(context)
+    document = await privacy.export(svc.db, caller.user_id, svc.settings.municipality.name)
+    await update.effective_message.reply_document(
+        InputFile(document, filename="grannbot-mydata.json"), caption=caller.t("mydata_caption")
+    )
+
+
+@private_only
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    if caller.participant is None:
+        await reply(update, caller.t("not_registered"))
+        return
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(caller.plain("forget_yes"), callback_data=f"{FORGET}:yes"),
+                InlineKeyboardButton(caller.plain("forget_no"), callback_data=f"{FORGET}:no"),
+            ]
+        ]
+    )
+    await reply(update, caller.t("forget_confirm"), reply_markup=markup)
+
+
+async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    await query.answer()
+    if query.data == f"{FORGET}:yes":
+        await privacy.erase_person(services(context).db, caller.user_id)
+        context.user_data.clear()
+        await query.edit_message_text(caller.t("forgotten"))
+    else:
+        await query.edit_message_text(caller.t("forget_kept"))

@@ -1,0 +1,46 @@
+"""SQL for a person's own data: everything that refers to them, and its removal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.db import Executor
+
+
+async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every row that refers to the user, table by table."""
+    queries = {
+        "participant": "SELECT user_id, first_name, language, consent_at, active, banned_at,"
+        " ban_reason FROM participants WHERE user_id = ?",
+        "memberships": "SELECT a.code AS area, a.name AS area_name, m.joined_at"
+        " FROM memberships m JOIN areas a ON a.id = m.area_id WHERE m.user_id = ?",
+        "roles": "SELECT r.role, a.code AS area, r.granted_at FROM roles r"
+        " LEFT JOIN areas a ON a.id = r.area_id WHERE r.user_id = ?",
+        "messages_received": "SELECT d.alert_id, d.status, d.updated_at FROM deliveries d"
+        " WHERE d.chat_id = ? ORDER BY d.id",
+        "alerts_sent": "SELECT id, kind, area_names, text, created_at FROM alerts"
+        " WHERE sender_id = ? ORDER BY id",
+        "groups_linked": "SELECT chat_id, title, linked_at FROM group_links WHERE linked_by = ?",
+        "audit_log": "SELECT at, action, target, outcome FROM audit_log WHERE actor_id = ?"
+        " ORDER BY id",
+    }
+    result = {}
+    for name, sql in queries.items():
+        result[name] = [dict(row) for row in await db.fetchall(sql, (user_id,))]
+    return result
+
+
+async def erase(tx: Executor, user_id: int) -> None:
+    """Delete the person and cut every remaining link to them. Records others still need
+    (an alert that was sent, an audit entry) stay, without the person's id."""
+    await tx.execute("DELETE FROM deliveries WHERE chat_id = ?", (user_id,))
+    await tx.execute("UPDATE alerts SET sender_id = NULL WHERE sender_id = ?", (user_id,))
+    await tx.execute(
+        "UPDATE alerts SET report_chat_id = NULL, report_message_id = NULL"
+        " WHERE report_chat_id = ?",
+        (user_id,),
+    )
+    await tx.execute("UPDATE group_links SET linked_by = NULL WHERE linked_by = ?", (user_id,))
+    await tx.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (user_id,))
+    # memberships and roles go with the participant (ON DELETE CASCADE)
+    await tx.execute("DELETE FROM participants WHERE user_id = ?", (user_id,))
