@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from storage import areas as area_rows
+from storage import events
 from storage import participants as people
 from storage.areas import Area
 from storage.db import Database
@@ -58,21 +59,30 @@ async def participant(db: Database, user_id: int) -> Participant | None:
 async def give_consent(db: Database, user_id: int, first_name: str, language: str) -> None:
     async with db.transaction() as tx:
         await people.upsert_consent(tx, user_id, first_name, language)
+        await events.record(tx, "consent")
 
 
 async def join(db: Database, user_id: int, area: Area) -> bool:
     """True when the resident was not yet a member."""
     async with db.transaction() as tx:
-        return await people.add_membership(tx, user_id, area.id)
+        joined = await people.add_membership(tx, user_id, area.id)
+        if joined:
+            await events.record(tx, "join", [area.id])
+        return joined
 
 
 async def leave(db: Database, user_id: int, area: Area) -> bool:
     async with db.transaction() as tx:
-        return await people.remove_membership(tx, user_id, area.id)
+        left = await people.remove_membership(tx, user_id, area.id)
+        if left:
+            await events.record(tx, "leave", [area.id])
+        return left
 
 
 async def leave_all(db: Database, user_id: int) -> int:
     async with db.transaction() as tx:
+        area_ids = await events.area_ids_of(tx, user_id)
+        await events.record(tx, "leave", area_ids)
         return await people.remove_all_memberships(tx, user_id)
 
 

@@ -1,0 +1,20 @@
+"""SQL for sign-up events: counts for statistics, with no reference to any person."""
+
+from __future__ import annotations
+
+from storage.db import Executor, utcnow
+
+
+async def record(tx: Executor, event: str, area_ids: list[int] | None = None) -> None:
+    """One row per area for join/leave; a single row without area for consent/forget."""
+    now = utcnow()
+    targets = [None] if area_ids is None else area_ids
+    await tx.executemany(
+        "INSERT INTO signup_events (at, event, area_id) VALUES (?, ?, ?)",
+        [(now, event, area_id) for area_id in targets],
+    )
+
+
+async def area_ids_of(tx: Executor, user_id: int) -> list[int]:
+    rows = await tx.fetchall("SELECT area_id FROM memberships WHERE user_id = ?", (user_id,))
+    return [r[0] for r in rows]
