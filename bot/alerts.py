@@ -50,7 +50,7 @@ def kind_for(access: Access, *, notice: bool) -> str:
 @dataclass(slots=True)
 class Draft:
     kind: str
-    sender_id: int
+    sender_id: int | None  # None for scheduled reminders
     areas: list[Area]
     text: str = ""
 
@@ -66,6 +66,9 @@ def telegram_length(text: str) -> int:
 
 
 def render(alert: Alert, lang: str) -> str:
+    if alert.text_key:
+        body = t(lang, alert.text_key, areas=alert.area_names)
+        return f"{t(lang, f'alert_heading_{alert.kind}', areas=alert.area_names)}\n\n{body}"
     return render_parts(alert.kind, alert.area_names, alert.text, lang)
 
 

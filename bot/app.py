@@ -5,13 +5,8 @@ from __future__ import annotations
 import logging
 import warnings
 
-from telegram import (
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    LinkPreviewOptions,
-)
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -21,15 +16,29 @@ from telegram.ext import (
     ConversationHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.services import Services
-from bot.texts import LANGUAGES
 from bot.tgbot import GrannbotBot
-from handlers import alerts, areas, groups, keyboards, privacy, profile, start
+from handlers import (
+    admin,
+    alerts,
+    areas,
+    groups,
+    invites,
+    keyboards,
+    privacy,
+    profile,
+    reminders,
+    start,
+    summary,
+    tip_admin,
+    tip_flow,
+)
 from handlers.common import on_error
 
 log = logging.getLogger(__name__)
@@ -54,6 +63,14 @@ def button(prefix: str, callback) -> CallbackQueryHandler:
 def routes() -> list[BaseHandler]:
     """Every route of the bot, in the order PTB tries them (first match wins)."""
     return [
+        # Invites come before /start: a deep link with an invite is not a sign-up
+        CommandHandler(
+            "start",
+            invites.start_with_invite,
+            filters=NEW_MESSAGES & filters.Regex(rf"^/start(@\w+)? {invites.INVITE_LINK}"),
+        ),
+        button(invites.CONSENT_INVITE, invites.on_consent_invite),
+        command("redeem", invites.redeem),
         # Sign-up
         command("start", start.start),
         button(keyboards.CONSENT, start.on_consent),
@@ -88,10 +105,98 @@ def routes() -> list[BaseHandler]:
         # Group chats
         command("linkgroup", groups.linkgroup),
         command("unlinkgroup", groups.unlinkgroup),
+        # Administration
+        command("area", admin.area),
+        button(admin.REMOVE_AREA, admin.on_remove_area),
+        command("invite", admin.invite),
+        command("revoke", admin.revoke),
+        command("ban", admin.ban),
+        command("unban", admin.unban),
+        command("audit", admin.audit_log),
+        command("members", admin.members),
+        command("qr", admin.qr),
+        # Tips: a guided flow (or one line) for residents; /cancel leaves it at any step.
+        # Before the fallbacks: its steps take free text, photos and locations.
+        ConversationHandler(
+            entry_points=[command("tip", tip_flow.tip_command)],
+            states={
+                tip_flow.CATEGORY: [
+                    button(f"{tip_flow.PREFIX}:cat", tip_flow.on_category),
+                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
+                ],
+                tip_flow.AREA: [
+                    button(f"{tip_flow.PREFIX}:area", tip_flow.on_area),
+                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
+                ],
+                tip_flow.WHEN: [
+                    button(f"{tip_flow.PREFIX}:when", tip_flow.on_when),
+                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
+                ],
+                tip_flow.DATE: [
+                    button(f"{tip_flow.PREFIX}:date", tip_flow.on_date_button),
+                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    MessageHandler(
+                        NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, tip_flow.on_date_text
+                    ),
+                ],
+                tip_flow.DESCRIBE: [
+                    MessageHandler(
+                        NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, tip_flow.on_description
+                    ),
+                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_describe_other),
+                ],
+                tip_flow.ATTACH: [
+                    MessageHandler(NEW_MESSAGES & filters.PHOTO, tip_flow.on_photo),
+                    MessageHandler(NEW_MESSAGES & filters.LOCATION, tip_flow.on_location),
+                    MessageHandler(NEW_MESSAGES & filters.Document.ALL, tip_flow.on_document),
+                    button(f"{tip_flow.PREFIX}:next", tip_flow.on_attach_done),
+                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
+                ],
+                tip_flow.CONTACT: [
+                    button(f"{tip_flow.PREFIX}:contact", tip_flow.on_contact),
+                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
+                ],
+                tip_flow.PHONE: [
+                    MessageHandler(
+                        NEW_MESSAGES & (filters.CONTACT | (filters.TEXT & ~filters.COMMAND)),
+                        tip_flow.on_phone,
+                    ),
+                ],
+                tip_flow.CONFIRM: [
+                    button(f"{tip_flow.PREFIX}:send", tip_flow.on_send),
+                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
+                ],
+                # PTB runs this with the flow's last update once the timeout has passed.
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, tip_flow.on_timeout)],
+            },
+            fallbacks=[
+                command("cancel", tip_flow.cancel),
+                button(f"{tip_flow.PREFIX}:cancel", tip_flow.cancel),
+            ],
+            conversation_timeout=tip_flow.TIMEOUT,
+            allow_reentry=True,
+            name="tip",
+        ),
+        command("tipstatus", tip_flow.tipstatus),
+        command("tips", tip_admin.tips_command),
+        command("tipset", tip_admin.tipset),
+        button(tip_admin.STATUS_PREFIX, tip_admin.on_status_button),
+        command("export", tip_admin.export_command),
         # Data rights
         command("mydata", privacy.mydata),
         command("forget", privacy.forget),
         button(privacy.FORGET, privacy.on_forget_button),
+        # Reminders and summaries
+        command("remind", reminders.remind),
+        command("reminders", reminders.reminders_command),
+        command("unremind", reminders.unremind),
+        command("summary", summary.summary_command),
         # Profile and settings
         command("me", profile.me),
         command("language", profile.language),
@@ -123,24 +228,3 @@ def build_application(services: Services) -> Application:
     application.add_handlers(routes())
     application.add_error_handler(on_error)
     return application
-
-
-async def set_command_menus(application: Application) -> None:
-    """Menus per language; a failure here must not keep the bot from running."""
-    default_lang = application.bot_data["services"].settings.municipality.language
-    bot = application.bot
-    try:
-        for lang in (None, *LANGUAGES):
-            menu_lang = lang or default_lang
-            await bot.set_my_commands(
-                profile.bot_commands(menu_lang, profile.RESIDENT_COMMANDS),
-                scope=BotCommandScopeAllPrivateChats(),
-                language_code=lang,
-            )
-            await bot.set_my_commands(
-                profile.bot_commands(menu_lang, profile.GROUP_COMMANDS),
-                scope=BotCommandScopeAllGroupChats(),
-                language_code=lang,
-            )
-    except TelegramError as exc:
-        log.warning("could not set the command menus: %s", exc)

@@ -12,10 +12,13 @@ from urllib.parse import urlsplit
 from telegram.ext import Application
 
 from bot.alerts import Reports, render
-from bot.app import build_application, set_command_menus
+from bot.app import build_application
 from bot.config import Settings
 from bot.delivery import Outbox
+from bot.reminders import start_schedule
 from bot.services import Services
+from bot.tips import schedule_retention
+from handlers.menus import set_all_menus
 from storage.areas import seed_areas
 from storage.db import Database
 
@@ -47,7 +50,7 @@ class Grannbot:
             await seed_areas(self.db, seeds)
         self.application = build_application(Services(settings, self.db))
         await self.application.initialize()
-        await set_command_menus(self.application)
+        await set_all_menus(self.application)
         telegram = settings.telegram
         if telegram.mode == "webhook":
             await self.application.updater.start_webhook(
@@ -62,6 +65,10 @@ class Grannbot:
             await self.application.updater.start_polling(timeout=self.poll_timeout)
         await self.application.start()
         await self._start_outbox()
+        # Reminders and the weekly summary: jobs rebuilt from the database, missed runs first.
+        await start_schedule(self.application)
+        # Tips past [tips] retention_days are deleted once a day (local time).
+        schedule_retention(self.application)
         log.info("Grannbot started (%s) for %s", telegram.mode, settings.municipality.name)
 
     async def _start_outbox(self) -> None:

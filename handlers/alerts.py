@@ -10,7 +10,15 @@ from bot import alerts
 from bot.alerts import Draft, Kind
 from bot.roles import Role, access_of
 from bot.texts import Safe, plain
-from handlers.common import Caller, caller_of, private_only, reply, requires, services
+from handlers.common import (
+    Caller,
+    caller_of,
+    private_only,
+    refuse,
+    reply,
+    requires,
+    services,
+)
 from storage import areas as area_rows
 from storage import audit
 
@@ -55,7 +63,7 @@ async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, *, notice: 
         return END
     for area in found:
         if kind == Kind.NOTICE and not access.may_act_for(area.id):
-            await _refuse_area(update, context, caller, area.name)
+            await refuse(update, context, "notice", area.code, "not_your_area", area=area.name)
             return END
     draft = Draft(kind, caller.user_id, found, parts[2] if len(parts) > 2 else "")
     context.user_data[DRAFT] = draft
@@ -63,14 +71,6 @@ async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, *, notice: 
         await reply(update, caller.t("alert_type_text", areas=draft.area_names))
         return TYPE
     return await _preview(update, context, caller, draft)
-
-
-async def _refuse_area(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, area_name: str
-) -> None:
-    async with services(context).db.transaction() as tx:
-        await audit.record(tx, caller.user_id, "notice", target=area_name, outcome="refused")
-    await reply(update, caller.t("not_your_area", area=area_name))
 
 
 def _chooser_markup(lang: str, all_areas: list, chosen: list) -> InlineKeyboardMarkup:

@@ -98,21 +98,34 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
                 return await handler(update, context)
             name = handler.__name__.removesuffix("_command")
             chat = update.effective_chat.id if update.effective_chat else None
-            async with svc.db.transaction() as tx:
-                await audit.record(
-                    tx, user.id if user else None, name, target=str(chat), outcome="refused"
-                )
-            log.info("refused %s for user %s", name, user.id if user else None)
-            caller = await caller_of(update, context)
-            if update.callback_query is not None:
-                await update.callback_query.answer(caller.plain("not_allowed"))
-            else:
-                await reply(update, caller.t("not_allowed"))
+            await refuse(update, context, name, str(chat), "not_allowed")
             return ConversationHandler.END
 
         return wrapper
 
     return decorate
+
+
+async def refuse(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    action: str,
+    target: str,
+    key: str,
+    **values: Any,
+) -> None:
+    """Say no, and write the refusal to the audit log; nothing else changes."""
+    user = update.effective_user
+    async with services(context).db.transaction() as tx:
+        await audit.record(tx, user.id if user else None, action, target=target, outcome="refused")
+    log.info("refused %s on %s for user %s", action, target, user.id if user else None)
+    if user is None:
+        return
+    caller = await caller_of(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer(caller.plain(key).format(**values))
+    else:
+        await reply(update, caller.t(key, **values))
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> None:

@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot import groups, signup
 from bot.roles import Role, access_of
-from handlers.common import caller_of, is_private, reply, requires, services
+from handlers.common import caller_of, is_private, refuse, reply, requires, services
 
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
@@ -38,7 +38,8 @@ async def linkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     access = await access_of(svc, caller.user_id)
     if not access.may_act_for(lookup.area.id):
-        await reply(update, caller.t("not_your_area", area=lookup.area.name))
+        area = lookup.area
+        await refuse(update, context, "linkgroup", area.code, "not_your_area", area=area.name)
         return
     if not await _bot_is_member(update, context):
         await reply(update, caller.t("bot_not_in_group"))
@@ -61,7 +62,7 @@ async def unlinkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply(update, caller.t("group_not_linked"))
         return
     if not (await access_of(svc, caller.user_id)).may_act_for(area_id):
-        await reply(update, caller.t("not_allowed"))
+        await refuse(update, context, "unlinkgroup", str(chat_id), "not_allowed")
         return
     await groups.unlink(svc.db, chat_id, caller.user_id)
     await reply(update, caller.t("group_unlinked"))

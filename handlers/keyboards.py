@@ -15,7 +15,10 @@ LEAVE_ALL = "leaveall"  # "leaveall", then "leaveall:yes" / "leaveall:no"
 
 
 def consent(lang: str, area_code: str | None = None) -> InlineKeyboardMarkup:
-    data = f"{CONSENT}:{area_code}" if area_code else CONSENT
+    return consent_then(lang, f"{CONSENT}:{area_code}" if area_code else CONSENT)
+
+
+def consent_then(lang: str, data: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(plain(lang, "consent_button"), callback_data=data)]]
     )

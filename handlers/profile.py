@@ -17,6 +17,8 @@ RESIDENT_COMMANDS = (
     "leave",
     "areas",
     "alerts",
+    "tip",
+    "tipstatus",
     "me",
     "language",
     "help",
@@ -25,9 +27,30 @@ RESIDENT_COMMANDS = (
 GROUP_COMMANDS = ("start", "join", "areas", "help")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.RESIDENT: RESIDENT_COMMANDS,
-    Role.CONTACT: (*RESIDENT_COMMANDS, "notice", "linkgroup", "unlinkgroup"),
-    Role.POLICE: (*RESIDENT_COMMANDS, "alert"),
-    Role.COORDINATOR: (*RESIDENT_COMMANDS, "alert", "notice", "linkgroup", "unlinkgroup"),
+    Role.CONTACT: (*RESIDENT_COMMANDS, "notice", "members", "linkgroup", "unlinkgroup"),
+    Role.POLICE: (*RESIDENT_COMMANDS, "alert", "tips", "tipset"),
+    Role.COORDINATOR: (
+        *RESIDENT_COMMANDS,
+        "alert",
+        "notice",
+        "members",
+        "linkgroup",
+        "unlinkgroup",
+        "area",
+        "invite",
+        "revoke",
+        "ban",
+        "unban",
+        "audit",
+        "qr",
+        "tips",
+        "tipset",
+        "export",
+        "remind",
+        "reminders",
+        "unremind",
+        "summary",
+    ),
 }
 
 

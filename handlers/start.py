@@ -41,18 +41,23 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await offer_areas(update, context, caller)
 
 
-async def ask_consent(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, area_code: str | None
-) -> None:
+def consent_text(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> str:
+    """Welcome, what to do in an emergency, and what is stored and why."""
     municipality = services(context).settings.municipality.name
-    text = "\n\n".join(
+    return "\n\n".join(
         (
             caller.t("welcome", name=caller.first_name, municipality=municipality),
             caller.t("emergency"),
             caller.t("privacy", municipality=municipality),
         )
     )
-    await reply(update, text, reply_markup=keyboards.consent(caller.lang, area_code))
+
+
+async def ask_consent(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, area_code: str | None
+) -> None:
+    markup = keyboards.consent(caller.lang, area_code)
+    await reply(update, consent_text(context, caller), reply_markup=markup)
 
 
 async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

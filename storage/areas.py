@@ -78,3 +78,42 @@ async def seed_areas(db: Database, seeds: list[tuple[str, str, list[str]]]) -> i
                 await add_postcodes(tx, area_id, postcodes)
                 created += 1
     return created
+
+
+async def rename_area(tx: Executor, area_id: int, name: str) -> None:
+    await tx.execute("UPDATE areas SET name = ? WHERE id = ?", (name, area_id))
+
+
+async def delete_area(tx: Executor, area_id: int) -> None:
+    """Memberships, postcodes, group links and contact roles go with it (ON DELETE CASCADE)."""
+    await tx.execute("DELETE FROM areas WHERE id = ?", (area_id,))
+
+
+async def replace_postcodes(tx: Executor, area_id: int, postcodes: list[str]) -> None:
+    await tx.execute("DELETE FROM area_postcodes WHERE area_id = ?", (area_id,))
+    await add_postcodes(tx, area_id, postcodes)
+
+
+async def postcode_owners(db: Executor, postcodes: list[str]) -> dict[str, str]:
+    """postcode → area code, for the postcodes that already belong to an area."""
+    marks = ",".join("?" * len(postcodes))
+    rows = await db.fetchall(
+        f"SELECT p.postcode, a.code FROM area_postcodes p JOIN areas a ON a.id = p.area_id"
+        f" WHERE p.postcode IN ({marks})",
+        postcodes,
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+async def member_ids(db: Executor, area_id: int) -> list[int]:
+    rows = await db.fetchall("SELECT user_id FROM memberships WHERE area_id = ?", (area_id,))
+    return [r[0] for r in rows]
+
+
+async def member_names(db: Executor, area_id: int) -> list[str]:
+    rows = await db.fetchall(
+        "SELECT p.first_name FROM memberships m JOIN participants p USING (user_id)"
+        " WHERE m.area_id = ? ORDER BY p.first_name COLLATE NOCASE",
+        (area_id,),
+    )
+    return [r[0] for r in rows]

@@ -19,3 +19,12 @@ async def record(
         " VALUES (?, ?, ?, ?, ?, ?)",
         (utcnow(), actor_id, action, target, outcome, detail),
     )
+
+
+async def latest(db: Executor, limit: int) -> list[tuple]:
+    rows = await db.fetchall(
+        "SELECT at, actor_id, action, target, outcome, detail FROM audit_log"
+        " ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    return [tuple(r) for r in rows]

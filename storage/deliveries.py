@@ -21,6 +21,7 @@ class Alert:
     finished_at: str | None
     report_chat_id: int | None
     report_message_id: int | None
+    text_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +56,12 @@ async def insert_alert(
     area_ids: list[int],
     area_names: str,
     text: str,
+    text_key: str | None = None,
 ) -> int:
     cursor = await tx.execute(
-        "INSERT INTO alerts (kind, sender_id, area_names, text, created_at) VALUES (?, ?, ?, ?, ?)",
-        (kind, sender_id, area_names, text, utcnow()),
+        "INSERT INTO alerts (kind, sender_id, area_names, text, created_at, text_key)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (kind, sender_id, area_names, text, utcnow(), text_key),
     )
     alert_id = cursor.lastrowid
     await tx.executemany(

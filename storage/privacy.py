@@ -23,6 +23,15 @@ async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any
         "groups_linked": "SELECT chat_id, title, linked_at FROM group_links WHERE linked_by = ?",
         "audit_log": "SELECT at, action, target, outcome FROM audit_log WHERE actor_id = ?"
         " ORDER BY id",
+        # Anonymous tips have no reporter_id, so they can never show up here.
+        "tips": "SELECT t.ref, t.category, a.code AS area, t.occurred, t.description,"
+        " t.contact, t.phone, t.latitude, t.longitude, t.status, t.created_at, t.updated_at,"
+        " (SELECT count(*) FROM tip_attachments p WHERE p.tip_id = t.id) AS photos"
+        " FROM tips t LEFT JOIN areas a ON a.id = t.area_id WHERE t.reporter_id = ?"
+        " ORDER BY t.id",
+        "tip_status_changes": "SELECT t.ref, h.status, h.note, h.changed_at"
+        " FROM tip_status_history h JOIN tips t ON t.id = h.tip_id WHERE h.changed_by = ?"
+        " ORDER BY h.id",
     }
     result = {}
     for name, sql in queries.items():
@@ -42,5 +51,13 @@ async def erase(tx: Executor, user_id: int) -> None:
     )
     await tx.execute("UPDATE group_links SET linked_by = NULL WHERE linked_by = ?", (user_id,))
     await tx.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (user_id,))
+    # The tips stay (the coordinator may still be handling them) but lose every link to the
+    # reporter; a handler's status changes stay as history without who made them.
+    await tx.execute(
+        "UPDATE tips SET reporter_id = NULL, phone = NULL WHERE reporter_id = ?", (user_id,)
+    )
+    await tx.execute(
+        "UPDATE tip_status_history SET changed_by = NULL WHERE changed_by = ?", (user_id,)
+    )
     # memberships and roles go with the participant (ON DELETE CASCADE)
     await tx.execute("DELETE FROM participants WHERE user_id = ?", (user_id,))

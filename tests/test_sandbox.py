@@ -571,10 +571,17 @@ async def test_application_command_handler_replies(sandbox: Sandbox) -> None:
         assert update.message is not None
         await update.message.reply_text(f"Du skrev: {update.message.text}")
 
+    async def two(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        await update.message.reply_text("Ett")
+        await asyncio.sleep(0.01)  # the bot works a little between its two answers
+        await update.message.reply_text("Två")
+
     alice = sandbox.user(ALICE, "Alice")
     async with running_app(
         sandbox,
         CommandHandler("start", start),
+        CommandHandler("two", two),
         MessageHandler(filters.TEXT & ~filters.COMMAND, echo),
     ):
         reply = await alice.send("/start")
@@ -585,6 +592,10 @@ async def test_application_command_handler_replies(sandbox: Sandbox) -> None:
         assert alice.texts() == ["Hej Alice!", "Du skrev: Det brinner"]
         assert alice.last_text() == "Du skrev: Det brinner"
         assert (await alice.wait_text("brinner")).message_id == echoed.message_id
+        # turn-taking: the next send waits for the bot to finish its two-part answer
+        assert (await alice.send("/two")).text == "Ett"
+        assert (await alice.send("sen")).text == "Du skrev: sen"
+        assert alice.texts()[-3:] == ["Ett", "Två", "Du skrev: sen"]
     assert sandbox.updates_pending() == 0
 
 
@@ -633,7 +644,9 @@ async def test_wait_for_message_sees_edits_and_times_out_usefully(
     sandbox.user(ALICE, "Alice")
     first = await bot.send_message(ALICE, "ett")
     assert (await sandbox.wait_for_message(ALICE)).text == "ett"
-    waiter = asyncio.create_task(sandbox.wait_for_message(ALICE, after=first.message_id))
+    waiter = asyncio.create_task(
+        sandbox.wait_for_message(ALICE, after=first.message_id, since_seq=sandbox.seq)
+    )
     await bot.edit_message_text("ett (ändrad)", chat_id=ALICE, message_id=first.message_id)
     seen = await asyncio.wait_for(waiter, 5)
     assert (seen.message_id, seen.text, seen.edit_count) == (1, "ett (ändrad)", 1)
@@ -739,6 +752,9 @@ async def test_control_http_endpoints(sandbox: Sandbox, bot: Bot) -> None:
     async with httpx.AsyncClient() as client:
         created = await client.post(f"{root}/user", json={"user_id": BOB, "first_name": "Bob"})
         assert created.json() == {"ok": True, "result": {"user_id": BOB, "chat_id": BOB}}
+        many = [{"user_id": uid, "first_name": f"Boende {uid}"} for uid in range(5000, 5100)]
+        assert (await client.post(f"{root}/users", json={"users": many})).json()["result"] == 100
+        assert (await bot.send_message(5099, "hej")).chat.first_name == "Boende 5099"
         group = await client.post(f"{root}/group", json={"chat_id": GROUP, "title": "Grannar"})
         assert group.json()["result"]["type"] == "group"
         injected = await client.post(
@@ -758,7 +774,7 @@ async def test_control_http_endpoints(sandbox: Sandbox, bot: Bot) -> None:
         assert pressed.json()["ok"] is True
 
         calls = await client.get(f"{root}/calls", params={"method": "sendMessage"})
-        assert [c["status"] for c in calls.json()["result"]["calls"]] == [200]
+        assert [c["status"] for c in calls.json()["result"]["calls"]] == [200, 200]
         faulted = await client.post(
             f"{root}/faults", json={"fail_next": {"status": 429, "retry_after": 3}}
         )
@@ -771,7 +787,7 @@ async def test_control_http_endpoints(sandbox: Sandbox, bot: Bot) -> None:
         bad = await client.post(f"{root}/message", json={"from_user_id": 42, "text": "hi"})
         assert bad.status_code == 400 and bad.json()["ok"] is False
         state = (await client.get(f"{root}/state")).json()["result"]
-        assert state["bot_messages"] == 1
+        assert state["bot_messages"] == 2
 
 
 async def test_standalone_process_serves_until_sigterm() -> None:

@@ -1,7 +1,8 @@
 """HTTP control surface under /sandbox/ for out-of-process users (benchmarks, demos).
 
-Thin JSON wrappers over the in-process methods. Answers are ``{"ok": true, "result": ...}`` or
-``{"ok": false, "description": ...}`` with status 400.
+Thin JSON wrappers over the in-process methods; ``POST /sandbox/users`` registers many users
+at once (``{"users": [{"user_id": ..., "first_name": ...}, ...]}``). Answers are
+``{"ok": true, "result": ...}`` or ``{"ok": false, "description": ...}`` with status 400.
 """
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
             username=a.get("username"),
         )
         return {"user_id": handle.user_id, "chat_id": handle.chat_id}
+
+    def users(a: dict) -> int:
+        for spec in a["users"]:
+            user(spec)
+        return len(a["users"])
 
     def group(a: dict) -> dict:
         return sandbox.group(
@@ -188,6 +194,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
 
     routes = [
         ("POST", "user", user),
+        ("POST", "users", users),
         ("POST", "group", group),
         ("POST", "message", message),
         ("POST", "callback", callback),

@@ -88,7 +88,8 @@ TEXTS: dict[str, str] = {
     "alert_heading_plain_reminder": "Reminder – {areas}",
     "alert_footer": (
         "<i>In an emergency or if a crime is in progress: call 112. "
-        "Non-urgent information to the police: 114 14 or polisen.se.</i>"
+        "Non-urgent information to the police: 114 14 or polisen.se.\n"
+        "Seen something? Send a tip with /tip.</i>"
     ),
     "alert_usage": (
         "Type /alert AREAS TEXT, for example\n"
@@ -140,6 +141,74 @@ TEXTS: dict[str, str] = {
     "forget_kept": "OK, nothing was deleted.",
     "cmd_mydata": "See everything stored about you",
     "cmd_forget": "Delete your data",
+    # Administration
+    "area_usage": (
+        "Type /area add CODE NAME, /area rename CODE NAME, /area remove CODE or "
+        "/area postcodes CODE POSTCODE…"
+    ),
+    "error_area_code": "An area code may only have letters a–z, digits and _, at most 32.",
+    "error_area_name": "The area needs a name of at most {limit} characters.",
+    "error_area_exists": "There is already an area with the code {code}.",
+    "area_added": "The area {name} ({code}) has been created.",
+    "area_renamed": "{old} is now called {name}.",
+    "error_postcode": "{postcode} is not a postcode (five digits, for example 692 31).",
+    "error_postcode_taken": "The postcode {postcode} already belongs to the area {code}.",
+    "area_postcodes_set": "Postcodes for {name}: {postcodes}.",
+    "area_remove_confirm": (
+        "{name} has {count} members who will lose the area. They will be told. Remove the area?"
+    ),
+    "area_remove_yes": "Yes, remove",
+    "area_remove_no": "No, keep",
+    "area_removed": "{name} has been removed. {count} members have been told.",
+    "area_kept": "The area stays.",
+    "area_removed_notice": (
+        "The neighbourhood watch area {areas} no longer exists, so you will get no more "
+        "messages for it. Choose another area with /join."
+    ),
+    "invite_usage": "Type /invite police or /invite contact AREA.",
+    "invite_created_police": (
+        "Invitation for a police officer (valid for 72 hours, single use):\n{link}\n"
+        "Or type /redeem {code}"
+    ),
+    "invite_created_contact": (
+        "Invitation for the area contact of {area} (valid for 72 hours, single use):\n"
+        "{link}\nOr type /redeem {code}"
+    ),
+    "redeem_usage": "Type /redeem CODE with the code from your invitation.",
+    "error_invite_unknown": "That invitation code does not exist.",
+    "error_invite_used": "That invitation has already been used.",
+    "error_invite_expired": "That invitation has expired. Ask the coordinator for a new one.",
+    "invite_redeemed_police": "Welcome! You can now send police information with /alert.",
+    "invite_redeemed_contact": (
+        "Welcome as the area contact of {area}! You can now use /notice and /members."
+    ),
+    "revoke_usage": "Type /revoke USER_ID.",
+    "revoked": "Roles removed for {user_id}: {count}.",
+    "ban_usage": "Type /ban USER_ID [REASON].",
+    "banned_user": "{user_id} is banned.",
+    "unknown_user": "There is no registered user {user_id}.",
+    "unban_usage": "Type /unban USER_ID.",
+    "unbanned_user": "{user_id} is no longer banned.",
+    "not_banned": "{user_id} is not banned.",
+    "audit_usage": "Type /audit or /audit NUMBER.",
+    "audit_empty": "The log is empty.",
+    "audit_header": "<b>Latest {count} events</b>",
+    "audit_line": "{at} · {actor} · {action} {target} · {outcome}",
+    "audit_ok": "ok",
+    "audit_refused": "refused",
+    "members_usage": "Type /members AREA.",
+    "members_list": "<b>{area}</b> – {count} members:\n{names}",
+    "qr_usage": "Type /qr AREA.",
+    "qr_caption": "QR code for signing up to {area}: {link}",
+    "cmd_area": "Manage areas",
+    "cmd_invite": "Invite a police officer or area contact",
+    "cmd_revoke": "Remove roles",
+    "cmd_ban": "Ban a user",
+    "cmd_unban": "Lift a ban",
+    "cmd_audit": "Latest events in the log",
+    "cmd_members": "Members of an area",
+    "cmd_qr": "QR code for an area",
+    "cmd_redeem": "Use an invitation code",
     # Help and command menus
     "help_header": "<b>What you can do</b>",
     "cmd_start": "Start and give consent",
@@ -152,4 +221,227 @@ TEXTS: dict[str, str] = {
     "cmd_cancel": "Cancel the current step",
     "cmd_linkgroup": "Link this group to an area",
     "cmd_unlinkgroup": "Unlink this group",
+    # Tips
+    "tip_category_drugs": "Drugs",
+    "tip_category_burglary": "Burglary",
+    "tip_category_theft": "Theft",
+    "tip_category_traffic": "Drink or drug driving",
+    "tip_category_vandalism": "Vandalism",
+    "tip_category_suspicious": "Suspicious activity",
+    "tip_category_unsafe_place": "Unsafe place",
+    "tip_category_other": "Other",
+    "tip_status_new": "New",
+    "tip_status_reviewed": "Reviewed",
+    "tip_status_forwarded": "Forwarded to police",
+    "tip_status_closed": "Closed",
+    "tip_status_false_alarm": "False alarm",
+    "tip_when_now": "Happening now",
+    "tip_when_today": "Earlier today",
+    "tip_when_yesterday": "Yesterday",
+    "tip_when_pick": "Pick a date",
+    "tip_when_unknown": "not given",
+    "tip_no_area": "no area given",
+    "tip_yes": "yes",
+    "tip_no": "no",
+    "tip_back_button": "⬅️ Back",
+    "tip_cancel_button": "Cancel",
+    "tip_send_button": "📨 Send the tip",
+    "tip_attach_done_button": "Next ➡️",
+    "tip_share_phone_button": "📞 Share my phone number",
+    "tip_contact_anonymous": "🕶 Anonymous",
+    "tip_contact_telegram": "💬 Reply to me here in Telegram",
+    "tip_contact_phone": "📞 Call me",
+    "tip_choose_category": "<b>Send a tip</b> (step 1)\nWhat is it about?",
+    "tip_choose_area": "Which area is it about?",
+    "tip_choose_when": "When did it happen?",
+    "tip_choose_date": "Pick the day, or type the date as YYYY-MM-DD (for example 2026-03-14).",
+    "tip_bad_date": (
+        "I cannot use that date. Type YYYY-MM-DD, at most one year back and not in the future."
+    ),
+    "tip_describe": (
+        "Describe what happened: what did you see, where, and what were the people doing? "
+        "Describe <b>behaviour, not appearance</b> – skin colour, clothes or origin rarely "
+        "help and can point at innocent people. At most {limit} characters."
+    ),
+    "tip_describe_first": (
+        "First write what happened, as text. You can add a photo or a location in the next step."
+    ),
+    "tip_attach": (
+        "Would you like to add a photo or a location? Send it with 📎 (Photo or Location). "
+        "The location is stored rounded to about 100 metres. Otherwise press Next."
+    ),
+    "tip_photo_added": "📷 The photo is added. You can also send a location, or press Next.",
+    "tip_location_added": (
+        "📍 The location is added (rounded to about 100 metres). You can also send a photo, or "
+        "press Next."
+    ),
+    "tip_photo_as_document": (
+        "Please send the picture as a photo, not as a file. Files can carry where and when the "
+        "picture was taken, so we do not accept them."
+    ),
+    "tip_choose_contact": (
+        "How would you like us to contact you?\n"
+        "🕶 <b>Anonymous</b>: we store nothing about who you are. Keep the reference – it is "
+        "the only way to ask about the tip.\n"
+        "💬 <b>Reply to me here</b>: you are told here when the tip is handled.\n"
+        "📞 <b>Call me</b>: you leave your phone number."
+    ),
+    "tip_ask_phone": "Press the button to share your number, or type it. Cancel with /cancel.",
+    "tip_bad_phone": "That does not look like a phone number. Type for example 070-123 45 67.",
+    "tip_phone_not_own": "Share your own number with the button, or type it.",
+    "tip_phone_noted": "Thank you, the number is noted.",
+    "tip_going_back": "OK, going back.",
+    "tip_use_buttons": "Please use the buttons above, or cancel with /cancel.",
+    "tip_summary": (
+        "<b>Check your tip</b>\n"
+        "Category: {category}\nArea: {area}\nWhen: {occurred}\n"
+        "Photo: {photo}\nLocation: {location}\nContact: {contact}\n\n{description}"
+    ),
+    "tip_received": (
+        "✅ Thank you! Your tip has the reference <b>{ref}</b>. You will be told here when it "
+        "is handled, and you can ask with /tipstatus {ref}."
+    ),
+    "tip_received_anonymous": (
+        "✅ Thank you! Your anonymous tip has the reference <b>{ref}</b>. We have not stored "
+        "who you are, so keep the reference: /tipstatus {ref} shows how it is going."
+    ),
+    "tip_received_no_area": (
+        "The tip was stored without an area. Join an area with /join so that your next tip "
+        "goes to the right place."
+    ),
+    "tip_cancelled": "The tip was not sent.",
+    "tip_timed_out": "The tip was not sent because it took too long. Start again with /tip.",
+    "tip_not_registered": "To send tips you first need to register with /start.",
+    "tip_banned": "You cannot send tips. Contact the municipality if you think this is wrong.",
+    "tip_rate_limited": (
+        "You have already sent {limit} tips in the last hour. You can send again from "
+        "{time}. If it is urgent: call 112."
+    ),
+    "tip_empty": "The tip has no description.",
+    "tip_too_long": "The description is too long: at most {limit} characters, yours has {length}.",
+    "tip_unknown_category": "Unknown category. Choose one of: {categories}.",
+    "tip_one_line_usage": (
+        "Type /tip CATEGORY TEXT, for example /tip burglary Two men trying door handles on "
+        "Storgatan, or just /tip to be guided."
+    ),
+    "tip_new_heading": "🔔 <b>New tip</b>",
+    "tip_card": (
+        "<b>{ref}</b> · {category} · {area}\n"
+        "Received: {created} · Happened: {occurred}\nStatus: {status}\n"
+        "Contact: {contact}\n{extras}\n\n{description}"
+    ),
+    "tip_contact_shown_anonymous": "anonymous",
+    "tip_contact_shown_forgotten": "removed at the reporter's request",
+    "tip_contact_shown_telegram": 'reply in Telegram (<a href="tg://user?id={user}">open chat</a>)',
+    "tip_contact_shown_phone": 'phone {phone} (<a href="tg://user?id={user}">Telegram</a>)',
+    "tip_location_shown": "📍 Location (about 100 m): {lat}, {lon}",
+    "tip_photos_shown": "📷 Photos: {count}",
+    "tip_status_changed": "Your tip {ref} has a new status: {status}.",
+    "tip_status_set": "Status: {status}",
+    "tipstatus_usage": "Type /tipstatus REFERENCE, for example /tipstatus T-2026-000042.",
+    "tipstatus_unknown": "There is no tip with the reference {ref}.",
+    "tipstatus_reply": "Tip <b>{ref}</b>\nStatus: {status} (last changed {updated})",
+    "tips_usage": "Type /tips [open|all] [AREA], for example /tips open centrum.",
+    "tips_none_open": "No open tips.",
+    "tips_none_all": "No tips yet.",
+    "tips_header_open": "<b>Open tips</b> – {area}: showing {shown} of {total}, newest first.",
+    "tips_header_all": "<b>All tips</b> – {area}: showing {shown} of {total}, newest first.",
+    "tips_all_areas": "all areas",
+    "tipset_usage": "Type /tipset REFERENCE STATUS [NOTE]. STATUS is one of: {statuses}.",
+    "tipset_done": "{ref} now has the status: {status}.",
+    "export_usage": (
+        "Type /export tips|participants [FROM [TO]], for example "
+        "/export tips 2026-01-01 2026-03-31."
+    ),
+    "export_bad_dates": "Dates are written YYYY-MM-DD, and TO may not be before FROM.",
+    "export_caption": "{count} rows. The file opens in Excel.",
+    "cmd_tip": "Send a tip",
+    "cmd_tipstatus": "Status of a tip",
+    "cmd_tips": "List tips",
+    "cmd_tipset": "Change the status of a tip",
+    "cmd_export": "Export tips or participants (CSV)",
+    # Reminders and summaries
+    "weekdays_short": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+    "weekdays_long": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+    "months_short": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
+    "datetime_format": "{weekday} {day} {month} {year}, {time}",
+    "schedule_once": "once on {date} at {time}",
+    "schedule_daily": "every day at {time}",
+    "schedule_weekly": "every {day} at {time}",
+    "schedule_monthly": "on day {day} of every month at {time}",
+    "remind_usage": (
+        "Type /remind WHEN AREA TEXT, for example\n"
+        "/remind weekly tue 18:30 centrum Neighbourhood watch meeting tonight at 7 pm\n"
+        "/remind once 2026-06-20 09:00 all Midsummer: help each other empty letterboxes\n"
+        "WHEN is once YYYY-MM-DD HH:MM, daily HH:MM, weekly DAY HH:MM or monthly D HH:MM. "
+        "AREA is an area code or all."
+    ),
+    "when_missing": "Say when the reminder goes out: once, daily, weekly or monthly.",
+    "when_bad_kind": "Unknown kind of schedule: {kind}. Use once, daily, weekly or monthly.",
+    "when_usage_once": (
+        "A one-off reminder is written once YYYY-MM-DD HH:MM, e.g. once 2026-06-20 09:00."
+    ),
+    "when_usage_daily": "A daily reminder is written daily HH:MM, e.g. daily 21:00.",
+    "when_usage_weekly": "A weekly reminder is written weekly DAY HH:MM, e.g. weekly tue 18:30.",
+    "when_usage_monthly": "A monthly reminder is written monthly D HH:MM, e.g. monthly 1 09:00.",
+    "when_bad_day": "Unknown day: {day}. Use mon, tue, wed, thu, fri, sat, sun (or mån–sön).",
+    "when_bad_time": "Invalid time: {time}. Write HH:MM between 00:00 and 23:59.",
+    "when_bad_date": "Invalid date: {date}. Write YYYY-MM-DD, e.g. 2026-06-20.",
+    "when_bad_monthday": "Invalid day of the month: {day}. Use 1–31.",
+    "when_past": "That time has already passed (it is now {now}). Choose a time ahead.",
+    "remind_no_area": "Give the area (an area code or all) and the text after the time.",
+    "remind_saved": (
+        "⏰ Reminder {id} saved: {schedule}, to {areas}.\nNext time it goes out: {next}."
+    ),
+    "reminders_none": "There are no scheduled reminders. Add one with /remind.",
+    "reminders_header": "<b>Scheduled reminders</b>",
+    "reminders_item": "<b>{id}</b> · {schedule} · {areas}\nNext: {next}\n{text}",
+    "reminders_item_missed": (
+        "<b>{id}</b> · {schedule} · {areas}\n⚠️ Missed (the bot was down): {next}\n{text}"
+    ),
+    "reminders_footer": "Remove a reminder with /unremind ID.",
+    "reminders_all_areas": "all areas",
+    "unremind_usage": "Type /unremind ID, for example /unremind 3. See /reminders.",
+    "unremind_unknown": "There is no reminder {id}. See /reminders.",
+    "unremind_done": "Reminder {id} has been removed.",
+    "reminder_late_note": "(Late reminder – it should have gone out {due}.)",
+    "summary_usage": "Type /summary, /summary last or /summary 2026-W05.",
+    "summary_title": "<b>📊 Weekly summary – week {week}, {year}</b>",
+    "summary_dates": "{dates}",
+    "summary_dates_partial": "{dates} (so far)",
+    "summary_participants": "<b>👥 Participants:</b> {total} (+{new} new, −{left} left)",
+    "summary_area_line": "• {area}: {members} (+{joined} / −{left})",
+    "summary_sent_header": "<b>📣 Messages sent</b>",
+    "summary_kind_line": "• {kind}: {count}, {rate} % delivered",
+    "summary_kind_line_none": "• {kind}: {count}",
+    "summary_kind_police": "Police information",
+    "summary_kind_municipality": "Municipality information",
+    "summary_kind_notice": "Area contacts' notices",
+    "summary_kind_reminder": "Reminders",
+    "summary_tips": "<b>📝 Tips:</b> {this} (last week {last}, {trend})",
+    "summary_by_category": "By category:",
+    "summary_by_area": "By area:",
+    "summary_tip_line": "• {name}: {this} (last week {last}, {trend})",
+    "summary_no_area": "No area",
+    "summary_open": "<b>⏳ Open tips older than 7 days:</b> {count}",
+    "summary_open_oldest": "Oldest: {items}",
+    "summary_open_item": "{ref} ({days} days)",
+    "summary_missed_header": "<b>⚠️ Reminders that were not sent (the bot was down)</b>",
+    "summary_missed_item": "• {id}: {text} – was due {due}",
+    "summary_chart_title": "Tips per category, the last {weeks} weeks",
+    "summary_chart_ylabel": "Number of tips",
+    "summary_chart_empty": "No tips in this period",
+    "summary_week_label": "W{week}",
+    "summary_cat_drugs": "Drugs",
+    "summary_cat_burglary": "Burglary",
+    "summary_cat_theft": "Theft",
+    "summary_cat_traffic": "Drink or drug driving",
+    "summary_cat_vandalism": "Vandalism",
+    "summary_cat_suspicious": "Suspicious activity",
+    "summary_cat_unsafe_place": "Unsafe place",
+    "summary_cat_other": "Other",
+    "cmd_remind": "Schedule a reminder",
+    "cmd_reminders": "List scheduled reminders",
+    "cmd_unremind": "Remove a reminder",
+    "cmd_summary": "Weekly summary",
 }

@@ -88,7 +88,8 @@ TEXTS: dict[str, str] = {
     "alert_heading_plain_reminder": "Påminnelse – {areas}",
     "alert_footer": (
         "<i>Vid nödsituation eller pågående brott: ring 112. "
-        "Icke akuta uppgifter till polisen: 114 14 eller polisen.se.</i>"
+        "Icke akuta uppgifter till polisen: 114 14 eller polisen.se.\n"
+        "Har du sett något? Tipsa med /tip.</i>"
     ),
     "alert_usage": (
         "Skriv /alert OMRÅDEN TEXT, till exempel\n"
@@ -140,6 +141,75 @@ TEXTS: dict[str, str] = {
     "forget_kept": "Okej, inget raderades.",
     "cmd_mydata": "Se allt som sparats om dig",
     "cmd_forget": "Radera dina uppgifter",
+    # Administration
+    "area_usage": (
+        "Skriv /area add KOD NAMN, /area rename KOD NAMN, /area remove KOD eller "
+        "/area postcodes KOD POSTNUMMER…"
+    ),
+    "error_area_code": "Områdeskoden får bara ha bokstäverna a–z, siffror och _, högst 32 tecken.",
+    "error_area_name": "Områdets namn behövs och får vara högst {limit} tecken.",
+    "error_area_exists": "Det finns redan ett område med koden {code}.",
+    "area_added": "Området {name} ({code}) är skapat.",
+    "area_renamed": "{old} heter nu {name}.",
+    "error_postcode": "{postcode} är inget postnummer (fem siffror, till exempel 692 31).",
+    "error_postcode_taken": "Postnumret {postcode} hör redan till området {code}.",
+    "area_postcodes_set": "Postnummer för {name}: {postcodes}.",
+    "area_remove_confirm": (
+        "{name} har {count} medlemmar som förlorar området. De får ett meddelande om det. "
+        "Ta bort området?"
+    ),
+    "area_remove_yes": "Ja, ta bort",
+    "area_remove_no": "Nej, behåll",
+    "area_removed": "{name} är borttaget. {count} medlemmar har fått besked.",
+    "area_kept": "Området är kvar.",
+    "area_removed_notice": (
+        "Grannsamverkansområdet {areas} finns inte längre, så du får inga fler meddelanden "
+        "för det. Välj ett annat område med /join."
+    ),
+    "invite_usage": "Skriv /invite police eller /invite contact OMRÅDE.",
+    "invite_created_police": (
+        "Inbjudan för en polis (gäller i 72 timmar, kan användas en gång):\n{link}\n"
+        "Eller skriv /redeem {code}"
+    ),
+    "invite_created_contact": (
+        "Inbjudan för kontaktombud i {area} (gäller i 72 timmar, kan användas en gång):\n"
+        "{link}\nEller skriv /redeem {code}"
+    ),
+    "redeem_usage": "Skriv /redeem KOD med koden från din inbjudan.",
+    "error_invite_unknown": "Den inbjudningskoden finns inte.",
+    "error_invite_used": "Den inbjudan har redan använts.",
+    "error_invite_expired": "Den inbjudan har gått ut. Be samordnaren om en ny.",
+    "invite_redeemed_police": "Välkommen! Du kan nu skicka meddelanden från polisen med /alert.",
+    "invite_redeemed_contact": (
+        "Välkommen som kontaktombud för {area}! Du kan nu använda /notice och /members."
+    ),
+    "revoke_usage": "Skriv /revoke ANVÄNDAR-ID.",
+    "revoked": "Roller borttagna för {user_id}: {count}.",
+    "ban_usage": "Skriv /ban ANVÄNDAR-ID [ORSAK].",
+    "banned_user": "{user_id} är avstängd.",
+    "unknown_user": "Det finns ingen registrerad användare {user_id}.",
+    "unban_usage": "Skriv /unban ANVÄNDAR-ID.",
+    "unbanned_user": "{user_id} är inte längre avstängd.",
+    "not_banned": "{user_id} är inte avstängd.",
+    "audit_usage": "Skriv /audit eller /audit ANTAL.",
+    "audit_empty": "Loggen är tom.",
+    "audit_header": "<b>Senaste {count} händelserna</b>",
+    "audit_line": "{at} · {actor} · {action} {target} · {outcome}",
+    "audit_ok": "ok",
+    "audit_refused": "nekad",
+    "members_usage": "Skriv /members OMRÅDE.",
+    "members_list": "<b>{area}</b> – {count} medlemmar:\n{names}",
+    "qr_usage": "Skriv /qr OMRÅDE.",
+    "qr_caption": "QR-kod för anmälan till {area}: {link}",
+    "cmd_area": "Hantera områden",
+    "cmd_invite": "Bjud in polis eller kontaktombud",
+    "cmd_revoke": "Ta bort roller",
+    "cmd_ban": "Stäng av en användare",
+    "cmd_unban": "Häv en avstängning",
+    "cmd_audit": "Senaste händelserna i loggen",
+    "cmd_members": "Medlemmar i ett område",
+    "cmd_qr": "QR-kod för ett område",
+    "cmd_redeem": "Använd en inbjudningskod",
     # Help and command menus
     "help_header": "<b>Det här kan du göra</b>",
     "cmd_start": "Börja och godkänn villkoren",
@@ -152,4 +222,233 @@ TEXTS: dict[str, str] = {
     "cmd_cancel": "Avbryt pågående steg",
     "cmd_linkgroup": "Koppla gruppen till ett område",
     "cmd_unlinkgroup": "Ta bort gruppens koppling",
+    # Tips
+    "tip_category_drugs": "Narkotika",
+    "tip_category_burglary": "Inbrott",
+    "tip_category_theft": "Stöld",
+    "tip_category_traffic": "Rattfylleri/drograttfylleri",
+    "tip_category_vandalism": "Skadegörelse",
+    "tip_category_suspicious": "Misstänkt aktivitet",
+    "tip_category_unsafe_place": "Otrygg plats",
+    "tip_category_other": "Övrigt",
+    "tip_status_new": "Ny",
+    "tip_status_reviewed": "Granskad",
+    "tip_status_forwarded": "Vidarebefordrad till polisen",
+    "tip_status_closed": "Avslutad",
+    "tip_status_false_alarm": "Falsklarm",
+    "tip_when_now": "Pågår nu",
+    "tip_when_today": "Tidigare i dag",
+    "tip_when_yesterday": "I går",
+    "tip_when_pick": "Välj datum",
+    "tip_when_unknown": "ej angivet",
+    "tip_no_area": "inget område angivet",
+    "tip_yes": "ja",
+    "tip_no": "nej",
+    "tip_back_button": "⬅️ Tillbaka",
+    "tip_cancel_button": "Avbryt",
+    "tip_send_button": "📨 Skicka tipset",
+    "tip_attach_done_button": "Vidare ➡️",
+    "tip_share_phone_button": "📞 Dela mitt telefonnummer",
+    "tip_contact_anonymous": "🕶 Anonymt",
+    "tip_contact_telegram": "💬 Svara mig här i Telegram",
+    "tip_contact_phone": "📞 Ring mig",
+    "tip_choose_category": "<b>Lämna ett tips</b> (steg 1)\nVad gäller det?",
+    "tip_choose_area": "Vilket område gäller det?",
+    "tip_choose_when": "När hände det?",
+    "tip_choose_date": "Välj dag, eller skriv datumet som ÅÅÅÅ-MM-DD (till exempel 2026-03-14).",
+    "tip_bad_date": (
+        "Det datumet kan jag inte använda. Skriv ÅÅÅÅ-MM-DD, högst ett år bakåt och inte i "
+        "framtiden."
+    ),
+    "tip_describe": (
+        "Beskriv vad som hände: vad såg du, var, och vad gjorde personerna? "
+        "Beskriv <b>beteende, inte utseende</b> – hudfärg, kläder eller ursprung hjälper "
+        "sällan och kan peka ut oskyldiga. Högst {limit} tecken."
+    ),
+    "tip_describe_first": (
+        "Skriv först vad som hände, som text. Bild eller plats kan du lägga till i nästa steg."
+    ),
+    "tip_attach": (
+        "Vill du lägga till en bild eller en plats? Skicka den med 📎 (Bild eller Plats). "
+        "Platsen sparas avrundad till ungefär 100 meter. Annars trycker du på Vidare."
+    ),
+    "tip_photo_added": (
+        "📷 Bilden är tillagd. Du kan också skicka en plats, eller trycka på Vidare."
+    ),
+    "tip_location_added": (
+        "📍 Platsen är tillagd (avrundad till ungefär 100 meter). Du kan också skicka en bild, "
+        "eller trycka på Vidare."
+    ),
+    "tip_photo_as_document": (
+        "Skicka bilden som foto, inte som fil. Filer kan innehålla uppgifter om var och när "
+        "bilden togs, så dem tar vi inte emot."
+    ),
+    "tip_choose_contact": (
+        "Hur vill du att vi kontaktar dig?\n"
+        "🕶 <b>Anonymt</b>: vi sparar ingenting om vem du är. Spara referensen – den är enda "
+        "sättet att fråga om tipset.\n"
+        "💬 <b>Svara mig här</b>: du får besked här när tipset hanteras.\n"
+        "📞 <b>Ring mig</b>: du lämnar ditt telefonnummer."
+    ),
+    "tip_ask_phone": (
+        "Tryck på knappen för att dela ditt nummer, eller skriv det. Avbryt med /cancel."
+    ),
+    "tip_bad_phone": "Det ser inte ut som ett telefonnummer. Skriv till exempel 070-123 45 67.",
+    "tip_phone_not_own": "Dela ditt eget nummer med knappen, eller skriv det.",
+    "tip_phone_noted": "Tack, numret är noterat.",
+    "tip_going_back": "Okej, tillbaka.",
+    "tip_use_buttons": "Använd knapparna ovan, eller avbryt med /cancel.",
+    "tip_summary": (
+        "<b>Kontrollera ditt tips</b>\n"
+        "Kategori: {category}\nOmråde: {area}\nNär: {occurred}\n"
+        "Bild: {photo}\nPlats: {location}\nKontakt: {contact}\n\n{description}"
+    ),
+    "tip_received": (
+        "✅ Tack! Ditt tips har referensen <b>{ref}</b>. Du får besked här när det hanteras, "
+        "och du kan fråga med /tipstatus {ref}."
+    ),
+    "tip_received_anonymous": (
+        "✅ Tack! Ditt anonyma tips har referensen <b>{ref}</b>. Vi har inte sparat vem du är, "
+        "så spara referensen: med /tipstatus {ref} kan du se hur det går."
+    ),
+    "tip_received_no_area": (
+        "Tipset sparades utan område. Gå med i ett område med /join så hamnar nästa tips rätt."
+    ),
+    "tip_cancelled": "Tipset skickades inte.",
+    "tip_timed_out": "Tipset skickades inte eftersom det tog för lång tid. Börja om med /tip.",
+    "tip_not_registered": "För att lämna tips behöver du först registrera dig med /start.",
+    "tip_banned": "Du kan inte lämna tips. Kontakta kommunen om du tror att det är fel.",
+    "tip_rate_limited": (
+        "Du har redan skickat {limit} tips den senaste timmen. Du kan skicka igen från kl. "
+        "{time}. Är det akut: ring 112."
+    ),
+    "tip_empty": "Tipset saknar beskrivning.",
+    "tip_too_long": "Beskrivningen är för lång: högst {limit} tecken, din har {length}.",
+    "tip_unknown_category": "Okänd kategori. Välj en av: {categories}.",
+    "tip_one_line_usage": (
+        "Skriv /tip KATEGORI TEXT, till exempel /tip inbrott Två män provar dörrhandtag på "
+        "Storgatan, eller bara /tip för att bli guidad."
+    ),
+    "tip_new_heading": "🔔 <b>Nytt tips</b>",
+    "tip_card": (
+        "<b>{ref}</b> · {category} · {area}\n"
+        "Inkom: {created} · Hände: {occurred}\nStatus: {status}\n"
+        "Kontakt: {contact}\n{extras}\n\n{description}"
+    ),
+    "tip_contact_shown_anonymous": "anonymt",
+    "tip_contact_shown_forgotten": "uppgiften raderad på tipsarens begäran",
+    "tip_contact_shown_telegram": 'svar i Telegram (<a href="tg://user?id={user}">öppna chatt</a>)',
+    "tip_contact_shown_phone": 'telefon {phone} (<a href="tg://user?id={user}">Telegram</a>)',
+    "tip_location_shown": "📍 Plats (cirka 100 m): {lat}, {lon}",
+    "tip_photos_shown": "📷 Bilder: {count}",
+    "tip_status_changed": "Ditt tips {ref} har fått en ny status: {status}.",
+    "tip_status_set": "Status: {status}",
+    "tipstatus_usage": "Skriv /tipstatus REFERENS, till exempel /tipstatus T-2026-000042.",
+    "tipstatus_unknown": "Det finns inget tips med referensen {ref}.",
+    "tipstatus_reply": "Tips <b>{ref}</b>\nStatus: {status} (senast ändrad {updated})",
+    "tips_usage": "Skriv /tips [open|all] [OMRÅDE], till exempel /tips open centrum.",
+    "tips_none_open": "Inga öppna tips.",
+    "tips_none_all": "Inga tips ännu.",
+    "tips_header_open": "<b>Öppna tips</b> – {area}: visar {shown} av {total}, nyast först.",
+    "tips_header_all": "<b>Alla tips</b> – {area}: visar {shown} av {total}, nyast först.",
+    "tips_all_areas": "alla områden",
+    "tipset_usage": "Skriv /tipset REFERENS STATUS [ANTECKNING]. STATUS är en av: {statuses}.",
+    "tipset_done": "{ref} har nu status: {status}.",
+    "export_usage": (
+        "Skriv /export tips|participants [FRÅN [TILL]], till exempel "
+        "/export tips 2026-01-01 2026-03-31."
+    ),
+    "export_bad_dates": "Datum skrivs ÅÅÅÅ-MM-DD, och TILL får inte vara före FRÅN.",
+    "export_caption": "{count} rader. Filen öppnas i Excel.",
+    "cmd_tip": "Lämna ett tips",
+    "cmd_tipstatus": "Se status för ett tips",
+    "cmd_tips": "Lista tips",
+    "cmd_tipset": "Ändra status för ett tips",
+    "cmd_export": "Exportera tips eller deltagare (CSV)",
+    # Reminders and summaries
+    "weekdays_short": "mån,tis,ons,tor,fre,lör,sön",
+    "weekdays_long": "måndag,tisdag,onsdag,torsdag,fredag,lördag,söndag",
+    "months_short": "jan,feb,mars,apr,maj,juni,juli,aug,sep,okt,nov,dec",
+    "datetime_format": "{weekday} {day} {month} {year} kl. {time}",
+    "schedule_once": "en gång {date} kl. {time}",
+    "schedule_daily": "varje dag kl. {time}",
+    "schedule_weekly": "varje {day} kl. {time}",
+    "schedule_monthly": "den {day} varje månad kl. {time}",
+    "remind_usage": (
+        "Skriv /remind NÄR OMRÅDE TEXT, till exempel\n"
+        "/remind weekly tis 18:30 centrum Grannsamverkansmöte i Folkets hus ikväll kl 19\n"
+        "/remind once 2026-06-20 09:00 all Midsommar: hjälp varandra att tömma brevlådor\n"
+        "NÄR är once ÅÅÅÅ-MM-DD TT:MM, daily TT:MM, weekly DAG TT:MM eller monthly D TT:MM. "
+        "OMRÅDE är en områdeskod eller all."
+    ),
+    "when_missing": "Ange när påminnelsen ska gå ut: once, daily, weekly eller monthly.",
+    "when_bad_kind": "Okänd typ av schema: {kind}. Använd once, daily, weekly eller monthly.",
+    "when_usage_once": (
+        "En engångspåminnelse skrivs once ÅÅÅÅ-MM-DD TT:MM, t.ex. once 2026-06-20 09:00."
+    ),
+    "when_usage_daily": "En daglig påminnelse skrivs daily TT:MM, t.ex. daily 21:00.",
+    "when_usage_weekly": "En veckopåminnelse skrivs weekly DAG TT:MM, t.ex. weekly tis 18:30.",
+    "when_usage_monthly": "En månadspåminnelse skrivs monthly D TT:MM, t.ex. monthly 1 09:00.",
+    "when_bad_day": (
+        "Okänd veckodag: {day}. Använd mån, tis, ons, tor, fre, lör, sön (eller mon–sun)."
+    ),
+    "when_bad_time": "Ogiltig tid: {time}. Skriv TT:MM mellan 00:00 och 23:59.",
+    "when_bad_date": "Ogiltigt datum: {date}. Skriv ÅÅÅÅ-MM-DD, t.ex. 2026-06-20.",
+    "when_bad_monthday": "Ogiltig dag i månaden: {day}. Använd 1–31.",
+    "when_past": "Den tiden har redan passerat (klockan är nu {now}). Välj en tid framåt.",
+    "remind_no_area": "Ange område (en områdeskod eller all) och text efter tiden.",
+    "remind_saved": (
+        "⏰ Påminnelse {id} sparad: {schedule}, till {areas}.\nNästa utskick: {next}."
+    ),
+    "reminders_none": "Det finns inga schemalagda påminnelser. Lägg till en med /remind.",
+    "reminders_header": "<b>Schemalagda påminnelser</b>",
+    "reminders_item": "<b>{id}</b> · {schedule} · {areas}\nNästa: {next}\n{text}",
+    "reminders_item_missed": (
+        "<b>{id}</b> · {schedule} · {areas}\n⚠️ Missades (boten var nere): {next}\n{text}"
+    ),
+    "reminders_footer": "Ta bort en påminnelse med /unremind ID.",
+    "reminders_all_areas": "alla områden",
+    "unremind_usage": "Skriv /unremind ID, till exempel /unremind 3. Se /reminders.",
+    "unremind_unknown": "Det finns ingen påminnelse {id}. Se /reminders.",
+    "unremind_done": "Påminnelse {id} är borttagen.",
+    "reminder_late_note": "(Försenad påminnelse – skulle ha skickats {due}.)",
+    "summary_usage": "Skriv /summary, /summary last eller /summary 2026-W05.",
+    "summary_title": "<b>📊 Veckosammanfattning – vecka {week}, {year}</b>",
+    "summary_dates": "{dates}",
+    "summary_dates_partial": "{dates} (hittills)",
+    "summary_participants": "<b>👥 Deltagare:</b> {total} (+{new} nya, −{left} har slutat)",
+    "summary_area_line": "• {area}: {members} (+{joined} / −{left})",
+    "summary_sent_header": "<b>📣 Utskick</b>",
+    "summary_kind_line": "• {kind}: {count} st, {rate} % levererade",
+    "summary_kind_line_none": "• {kind}: {count} st",
+    "summary_kind_police": "Polisen informerar",
+    "summary_kind_municipality": "Kommunen informerar",
+    "summary_kind_notice": "Kontaktombudens meddelanden",
+    "summary_kind_reminder": "Påminnelser",
+    "summary_tips": "<b>📝 Tips:</b> {this} (förra veckan {last}, {trend})",
+    "summary_by_category": "Per kategori:",
+    "summary_by_area": "Per område:",
+    "summary_tip_line": "• {name}: {this} (förra veckan {last}, {trend})",
+    "summary_no_area": "Utan område",
+    "summary_open": "<b>⏳ Öppna tips äldre än 7 dagar:</b> {count}",
+    "summary_open_oldest": "Äldst: {items}",
+    "summary_open_item": "{ref} ({days} dagar)",
+    "summary_missed_header": "<b>⚠️ Påminnelser som inte skickades (boten var nere)</b>",
+    "summary_missed_item": "• {id}: {text} – skulle ha gått {due}",
+    "summary_chart_title": "Tips per kategori, de senaste {weeks} veckorna",
+    "summary_chart_ylabel": "Antal tips",
+    "summary_chart_empty": "Inga tips under perioden",
+    "summary_week_label": "v. {week}",
+    "summary_cat_drugs": "Narkotika",
+    "summary_cat_burglary": "Inbrott",
+    "summary_cat_theft": "Stöld",
+    "summary_cat_traffic": "Rattfylleri/drograttfylleri",
+    "summary_cat_vandalism": "Skadegörelse",
+    "summary_cat_suspicious": "Misstänkt aktivitet",
+    "summary_cat_unsafe_place": "Otrygg plats",
+    "summary_cat_other": "Övrigt",
+    "cmd_remind": "Schemalägg en påminnelse",
+    "cmd_reminders": "Visa schemalagda påminnelser",
+    "cmd_unremind": "Ta bort en påminnelse",
+    "cmd_summary": "Veckosammanfattning",
 }

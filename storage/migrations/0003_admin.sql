@@ -20,3 +20,7 @@ CREATE TABLE signup_events (
     area_id     INTEGER REFERENCES areas(id) ON DELETE SET NULL
 );
 CREATE INDEX signup_events_at ON signup_events(at);
+
+-- System messages (e.g. "your area was removed") are written in each recipient's language
+-- from this catalogue key instead of a sender's text.
+ALTER TABLE alerts ADD COLUMN text_key TEXT;

@@ -1,0 +1,452 @@
+"""Scheduled reminders: the WHEN grammar, next fire times in the municipality's time zone,
+and the JobQueue jobs that put each run into the alert outbox.
+
+PTB's JobQueue (APScheduler 3) keeps jobs in memory only, so the database is the truth: every
+reminder has its ``next_run`` stored, each active reminder gets one ``run_once`` job for that
+moment, and after a run the following one is computed here and registered again. A delay
+computed from :func:`bot.clock.now` (rather than an absolute APScheduler trigger) lets tests
+and the demo move time.
+
+Missed runs (the bot was down) are decided from the database at start-up, never by
+APScheduler's misfire handling:
+
+* a one-off reminder less than :data:`ONCE_GRACE` late goes out once, marked as late; older
+  ones are marked ``missed`` and listed in the next weekly summary;
+* a recurring reminder is never sent several times to catch up. Only if its latest missed
+  occurrence is less than :data:`RECURRING_GRACE` late (a restart or a deploy) does it go
+  out once, marked as late; otherwise that occurrence is skipped, because "the meeting is
+  tonight at 19" sent the next morning does more harm than good.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from telegram.ext import Application, CallbackContext, JobQueue
+
+from bot import alerts, clock, summary
+from bot.alerts import Draft, Kind
+from bot.services import Services
+from bot.texts import t
+from storage import areas as area_rows
+from storage import reminders as rows
+from storage.areas import Area
+from storage.reminders import ReminderRow, parse_stamp, stamp
+
+log = logging.getLogger(__name__)
+
+ONCE_GRACE = timedelta(hours=24)
+RECURRING_GRACE = timedelta(hours=1)
+JOB_PREFIX = "reminder:"
+# Jobs must run however late the event loop gets to them; missed runs across a restart are
+# decided from the database instead.
+JOB_KWARGS = {"misfire_grace_time": None}
+
+# ---------------------------------------------------------------------------- the grammar
+
+KINDS = {
+    "once": "once",
+    "engång": "once",
+    "daily": "daily",
+    "dagligen": "daily",
+    "weekly": "weekly",
+    "veckovis": "weekly",
+    "monthly": "monthly",
+    "månadsvis": "monthly",
+}
+# How many words WHEN takes, kind word included.
+WHEN_WORDS = {"once": 3, "daily": 2, "weekly": 3, "monthly": 3}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES: dict[str, int] = {
+    **{name: i for i, name in enumerate(WEEKDAYS)},
+    **{name: i for i, name in enumerate(("mån", "tis", "ons", "tor", "fre", "lör", "sön"))},
+    **{
+        name: i
+        for i, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+    **{
+        name: i
+        for i, name in enumerate(
+            ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+        )
+    },
+}
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+Problem = tuple[str, dict]
+
+
+class WhenError(ValueError):
+    """WHEN could not be understood; ``problems`` are catalogue keys with their values, one
+    per thing that is wrong (so ``weekly tus 25:00`` names both the day and the time)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(key for key, _ in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    kind: str  # once | daily | weekly | monthly
+    hour: int
+    minute: int
+    on_date: date | None = None  # once
+    weekday: int | None = None  # weekly, Monday = 0
+    day: int | None = None  # monthly, 1-31
+
+    @property
+    def spec(self) -> str:
+        """The normalised WHEN, as stored and shown: ``weekly tue 18:30``."""
+        at = f"{self.hour:02d}:{self.minute:02d}"
+        if self.kind == "once":
+            return f"once {self.on_date.isoformat()} {at}"
+        if self.kind == "weekly":
+            return f"weekly {WEEKDAYS[self.weekday]} {at}"
+        if self.kind == "monthly":
+            return f"monthly {self.day} {at}"
+        return f"daily {at}"
+
+    @property
+    def recurring(self) -> bool:
+        return self.kind != "once"
+
+    def next_after(self, after: datetime, tz: tzinfo) -> datetime | None:
+        """The first fire time strictly after ``after`` (aware), in UTC; None if none is left.
+
+        Wall-clock times are local. A time that does not exist (02:30 on the last Sunday of
+        March) fires an hour later by the clock, at 03:30; a time that exists twice (02:30 on
+        the last Sunday of October) fires once, at the first of the two.
+        """
+        if self.kind == "once":
+            fire = local_instant(self.on_date, self.hour, self.minute, tz)
+            return fire if fire > after else None
+        day = after.astimezone(tz).date() - timedelta(days=1)
+        for _ in range(400):
+            if self._matches(day):
+                fire = local_instant(day, self.hour, self.minute, tz)
+                if fire > after:
+                    return fire
+            day += timedelta(days=1)
+        raise AssertionError(f"no fire time for {self.spec} within 400 days")  # pragma: no cover
+
+    def _matches(self, day: date) -> bool:
+        if self.kind == "weekly":
+            return day.weekday() == self.weekday
+        if self.kind == "monthly":
+            # Day 31 means the last day in shorter months, rather than skipping them.
+            last = calendar.monthrange(day.year, day.month)[1]
+            return day.day == min(self.day, last)
+        return True
+
+
+def local_instant(day: date, hour: int, minute: int, tz: tzinfo) -> datetime:
+    """Local wall time -> UTC. ``fold=0`` takes the offset before a DST change, which moves a
+    non-existent time forward and picks the first of two ambiguous ones."""
+    local = datetime.combine(day, time(hour, minute), tzinfo=tz)
+    return local.astimezone(UTC)
+
+
+def parse_when(words: list[str]) -> Schedule:
+    """``["weekly", "tis", "18:30"]`` -> Schedule, or :class:`WhenError`."""
+    if not words:
+        raise WhenError([("when_missing", {})])
+    kind = KINDS.get(words[0].lower())
+    if kind is None:
+        raise WhenError([("when_bad_kind", {"kind": words[0][:20]})])
+    if len(words) != WHEN_WORDS[kind]:
+        raise WhenError([(f"when_usage_{kind}", {})])
+    problems: list[Problem] = []
+    clock_time = _parse_time(words[-1], problems)
+    on_date = weekday = day = None
+    if kind == "once":
+        on_date = _parse_date(words[1], problems)
+    elif kind == "weekly":
+        weekday = _DAY_NAMES.get(words[1].lower())
+        if weekday is None:
+            problems.append(("when_bad_day", {"day": words[1][:20]}))
+    elif kind == "monthly":
+        if words[1].isdigit() and 1 <= int(words[1]) <= 31:
+            day = int(words[1])
+        else:
+            problems.append(("when_bad_monthday", {"day": words[1][:20]}))
+    if problems:
+        raise WhenError(problems)
+    hour, minute = clock_time
+    return Schedule(kind, hour, minute, on_date, weekday, day)
+
+
+def parse_spec(spec: str) -> Schedule:
+    """A stored, normalised WHEN back to a Schedule."""
+    return parse_when(spec.split())
+
+
+def _parse_time(word: str, problems: list[Problem]) -> tuple[int, int]:
+    match = _TIME.fullmatch(word)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        problems.append(("when_bad_time", {"time": word[:20]}))
+        return 0, 0
+    return int(match[1]), int(match[2])
+
+
+def _parse_date(word: str, problems: list[Problem]) -> date | None:
+    try:
+        if not _DATE.fullmatch(word):
+            raise ValueError(word)
+        return date.fromisoformat(word)
+    except ValueError:
+        problems.append(("when_bad_date", {"date": word[:20]}))
+        return None
+
+
+def split_command(text: str) -> tuple[list[str], str, str] | None:
+    """``/remind weekly tue 18:30 centrum Möte kl 19`` -> (WHEN words, target, text); the
+    text keeps its line breaks. None when there is not even a WHEN kind."""
+    parts = text.split(maxsplit=1)
+    if len(parts) < 2:
+        return None
+    rest = parts[1]
+    kind = KINDS.get(rest.split(maxsplit=1)[0].lower())
+    count = WHEN_WORDS.get(kind, 1)
+    words = rest.split(maxsplit=count + 1)
+    when, tail = words[:count], words[count:]
+    target = tail[0] if tail else ""
+    body = tail[1] if len(tail) > 1 else ""
+    return when, target, body
+
+
+# ---------------------------------------------------------------------------- presentation
+
+
+def local_text(moment: datetime, tz: tzinfo, lang: str) -> str:
+    """``tis 3 mars 2026 kl. 18:30`` / ``Tue 3 Mar 2026, 18:30``."""
+    local = moment.astimezone(tz)
+    return t(
+        lang,
+        "datetime_format",
+        weekday=t(lang, "weekdays_short").split(",")[local.weekday()],
+        day=local.day,
+        month=t(lang, "months_short").split(",")[local.month - 1],
+        year=local.year,
+        time=local.strftime("%H:%M"),
+    )
+
+
+def describe(schedule: Schedule, lang: str) -> str:
+    at = f"{schedule.hour:02d}:{schedule.minute:02d}"
+    if schedule.kind == "once":
+        return t(lang, "schedule_once", date=schedule.on_date.isoformat(), time=at)
+    if schedule.kind == "weekly":
+        day = t(lang, "weekdays_long").split(",")[schedule.weekday]
+        return t(lang, "schedule_weekly", day=day, time=at)
+    if schedule.kind == "monthly":
+        return t(lang, "schedule_monthly", day=schedule.day, time=at)
+    return t(lang, "schedule_daily", time=at)
+
+
+# ---------------------------------------------------------------------------- the service
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    id: int
+    schedule: Schedule
+    all_areas: bool
+    area_codes: tuple[str, ...]
+    text: str
+    next_run: datetime | None
+    last_run: datetime | None
+    status: str
+
+    @classmethod
+    def of(cls, row: ReminderRow) -> Reminder:
+        return cls(
+            row.id,
+            parse_spec(row.schedule),
+            row.all_areas,
+            row.area_codes,
+            row.text,
+            parse_stamp(row.next_run) if row.next_run else None,
+            parse_stamp(row.last_run) if row.last_run else None,
+            row.status,
+        )
+
+
+def late_note(services: Services, due: datetime) -> str:
+    """Written into the reminder's text, so in the municipality's language (the language the
+    coordinator wrote the reminder in)."""
+    settings = services.settings
+    lang = settings.municipality.language
+    return t(lang, "reminder_late_note", due=local_text(due, settings.municipality.tz, lang))
+
+
+def text_problem(services: Services, areas: list[Area], text: str) -> Problem | None:
+    """Too long or empty, counting the late note it may carry one day."""
+    longest_note = late_note(services, datetime(2026, 9, 30, 23, 59, tzinfo=UTC))
+    return alerts.text_problem(Draft(Kind.REMINDER, None, areas, f"{longest_note}\n\n{text}"))
+
+
+async def create(
+    services: Services,
+    job_queue: JobQueue | None,
+    *,
+    creator_id: int,
+    schedule: Schedule,
+    areas: list[Area],
+    all_areas: bool,
+    text: str,
+) -> Reminder:
+    """Store a reminder and register its job. A one-off time that has passed is refused."""
+    tz = services.settings.municipality.tz
+    now = clock.now()
+    first = schedule.next_after(now, tz)
+    if first is None:
+        local_now = now.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        raise WhenError([("when_past", {"now": local_now})])
+    async with services.db.transaction() as tx:
+        reminder_id = await rows.insert(
+            tx,
+            schedule=schedule.spec,
+            all_areas=all_areas,
+            area_ids=[] if all_areas else [a.id for a in areas],
+            text=text.strip(),
+            created_by=creator_id,
+            next_run=stamp(first),
+        )
+        row = await rows.reminder(tx, reminder_id)
+    reminder = Reminder.of(row)
+    if job_queue is not None:
+        register(job_queue, reminder)
+    log.info("reminder %d (%s) created, first run %s", reminder_id, schedule.spec, stamp(first))
+    return reminder
+
+
+async def listing(services: Services) -> list[Reminder]:
+    return [Reminder.of(r) for r in await rows.listed(services.db)]
+
+
+async def remove(services: Services, job_queue: JobQueue | None, reminder_id: int) -> bool:
+    async with services.db.transaction() as tx:
+        removed = await rows.delete(tx, reminder_id)
+    if removed and job_queue is not None:
+        for job in job_queue.get_jobs_by_name(job_name(reminder_id)):
+            job.schedule_removal()
+    return removed
+
+
+async def run_due(
+    services: Services,
+    job_queue: JobQueue | None,
+    reminder_id: int,
+    due: datetime,
+    *,
+    late_for: datetime | None = None,
+) -> int | None:
+    """Send the run of a reminder that was ``due`` and schedule the next one; returns the
+    alert id, or None when there was nothing to send.
+
+    The run is claimed in the database before it is queued, so a reminder goes out at most
+    once per run even if a catch-up and its job meet (a crash in between loses that run
+    rather than sending it twice to every resident).
+    """
+    tz = services.settings.municipality.tz
+    now = clock.now()
+    row = await rows.reminder(services.db, reminder_id)
+    if row is None or row.status != "active" or row.next_run != stamp(due):
+        return None
+    reminder = Reminder.of(row)
+    following = reminder.schedule.next_after(max(now, due), tz)
+    async with services.db.transaction() as tx:
+        claimed = await rows.claim_run(
+            tx, reminder_id, stamp(due), stamp(now), stamp(following) if following else None
+        )
+        area_ids = await rows.target_area_ids(tx, reminder_id, reminder.all_areas)
+    if not claimed:
+        return None
+    if following is not None and job_queue is not None:
+        register(job_queue, Reminder.of(await rows.reminder(services.db, reminder_id)))
+    areas = await area_rows.areas_by_ids(services.db, area_ids) if area_ids else []
+    if not areas:
+        log.warning("reminder %d: its areas are gone, nothing sent", reminder_id)
+        return None
+    areas.sort(key=lambda a: a.name.casefold())
+    text = reminder.text
+    if late_for is not None:
+        text = f"{late_note(services, late_for)}\n\n{text}"
+    alert_id = await alerts.queue(services, Draft(Kind.REMINDER, None, areas, text), None)
+    log.info("reminder %d sent as alert %d%s", reminder_id, alert_id, " (late)" * bool(late_for))
+    return alert_id
+
+
+# ---------------------------------------------------------------------------- the jobs
+
+
+def job_name(reminder_id: int) -> str:
+    return f"{JOB_PREFIX}{reminder_id}"
+
+
+def register(job_queue: JobQueue, reminder: Reminder) -> None:
+    """(Re)place the job for the reminder's next run."""
+    for job in job_queue.get_jobs_by_name(job_name(reminder.id)):
+        job.schedule_removal()
+    if reminder.status != "active" or reminder.next_run is None:
+        return
+    delay = max(0.0, (reminder.next_run - clock.now()).total_seconds())
+    job_queue.run_once(
+        _fire,
+        when=delay,
+        data={"id": reminder.id, "due": reminder.next_run},
+        name=job_name(reminder.id),
+        job_kwargs=JOB_KWARGS,
+    )
+
+
+async def _fire(context: CallbackContext) -> None:
+    services: Services = context.application.bot_data["services"]
+    await run_due(services, context.job_queue, context.job.data["id"], context.job.data["due"])
+
+
+async def catch_up(services: Services, job_queue: JobQueue | None) -> None:
+    """At start-up: apply the missed-run policy (module docstring) to every reminder whose
+    run passed while the bot was down, then register a job for each active one."""
+    tz = services.settings.municipality.tz
+    now = clock.now()
+    for row in await rows.active(services.db):
+        reminder = Reminder.of(row)
+        due = reminder.next_run
+        if due is None or due > now:
+            if job_queue is not None:
+                register(job_queue, reminder)
+            continue
+        if not reminder.schedule.recurring:
+            if now - due < ONCE_GRACE:
+                await run_due(services, job_queue, reminder.id, due, late_for=due)
+            else:
+                async with services.db.transaction() as tx:
+                    await rows.mark_missed(tx, reminder.id, stamp(due))
+                log.warning("reminder %d was due %s and is now missed", reminder.id, stamp(due))
+            continue
+        latest = due
+        while (following := reminder.schedule.next_after(latest, tz)) <= now:
+            latest = following
+        if now - latest < RECURRING_GRACE:
+            await run_due(services, job_queue, reminder.id, due, late_for=latest)
+            continue
+        async with services.db.transaction() as tx:
+            await rows.skip_to(tx, reminder.id, stamp(due), stamp(following))
+        log.warning("reminder %d: skipped runs since %s while down", reminder.id, stamp(due))
+        if job_queue is not None:
+            register(job_queue, Reminder.of(await rows.reminder(services.db, reminder.id)))
+
+
+async def start_schedule(application: Application) -> None:
+    """Called once at start-up: reminders and the weekly summary, from the database."""
+    services: Services = application.bot_data["services"]
+    await catch_up(services, application.job_queue)
+    await summary.start(application)

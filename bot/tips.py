@@ -1,0 +1,494 @@
+"""Incident tips: who may report, what a tip is made of, the reference numbers, routing to
+coordinators (and police), status changes and the retention job. Plain functions over
+storage; the Telegram side lives in handlers/tip_flow.py and handlers/tip_admin.py."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.services import Services
+from bot.texts import Safe, plain, t
+from storage import areas as area_rows
+from storage import audit
+from storage import participants as people
+from storage import tips as tip_rows
+from storage.areas import Area
+from storage.db import Database
+from storage.tips import NewTip, Tip
+
+log = logging.getLogger(__name__)
+
+CATEGORIES = (
+    "drugs",
+    "burglary",
+    "theft",
+    "traffic",
+    "vandalism",
+    "suspicious",
+    "unsafe_place",
+    "other",
+)
+STATUSES = ("new", "reviewed", "forwarded", "closed", "false_alarm")
+OPEN_STATUSES = ("new", "reviewed")
+CONTACTS = ("anonymous", "telegram", "phone")
+OCCURRED = ("now", "today", "yesterday")
+
+MAX_DESCRIPTION = 2000  # characters; stated in the prompt and in the refusal
+MAX_NOTE = 500
+# About 100 m: three decimals of latitude are 111 m, of longitude ~55 m at 60° N. Enough to
+# find the street corner, not enough to pin one house.
+LOCATION_DECIMALS = 3
+OLDEST_DATE = timedelta(days=365)  # an "earlier date" further back is surely a typo
+RETENTION_JOB = "tip_retention"
+STATUS_PREFIX = "tipst"  # status buttons on a tip: tipst:<tip id>:<status>
+RETENTION_AT = clock(3, 30)  # local time, when hardly anyone reports
+_REF = re.compile(r"^T-(\d{4})-(\d{6})$")
+_PHONE = re.compile(r"^\+?[\d\s\-()]{6,20}$")
+_ANONYMOUS_WORDS = ("anonym", "anonymt", "anonymous", "anon")
+
+
+# One-line form: the category may be given as its code or its Swedish or English name (or
+# a common short form). Longest names first so that "misstänkt aktivitet" wins over
+# "misstänkt".
+_ALIASES: dict[str, str] = {
+    "narkotika": "drugs",
+    "droger": "drugs",
+    "knark": "drugs",
+    "inbrott": "burglary",
+    "stöld": "theft",
+    "stold": "theft",
+    "rattfylleri/drograttfylleri": "traffic",
+    "rattfylleri": "traffic",
+    "drograttfylleri": "traffic",
+    "rattfylla": "traffic",
+    "drink or drug driving": "traffic",
+    "drunk driving": "traffic",
+    "skadegörelse": "vandalism",
+    "skadegorelse": "vandalism",
+    "klotter": "vandalism",
+    "misstänkt aktivitet": "suspicious",
+    "misstänkt": "suspicious",
+    "suspicious activity": "suspicious",
+    "otrygg plats": "unsafe_place",
+    "otrygg": "unsafe_place",
+    "unsafe place": "unsafe_place",
+    "unsafe": "unsafe_place",
+    "övrigt": "other",
+    "ovrigt": "other",
+    "annat": "other",
+    **{code: code for code in CATEGORIES},
+    "unsafe-place": "unsafe_place",
+}
+_ALIAS_ORDER = sorted(_ALIASES, key=len, reverse=True)
+
+
+@dataclass(slots=True)
+class Draft:
+    """A tip being put together in the guided flow (kept in memory until Send)."""
+
+    category: str | None = None
+    area: Area | None = None
+    occurred: str | None = None
+    description: str = ""
+    photo: tuple[str, str] | None = None  # (file_id, file_unique_id); one photo per tip
+    location: tuple[float, float] | None = None  # already rounded
+    contact: str | None = None
+    phone: str | None = None
+    areas: list[Area] = field(default_factory=list)  # the reporter's areas, to choose from
+    steps: list[int] = field(default_factory=list)  # the steps shown so far, for "back"
+
+
+@dataclass(frozen=True, slots=True)
+class OneLine:
+    """``/tip [anonym] CATEGORY TEXT`` taken apart."""
+
+    category: str | None
+    text: str
+    anonymous: bool
+    area_code: str | None = None
+
+
+def parse_one_line(argument: str) -> OneLine:
+    """Split what follows ``/tip`` into category and text. An unknown category gives
+    category None and the unparsed text (the caller explains the categories)."""
+    rest = argument.strip()
+    anonymous = False
+    first, _, remainder = rest.partition(" ")
+    if first.casefold() in _ANONYMOUS_WORDS:
+        anonymous, rest = True, remainder.strip()
+    folded = rest.casefold()
+    for alias in _ALIAS_ORDER:
+        if folded.startswith(alias) and (len(folded) == len(alias) or folded[len(alias)].isspace()):
+            return OneLine(_ALIASES[alias], rest[len(alias) :].strip(), anonymous)
+    return OneLine(None, rest, anonymous)
+
+
+def category_name(lang: str, code: str) -> str:
+    return plain(lang, f"tip_category_{code}")
+
+
+def status_name(lang: str, status: str) -> str:
+    return plain(lang, f"tip_status_{status}")
+
+
+def normalise_ref(text: str) -> str | None:
+    """``t-2026-42`` and ``T-2026-000042`` both mean T-2026-000042."""
+    match = re.match(r"^[Tt]-(\d{4})-(\d{1,6})$", text.strip())
+    if not match:
+        return None
+    return tip_rows.format_ref(int(match.group(1)), int(match.group(2)))
+
+
+def description_problem(text: str) -> tuple[str, dict] | None:
+    """A text key (and values) saying why the description cannot be used, or None."""
+    if not text.strip():
+        return "tip_empty", {}
+    if len(text.strip()) > MAX_DESCRIPTION:
+        return "tip_too_long", {"limit": MAX_DESCRIPTION, "length": len(text.strip())}
+    return None
+
+
+def round_location(latitude: float, longitude: float) -> tuple[float, float]:
+    return round(latitude, LOCATION_DECIMALS), round(longitude, LOCATION_DECIMALS)
+
+
+def normalise_phone(text: str) -> str | None:
+    text = text.strip()
+    return re.sub(r"[\s\-()]", "", text) if _PHONE.match(text) else None
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """A date the reporter typed (YYYY-MM-DD), not in the future and not absurdly old."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if day > today or day < today - OLDEST_DATE:
+        return None
+    return day
+
+
+def local_today(services: Services) -> date:
+    return datetime.now(services.settings.municipality.tz).date()
+
+
+# ------------------------------------------------------------------ who may report
+
+
+class HourlyLimit:
+    """At most ``per_hour`` tips per resident in any rolling hour.
+
+    Counted in memory on purpose: a counter in the database would have to say whose tips
+    these were, and would link an anonymous tip to its sender. Here the only trace is a few
+    timestamps per user id, forgotten after an hour (or at a restart)."""
+
+    def __init__(self, per_hour: int) -> None:
+        self.per_hour = per_hour
+        self._sent: dict[int, deque[float]] = defaultdict(deque)
+
+    def _recent(self, user_id: int, now: float) -> deque[float]:
+        sent = self._sent[user_id]
+        while sent and now - sent[0] >= 3600:
+            sent.popleft()
+        if not sent:
+            del self._sent[user_id]
+            return deque()
+        return sent
+
+    def wait_seconds(self, user_id: int) -> float:
+        """0 if the resident may send a tip now, else seconds until they may."""
+        now = time.monotonic()
+        sent = self._recent(user_id, now)
+        if len(sent) < self.per_hour:
+            return 0.0
+        return 3600 - (now - sent[0])
+
+    def note(self, user_id: int) -> None:
+        self._sent[user_id].append(time.monotonic())
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    key: str
+    values: dict
+
+
+async def may_report(services: Services, limit: HourlyLimit, user_id: int) -> Refusal | None:
+    """Tips need a registered resident who is not banned and is within the hourly limit."""
+    person = await people.participant(services.db, user_id)
+    if person is None:
+        return Refusal("tip_not_registered", {})
+    if person.banned:
+        return Refusal("tip_banned", {})
+    wait = limit.wait_seconds(user_id)
+    if wait > 0:
+        again = datetime.now(services.settings.municipality.tz) + timedelta(seconds=wait + 59)
+        return Refusal(
+            "tip_rate_limited",
+            {"limit": services.settings.tips.max_per_hour, "time": again.strftime("%H:%M")},
+        )
+    return None
+
+
+async def areas_of(db: Database, user_id: int) -> list[Area]:
+    return await people.areas_of(db, user_id)
+
+
+async def area_for_one_line(
+    db: Database, user_id: int, text: str
+) -> tuple[Area | None, str, list[Area]]:
+    """The area of a one-line tip: the reporter's only area; with several, an area code as
+    the first word of the text chooses one (``/tip inbrott norr …``), otherwise none is set
+    and the coordinator sees "area not given". Returns (area, text, reporter's areas)."""
+    mine = await people.areas_of(db, user_id)
+    if len(mine) == 1:
+        return mine[0], text, mine
+    first, _, rest = text.partition(" ")
+    if mine and rest.strip():
+        for area in mine:
+            if area.code == first.casefold():
+                return area, rest.strip(), mine
+    return None, text, mine
+
+
+# ------------------------------------------------------------------ submitting
+
+
+async def submit(services: Services, limit: HourlyLimit, draft: Draft, reporter_id: int) -> Tip:
+    """Store the tip (reference, attachments and first history row in one transaction).
+    For an anonymous tip nothing about the reporter is written anywhere."""
+    anonymous = draft.contact == "anonymous"
+    latitude, longitude = draft.location if draft.location else (None, None)
+    new = NewTip(
+        category=draft.category or "other",
+        area_id=draft.area.id if draft.area else None,
+        occurred=draft.occurred,
+        description=draft.description.strip(),
+        reporter_id=None if anonymous else reporter_id,
+        contact=draft.contact or "anonymous",
+        phone=draft.phone if draft.contact == "phone" else None,
+        latitude=latitude,
+        longitude=longitude,
+        photos=(draft.photo,) if draft.photo else (),
+    )
+    year = datetime.now(services.settings.municipality.tz).year
+    async with services.db.transaction() as tx:
+        tip_id, ref = await tip_rows.insert_tip(tx, new, year)
+    limit.note(reporter_id)
+    log.info("tip %s (%s) received", ref, new.category)
+    tip = await tip_rows.tip_by_id(services.db, tip_id)
+    assert tip is not None
+    return tip
+
+
+async def status_for(db: Database, ref_text: str) -> Tip | None:
+    ref = normalise_ref(ref_text)
+    return await tip_rows.tip_by_ref(db, ref) if ref else None
+
+
+# ------------------------------------------------------------------ routing
+
+
+async def recipients(services: Services) -> list[int]:
+    """Every coordinator, the coordinators' team chat, and officers when configured."""
+    roles = services.settings.roles
+    chats: list[int] = list(roles.coordinators)
+    if roles.coordinator_chat_id:
+        chats.append(roles.coordinator_chat_id)
+    if services.settings.tips.notify_police:
+        chats.extend(roles.police)
+        chats.extend(await tip_rows.police_officer_ids(services.db))
+    return list(dict.fromkeys(chats))
+
+
+async def language_of(services: Services, chat_id: int) -> str:
+    person = await people.participant(services.db, chat_id)
+    return person.language if person else services.settings.municipality.language
+
+
+def status_buttons(lang: str, tip: Tip) -> InlineKeyboardMarkup:
+    """Callback data ``tipst:<id>:<status>`` (at most 28 bytes, well under Telegram's 64)."""
+    buttons = [
+        InlineKeyboardButton(
+            ("✅ " if status == tip.status else "") + status_name(lang, status),
+            callback_data=f"{STATUS_PREFIX}:{tip.id}:{status}",
+        )
+        for status in STATUSES
+        if status != "new"
+    ]
+    return InlineKeyboardMarkup([buttons[0:2], buttons[2:4]])
+
+
+def describe(lang: str, tip: Tip, *, tz) -> str:
+    """The tip as a coordinator reads it. Anonymous tips carry no identity at all."""
+    if tip.contact == "anonymous":
+        contact = t(lang, "tip_contact_shown_anonymous")
+    elif tip.reporter_id is None:
+        contact = t(lang, "tip_contact_shown_forgotten")
+    elif tip.contact == "phone":
+        contact = t(lang, "tip_contact_shown_phone", phone=tip.phone or "?", user=tip.reporter_id)
+    else:
+        contact = t(lang, "tip_contact_shown_telegram", user=tip.reporter_id)
+    extras = []
+    if tip.latitude is not None and tip.longitude is not None:
+        extras.append(t(lang, "tip_location_shown", lat=tip.latitude, lon=tip.longitude))
+    if tip.photos:
+        extras.append(t(lang, "tip_photos_shown", count=len(tip.photos)))
+    created = datetime.strptime(tip.created_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return t(
+        lang,
+        "tip_card",
+        ref=tip.ref,
+        category=category_name(lang, tip.category),
+        area=tip.area_name or plain(lang, "tip_no_area"),
+        occurred=occurred_text(lang, tip.occurred),
+        created=created.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        status=status_name(lang, tip.status),
+        description=tip.description,
+        contact=Safe(contact),
+        extras=Safe("\n".join(extras)),
+    ).rstrip()
+
+
+def occurred_text(lang: str, occurred: str | None) -> str:
+    if occurred is None:
+        return plain(lang, "tip_when_unknown")
+    if occurred in OCCURRED:
+        return plain(lang, f"tip_when_{occurred}")
+    return occurred
+
+
+async def notify_new(services: Services, bot: Bot, tip: Tip) -> int:
+    """Send the new tip to every handler at once: a direct send, not the outbox (a handful
+    of recipients). A failure is logged and does not stop the others. Returns how many got
+    it."""
+    tz = services.settings.municipality.tz
+    delivered = 0
+    for chat_id in await recipients(services):
+        lang = await language_of(services, chat_id)
+        try:
+            await bot.send_message(
+                chat_id,
+                t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz),
+                reply_markup=status_buttons(lang, tip),
+            )
+            for file_id in tip.photos:
+                await bot.send_photo(chat_id, file_id, caption=tip.ref)
+            if tip.latitude is not None and tip.longitude is not None:
+                await bot.send_location(chat_id, tip.latitude, tip.longitude)
+            delivered += 1
+        except TelegramError as exc:
+            log.warning("tip %s not delivered to chat %s: %s", tip.ref, chat_id, exc)
+    return delivered
+
+
+def notify_in_background(application: Application, services: Services, tip: Tip) -> None:
+    """The reporter's answer must not wait for the coordinators' copies."""
+
+    async def run() -> None:
+        try:
+            await notify_new(services, application.bot, tip)
+        except Exception:
+            log.exception("routing tip %s failed", tip.ref)
+
+    application.create_task(run(), name=f"notify {tip.ref}")
+
+
+# ------------------------------------------------------------------ handling
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    tip: Tip  # after the change
+    previous: str
+
+
+async def change_status(
+    services: Services, tip_id: int, status: str, note: str | None, actor_id: int
+) -> Change | None:
+    """Set the status, keep the change as history (who, when, note) and audit it. A
+    false alarm stays in the database and counts in the statistics as such."""
+    if status not in STATUSES:
+        raise ValueError(status)
+    note = (note or "").strip()[:MAX_NOTE] or None
+    async with services.db.transaction() as tx:
+        before = await tip_rows.tip_by_id(tx, tip_id)
+        if before is None:
+            return None
+        if before.status == status and note is None:
+            return Change(before, before.status)  # a second press on the same button
+        await tip_rows.set_status(tx, tip_id, status, note, actor_id)
+        await audit.record(tx, actor_id, "tipset", target=before.ref, detail=status)
+    after = await tip_rows.tip_by_id(services.db, tip_id)
+    assert after is not None
+    return Change(after, before.status)
+
+
+async def notify_reporter(services: Services, bot: Bot, change: Change) -> bool:
+    """Tell a reporter who chose to be reachable that their tip's status changed."""
+    tip = change.tip
+    if tip.reporter_id is None or tip.contact == "anonymous" or tip.status == change.previous:
+        return False
+    lang = await language_of(services, tip.reporter_id)
+    try:
+        await bot.send_message(
+            tip.reporter_id,
+            t(lang, "tip_status_changed", ref=tip.ref, status=status_name(lang, tip.status)),
+        )
+    except TelegramError as exc:
+        log.warning("reporter of %s not told about the status change: %s", tip.ref, exc)
+        return False
+    return True
+
+
+async def list_for_handlers(
+    db: Database, scope: str, area_code: str | None, limit: int
+) -> tuple[list[Tip], int, Area | None] | None:
+    """``/tips [open|all] [AREA]``; None when the area code is unknown."""
+    area = None
+    if area_code:
+        area = await area_rows.area_by_code(db, area_code.lower())
+        if area is None:
+            return None
+    found, total = await tip_rows.list_tips(
+        db, open_only=scope != "all", area_id=area.id if area else None, limit=limit
+    )
+    return found, total, area
+
+
+# ------------------------------------------------------------------ retention
+
+
+async def purge_old(db: Database, retention_days: int) -> int:
+    """Delete tips older than the retention period, with their history and photos' ids."""
+    cutoff = (datetime.now(UTC) - timedelta(days=retention_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    async with db.transaction() as tx:
+        deleted = await tip_rows.delete_created_before(tx, cutoff)
+        if deleted:
+            await audit.record(tx, None, "tip_retention", detail=f"{deleted} deleted")
+    if deleted:
+        log.info("retention: deleted %d tips older than %d days", deleted, retention_days)
+    return deleted
+
+
+async def _retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services = context.application.bot_data["services"]
+    await purge_old(services.db, services.settings.tips.retention_days)
+
+
+def schedule_retention(application: Application) -> None:
+    """Once a day at RETENTION_AT local time (the Defaults' tzinfo is the municipality's)."""
+    tz = application.bot_data["services"].settings.municipality.tz
+    application.job_queue.run_daily(
+        _retention_job, time=RETENTION_AT.replace(tzinfo=tz), name=RETENTION_JOB
+    )

@@ -1,0 +1,246 @@
+"""The coordinator's commands: /area, /invite, /revoke, /ban, /unban, /audit, /qr, and the
+area contact's /members. Anyone may /redeem an invite."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import ContextTypes
+
+from bot import admin, signup
+from bot.roles import Role, access_of
+from bot.texts import Safe
+from handlers.common import (
+    Caller,
+    caller_of,
+    private_only,
+    refuse,
+    reply,
+    requires,
+    services,
+)
+from handlers.menus import set_menu_for
+from storage.areas import Area
+
+REMOVE_AREA = "arearm"  # "arearm:CODE" confirms, "arearm:-" keeps the area
+_POSTCODE_TOKEN = re.compile(r"\d{3} \d{2}(?!\d)|\S+")
+
+
+async def _area_arg(update: Update, context, caller: Caller, code: str) -> Area | None:
+    lookup = await signup.find_area(services(context).db, code)
+    if lookup.area is None or lookup.postcode is not None:
+        await reply(update, caller.t("unknown_area"))
+        return None
+    return lookup.area
+
+
+async def _answer(update: Update, caller: Caller, outcome: admin.Outcome) -> None:
+    await reply(update, caller.t(outcome.key, **outcome.values))
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    db = services(context).db
+    # The name keeps its spaces and case, so split the original text, not context.args.
+    parts = update.effective_message.text.split(maxsplit=3)
+    action = parts[1].lower() if len(parts) > 1 else ""
+    if action not in ("add", "rename", "remove", "postcodes") or len(parts) < 3:
+        await reply(update, caller.t("area_usage"))
+        return
+    code = parts[2]
+    rest = parts[3] if len(parts) > 3 else ""
+    if action == "add":
+        if not rest:
+            await reply(update, caller.t("area_usage"))
+            return
+        await _answer(update, caller, await admin.add_area(db, caller.user_id, code, rest))
+        return
+    target = await _area_arg(update, context, caller, code)
+    if target is None:
+        return
+    if action == "rename":
+        if not rest:
+            await reply(update, caller.t("area_usage"))
+            return
+        await _answer(update, caller, await admin.rename_area(db, caller.user_id, target, rest))
+    elif action == "postcodes":
+        tokens = _POSTCODE_TOKEN.findall(rest)
+        await _answer(update, caller, await admin.set_postcodes(db, caller.user_id, target, tokens))
+    else:
+        count = await admin.member_count(db, target)
+        if count == 0:
+            await admin.remove_area(services(context), caller.user_id, target)
+            await reply(update, caller.t("area_removed", name=target.name, count=0))
+            return
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        caller.plain("area_remove_yes"),
+                        callback_data=f"{REMOVE_AREA}:{target.code}",
+                    ),
+                    InlineKeyboardButton(
+                        caller.plain("area_remove_no"), callback_data=f"{REMOVE_AREA}:-"
+                    ),
+                ]
+            ]
+        )
+        await reply(
+            update,
+            caller.t("area_remove_confirm", name=target.name, count=count),
+            reply_markup=markup,
+        )
+
+
+@requires(Role.COORDINATOR)
+async def on_remove_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    await query.answer()
+    code = query.data.partition(":")[2]
+    if code == "-":
+        await query.edit_message_text(caller.t("area_kept"))
+        return
+    target = await _area_arg(update, context, caller, code)
+    if target is None:
+        return
+    count = await admin.remove_area(services(context), caller.user_id, target)
+    await query.edit_message_text(caller.t("area_removed", name=target.name, count=count))
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    args = [a.lower() for a in context.args]
+    target = None
+    if args == ["police"]:
+        role = "police"
+    elif len(args) == 2 and args[0] == "contact":
+        role = "contact"
+        target = await _area_arg(update, context, caller, args[1])
+        if target is None:
+            return
+    else:
+        await reply(update, caller.t("invite_usage"))
+        return
+    code = await admin.issue_invite(services(context).db, caller.user_id, role, target)
+    link = f"{context.bot.link}?start=inv_{code}"
+    key = "invite_created_contact" if target else "invite_created_police"
+    await reply(update, caller.t(key, code=code, link=link, area=target.name if target else ""))
+
+
+def _user_id(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= 15 else None
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    user_id = _user_id(context.args[0]) if len(context.args) == 1 else None
+    if user_id is None:
+        await reply(update, caller.t("revoke_usage"))
+        return
+    removed = await admin.revoke(services(context).db, caller.user_id, user_id)
+    await reply(update, caller.t("revoked", user_id=user_id, count=removed))
+    await set_menu_for(context.application, user_id)
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    user_id = _user_id(context.args[0]) if context.args else None
+    if user_id is None:
+        await reply(update, caller.t("ban_usage"))
+        return
+    reason = " ".join(context.args[1:])[:200] or None
+    if await admin.ban(services(context).db, caller.user_id, user_id, reason):
+        await reply(update, caller.t("banned_user", user_id=user_id))
+    else:
+        await reply(update, caller.t("unknown_user", user_id=user_id))
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    user_id = _user_id(context.args[0]) if len(context.args) == 1 else None
+    if user_id is None:
+        await reply(update, caller.t("unban_usage"))
+        return
+    if await admin.unban(services(context).db, caller.user_id, user_id):
+        await reply(update, caller.t("unbanned_user", user_id=user_id))
+    else:
+        await reply(update, caller.t("not_banned", user_id=user_id))
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    wanted = _user_id(context.args[0]) if len(context.args) == 1 else None
+    if context.args and wanted is None:
+        await reply(update, caller.t("audit_usage"))
+        return
+    entries = await admin.audit_entries(services(context).db, wanted)
+    if not entries:
+        await reply(update, caller.t("audit_empty"))
+        return
+    lines = [caller.t("audit_header", count=len(entries))]
+    for at, actor, action, target, outcome, _detail in entries:
+        lines.append(
+            caller.t(
+                "audit_line",
+                at=at.replace("T", " ").removesuffix("Z"),
+                actor=actor if actor is not None else "–",
+                action=action,
+                target=target or "",
+                outcome=caller.plain(f"audit_{outcome}"),
+            )
+        )
+    await reply(update, Safe("\n".join(lines)))
+
+
+@private_only
+@requires(Role.COORDINATOR, Role.CONTACT)
+async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    if len(context.args) != 1:
+        await reply(update, caller.t("members_usage"))
+        return
+    target = await _area_arg(update, context, caller, context.args[0])
+    if target is None:
+        return
+    svc = services(context)
+    if not (await access_of(svc, caller.user_id)).may_act_for(target.id):
+        await refuse(update, context, "members", target.code, "not_your_area", area=target.name)
+        return
+    names = await admin.member_names(svc.db, target)
+    await reply(
+        update,
+        caller.t("members_list", area=target.name, count=len(names), names=", ".join(names) or "–"),
+    )
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def qr(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    if len(context.args) != 1:
+        await reply(update, caller.t("qr_usage"))
+        return
+    target = await _area_arg(update, context, caller, context.args[0])
+    if target is None:
+        return
+    link = f"{context.bot.link}?start=area_{target.code}"
+    png = admin.qr_png(link, target.name)
+    # As a document, not a photo: Telegram would recompress a photo to JPEG.
+    await update.effective_message.reply_document(
+        InputFile(png, filename=f"grannsamverkan-{target.code}.png"),
+        caption=caller.t("qr_caption", area=target.name, link=link),
+    )

@@ -1,0 +1,69 @@
+"""Command menus per role and language: residents never see admin commands."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.roles import Role, access_of
+from bot.texts import LANGUAGES
+from handlers.profile import GROUP_COMMANDS, RESIDENT_COMMANDS, bot_commands, commands_for
+from storage import roles as role_rows
+
+log = logging.getLogger(__name__)
+
+
+async def set_all_menus(application: Application) -> None:
+    """Default menus for private and group chats, then one per privileged user. A failure
+    here is logged and the bot runs on: menus are a convenience, not a function."""
+    services = application.bot_data["services"]
+    default_lang = services.settings.municipality.language
+    try:
+        for lang in (None, *LANGUAGES):
+            menu_lang = lang or default_lang
+            await application.bot.set_my_commands(
+                bot_commands(menu_lang, RESIDENT_COMMANDS),
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=lang,
+            )
+            await application.bot.set_my_commands(
+                bot_commands(menu_lang, GROUP_COMMANDS),
+                scope=BotCommandScopeAllGroupChats(),
+                language_code=lang,
+            )
+    except TelegramError as exc:
+        log.warning("could not set the command menus: %s", exc)
+        return
+    settings = services.settings
+    users = {*settings.roles.coordinators, *settings.roles.police}
+    users.update(await role_rows.privileged_users(services.db))
+    for user_id in sorted(users):
+        await set_menu_for(application, user_id)
+
+
+async def set_menu_for(application: Application, user_id: int) -> None:
+    """The menu of one user's private chat, after their role changed."""
+    services = application.bot_data["services"]
+    default_lang = services.settings.municipality.language
+    role = (await access_of(services, user_id)).main_role
+    scope = BotCommandScopeChat(user_id)
+    try:
+        for lang in (None, *LANGUAGES):
+            if role == Role.RESIDENT:
+                await application.bot.delete_my_commands(scope=scope, language_code=lang)
+            else:
+                await application.bot.set_my_commands(
+                    bot_commands(lang or default_lang, commands_for(role)),
+                    scope=scope,
+                    language_code=lang,
+                )
+    except TelegramError as exc:
+        # A user who never opened the chat cannot get a chat menu yet; that is fine.
+        log.info("menu for user %s not set: %s", user_id, exc)

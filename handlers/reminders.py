@@ -1,0 +1,141 @@
+"""/remind, /reminders and /unremind for the coordinator."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import alerts, reminders
+from bot.reminders import Reminder, WhenError
+from bot.roles import Role
+from bot.services import Services
+from bot.texts import Safe
+from handlers.common import Caller, caller_of, private_only, reply, requires, services
+from storage import audit
+
+LISTED_TEXT_MAX = 200  # /reminders shows the start of each text; the full one is stored
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    svc = services(context)
+    parsed = reminders.split_command(update.effective_message.text)
+    if parsed is None:
+        await reply(update, caller.t("remind_usage"))
+        return
+    when, target, text = parsed
+    try:
+        schedule = reminders.parse_when(when)
+    except WhenError as exc:
+        await _explain(update, caller, exc)
+        return
+    if not target or not text.strip():
+        await reply(update, caller.t("remind_no_area"))
+        return
+    found, unknown = await alerts.parse_areas(svc.db, target)
+    if unknown or not found:
+        await reply(update, caller.t("alert_unknown_areas", codes=", ".join(unknown) or target))
+        return
+    problem = reminders.text_problem(svc, found, text)
+    if problem is not None:
+        key, values = problem
+        await reply(update, caller.t(key, **values))
+        return
+    everything = target.strip().lower() in ("all", "alla")
+    try:
+        reminder = await reminders.create(
+            svc,
+            context.job_queue,
+            creator_id=caller.user_id,
+            schedule=schedule,
+            areas=found,
+            all_areas=everything,
+            text=text,
+        )
+    except WhenError as exc:
+        await _explain(update, caller, exc)
+        return
+    async with svc.db.transaction() as tx:
+        await audit.record(
+            tx,
+            caller.user_id,
+            "remind",
+            target=target.lower(),
+            detail=f"reminder {reminder.id}: {schedule.spec}",
+        )
+    await reply(
+        update,
+        caller.t(
+            "remind_saved",
+            id=reminder.id,
+            schedule=reminders.describe(schedule, caller.lang),
+            areas=_areas(caller, reminder),
+            next=_when(svc, caller, reminder),
+        ),
+    )
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    svc = services(context)
+    listed = await reminders.listing(svc)
+    if not listed:
+        await reply(update, caller.t("reminders_none"))
+        return
+    lines = [caller.t("reminders_header")]
+    for reminder in listed:
+        text = reminder.text
+        if len(text) > LISTED_TEXT_MAX:
+            text = text[:LISTED_TEXT_MAX] + " …"
+        key = "reminders_item_missed" if reminder.status == "missed" else "reminders_item"
+        lines.append(
+            caller.t(
+                key,
+                id=reminder.id,
+                schedule=reminders.describe(reminder.schedule, caller.lang),
+                areas=_areas(caller, reminder),
+                next=_when(svc, caller, reminder),
+                text=text,
+            )
+        )
+    lines.append(caller.t("reminders_footer"))
+    await reply(update, Safe("\n\n".join(lines)))
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def unremind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    caller = await caller_of(update, context)
+    svc = services(context)
+    args = context.args
+    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+        await reply(update, caller.t("unremind_usage"))
+        return
+    reminder_id = int(args[0].lstrip("#"))
+    if not await reminders.remove(svc, context.job_queue, reminder_id):
+        await reply(update, caller.t("unremind_unknown", id=reminder_id))
+        return
+    async with svc.db.transaction() as tx:
+        await audit.record(tx, caller.user_id, "unremind", target=str(reminder_id))
+    await reply(update, caller.t("unremind_done", id=reminder_id))
+
+
+async def _explain(update: Update, caller: Caller, error: WhenError) -> None:
+    lines = [caller.t(key, **values) for key, values in error.problems]
+    await reply(update, Safe("\n".join(lines)))
+
+
+def _areas(caller: Caller, reminder: Reminder) -> str:
+    if reminder.all_areas:
+        return caller.plain("reminders_all_areas")
+    return ", ".join(reminder.area_codes)
+
+
+def _when(svc: Services, caller: Caller, reminder: Reminder) -> str:
+    if reminder.next_run is None:
+        return "–"
+    return reminders.local_text(reminder.next_run, svc.settings.municipality.tz, caller.lang)

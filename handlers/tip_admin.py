@@ -1,0 +1,132 @@
+"""Tip handling for coordinators and police: /tips, /tipset, the status buttons on each
+tip, and the coordinator's /export."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+from telegram.ext import ContextTypes
+
+from bot import export, tips
+from bot.roles import Role
+from handlers.common import caller_of, private_only, reply, requires, services
+from storage import audit
+
+STATUS_PREFIX = tips.STATUS_PREFIX  # the status buttons route here
+LIST_LIMIT = 10  # one message per tip (each with its buttons); more would flood the chat
+
+
+@requires(Role.COORDINATOR, Role.POLICE)
+async def tips_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/tips [open|all] [AREA_CODE] — newest first."""
+    caller = await caller_of(update, context)
+    svc = services(context)
+    args = [a.lower() for a in context.args]
+    scope = "open"
+    if args and args[0] in ("open", "all", "öppna", "alla"):
+        scope = "all" if args.pop(0) in ("all", "alla") else "open"
+    if len(args) > 1:
+        await reply(update, caller.t("tips_usage"))
+        return
+    found = await tips.list_for_handlers(svc.db, scope, args[0] if args else None, LIST_LIMIT)
+    if found is None:
+        await reply(update, caller.t("alert_unknown_areas", codes=args[0][:32]))
+        return
+    listed, total, area = found
+    if not listed:
+        await reply(update, caller.t(f"tips_none_{scope}"))
+        return
+    await reply(
+        update,
+        caller.t(
+            f"tips_header_{scope}",
+            shown=len(listed),
+            total=total,
+            area=area.name if area else caller.plain("tips_all_areas"),
+        ),
+    )
+    tz = svc.settings.municipality.tz
+    for tip in listed:
+        await reply(
+            update,
+            tips.describe(caller.lang, tip, tz=tz),
+            reply_markup=tips.status_buttons(caller.lang, tip),
+        )
+
+
+@requires(Role.COORDINATOR, Role.POLICE)
+async def tipset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/tipset REF STATUS [NOTE]"""
+    caller = await caller_of(update, context)
+    svc = services(context)
+    parts = update.effective_message.text.split(maxsplit=3)
+    if len(parts) < 3 or parts[2].lower() not in tips.STATUSES:
+        await reply(update, caller.t("tipset_usage", statuses=" ".join(tips.STATUSES)))
+        return
+    tip = await tips.status_for(svc.db, parts[1])
+    if tip is None:
+        await reply(update, caller.t("tipstatus_unknown", ref=parts[1][:20]))
+        return
+    note = parts[3] if len(parts) > 3 else None
+    change = await tips.change_status(svc, tip.id, parts[2].lower(), note, caller.user_id)
+    await reply(
+        update,
+        caller.t(
+            "tipset_done",
+            ref=change.tip.ref,
+            status=tips.status_name(caller.lang, change.tip.status),
+        ),
+    )
+    await tips.notify_reporter(svc, context.bot, change)
+
+
+@requires(Role.COORDINATOR, Role.POLICE)
+async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``tipst:<id>:<status>`` on a tip card, in a private chat or the coordinators' group."""
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    svc = services(context)
+    _, tip_id, status = (query.data.split(":") + ["", ""])[:3]
+    if not tip_id.isdigit() or status not in tips.STATUSES:
+        await query.answer(caller.plain("button_expired"))
+        return
+    change = await tips.change_status(svc, int(tip_id), status, None, caller.user_id)
+    if change is None:
+        await query.answer(caller.plain("button_expired"))
+        return
+    await query.answer(
+        caller.plain("tip_status_set").format(status=tips.status_name(caller.lang, status))
+    )
+    if change.previous == change.tip.status:
+        return
+    tz = svc.settings.municipality.tz
+    await query.edit_message_text(
+        tips.describe(caller.lang, change.tip, tz=tz),
+        reply_markup=tips.status_buttons(caller.lang, change.tip),
+    )
+    await tips.notify_reporter(svc, context.bot, change)
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/export tips|participants [FROM [TO]] — a CSV document, dates inclusive, local time."""
+    caller = await caller_of(update, context)
+    svc = services(context)
+    args = [a.lower() for a in context.args]
+    what = args[0] if args else ""
+    if what not in export.KINDS or len(args) > 3:
+        await reply(update, caller.t("export_usage"))
+        return
+    period = export.parse_period(args[1:], svc.settings.municipality.tz)
+    if period is None:
+        await reply(update, caller.t("export_bad_dates"))
+        return
+    document, count = await export.export_csv(svc, what, period, caller.lang)
+    async with svc.db.transaction() as tx:
+        await audit.record(
+            tx, caller.user_id, "export", target=what, detail=f"{count} rows {period.label}"
+        )
+    await update.effective_message.reply_document(
+        InputFile(document, filename=export.file_name(what, period)),
+        caption=caller.t("export_caption", count=count),
+    )

@@ -1,0 +1,480 @@
+"""/tip for residents: the guided flow (category → area → when → description → photo or
+location → contact → summary → Send), the one-line form, and /tipstatus."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import ContextTypes, ConversationHandler
+
+from bot import tips
+from bot.texts import Safe
+from handlers.common import Caller, caller_of, private_only, reply, services
+
+CATEGORY, AREA, WHEN, DATE, DESCRIBE, ATTACH, CONTACT, PHONE, CONFIRM = range(9)
+END = ConversationHandler.END
+DRAFT = "tip_draft"
+LIMIT = "tip_limit"
+PREFIX = "tip"  # callback data: tip:cat:CODE, tip:area:CODE, tip:when:…, tip:send, tip:back…
+# Seconds a half-written tip is kept. Read when the routes are built, so a test can shorten it.
+TIMEOUT: float = 15 * 60
+DATE_BUTTONS = 5  # buttons for the days before yesterday; any other date can be typed
+
+
+def _limit(context: ContextTypes.DEFAULT_TYPE) -> tips.HourlyLimit:
+    limit = context.bot_data.get(LIMIT)
+    if limit is None:
+        limit = context.bot_data[LIMIT] = tips.HourlyLimit(
+            services(context).settings.tips.max_per_hour
+        )
+    return limit
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=f"{PREFIX}:{data}")
+
+
+def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def _nav(caller: Caller, *, back: bool = True) -> list[InlineKeyboardButton]:
+    row = [_button(caller.plain("tip_back_button"), "back")] if back else []
+    return [*row, _button(caller.plain("tip_cancel_button"), "cancel")]
+
+
+# ------------------------------------------------------------------ entry
+
+
+@private_only
+async def tip_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    caller = await caller_of(update, context)
+    svc = services(context)
+    context.user_data.pop(DRAFT, None)
+    refusal = await tips.may_report(svc, _limit(context), caller.user_id)
+    if refusal is not None:
+        await reply(update, caller.t(refusal.key, **refusal.values))
+        return END
+    parts = update.effective_message.text.split(maxsplit=1)
+    if len(parts) == 2:
+        return await _one_line(update, context, caller, parts[1])
+    draft = tips.Draft(areas=await tips.areas_of(svc.db, caller.user_id))
+    if len(draft.areas) == 1:
+        draft.area = draft.areas[0]
+    context.user_data[DRAFT] = draft
+    await reply(update, caller.t("emergency"))
+    return await _show(update, context, caller, draft, CATEGORY)
+
+
+async def _one_line(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, argument: str
+) -> int:
+    """``/tip [anonym] CATEGORY TEXT``: stored at once, answered with the reference."""
+    svc = services(context)
+    parsed = tips.parse_one_line(argument)
+    if parsed.category is None:
+        await reply(update, caller.t("tip_unknown_category", categories=_category_list(caller)))
+        return END
+    area, text, _ = await tips.area_for_one_line(svc.db, caller.user_id, parsed.text)
+    problem = tips.description_problem(text)
+    if problem is not None:
+        key, values = problem
+        await reply(update, caller.t(key, **values) + "\n" + caller.t("tip_one_line_usage"))
+        return END
+    draft = tips.Draft(
+        category=parsed.category,
+        area=area,
+        description=text,
+        contact="anonymous" if parsed.anonymous else "telegram",
+    )
+    return await _submit(update, context, caller, draft)
+
+
+def _category_list(caller: Caller) -> str:
+    return ", ".join(
+        f"{code} ({tips.category_name(caller.lang, code)})" for code in tips.CATEGORIES
+    )
+
+
+# ------------------------------------------------------------------ showing a step
+
+
+async def _show(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    caller: Caller,
+    draft: tips.Draft,
+    step: int,
+) -> int:
+    """Ask for ``step`` and remember it, so that "back" can return to it. The phone number
+    is part of the contact step: "back" from the summary returns to the contact choice."""
+    if step != PHONE:
+        draft.steps.append(step)
+    if step == CATEGORY:
+        buttons = [
+            _button(tips.category_name(caller.lang, code), f"cat:{code}")
+            for code in tips.CATEGORIES
+        ]
+        markup = [*_pairs(buttons), _nav(caller, back=False)]
+        await reply(
+            update, caller.t("tip_choose_category"), reply_markup=InlineKeyboardMarkup(markup)
+        )
+    elif step == AREA:
+        buttons = [_button(a.name, f"area:{a.code}") for a in draft.areas]
+        markup = [*_pairs(buttons), _nav(caller)]
+        await reply(update, caller.t("tip_choose_area"), reply_markup=InlineKeyboardMarkup(markup))
+    elif step == WHEN:
+        buttons = [
+            _button(caller.plain(f"tip_when_{w}"), f"when:{w}") for w in (*tips.OCCURRED, "pick")
+        ]
+        markup = [*_pairs(buttons), _nav(caller)]
+        await reply(update, caller.t("tip_choose_when"), reply_markup=InlineKeyboardMarkup(markup))
+    elif step == DATE:
+        today = tips.local_today(services(context))
+        days = [today - timedelta(days=n) for n in range(2, 2 + DATE_BUTTONS)]
+        buttons = [_button(d.isoformat(), f"date:{d.isoformat()}") for d in days]
+        markup = [*_pairs(buttons), _nav(caller)]
+        await reply(update, caller.t("tip_choose_date"), reply_markup=InlineKeyboardMarkup(markup))
+    elif step == DESCRIBE:
+        await reply(
+            update,
+            caller.t("tip_describe", limit=tips.MAX_DESCRIPTION),
+            reply_markup=InlineKeyboardMarkup([_nav(caller)]),
+        )
+    elif step == ATTACH:
+        markup = [[_button(caller.plain("tip_attach_done_button"), "next")], _nav(caller)]
+        await reply(update, caller.t("tip_attach"), reply_markup=InlineKeyboardMarkup(markup))
+    elif step == CONTACT:
+        buttons = [_button(caller.plain(f"tip_contact_{c}"), f"contact:{c}") for c in tips.CONTACTS]
+        markup = [[b] for b in buttons] + [_nav(caller)]
+        await reply(
+            update, caller.t("tip_choose_contact"), reply_markup=InlineKeyboardMarkup(markup)
+        )
+    elif step == PHONE:
+        keyboard = ReplyKeyboardMarkup(
+            [
+                [KeyboardButton(caller.plain("tip_share_phone_button"), request_contact=True)],
+                [KeyboardButton(caller.plain("tip_back_button"))],
+            ],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+        await reply(update, caller.t("tip_ask_phone"), reply_markup=keyboard)
+    elif step == CONFIRM:
+        markup = [[_button(caller.plain("tip_send_button"), "send")], _nav(caller)]
+        await reply(update, _summary(caller, draft), reply_markup=InlineKeyboardMarkup(markup))
+    return step
+
+
+def _summary(caller: Caller, draft: tips.Draft) -> str:
+    contact = caller.plain(f"tip_contact_{draft.contact}")
+    if draft.contact == "phone" and draft.phone:
+        contact += f" ({draft.phone})"
+    return caller.t(
+        "tip_summary",
+        category=tips.category_name(caller.lang, draft.category or "other"),
+        area=draft.area.name if draft.area else caller.plain("tip_no_area"),
+        occurred=tips.occurred_text(caller.lang, draft.occurred),
+        description=draft.description,
+        photo=caller.plain("tip_yes" if draft.photo else "tip_no"),
+        location=caller.plain("tip_yes" if draft.location else "tip_no"),
+        contact=contact,
+    )
+
+
+async def _draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tips.Draft | None:
+    """The draft, or None after telling the user the button is stale."""
+    draft = context.user_data.get(DRAFT)
+    if draft is None and update.callback_query is not None:
+        caller = await caller_of(update, context)
+        await update.callback_query.answer(caller.plain("button_expired"))
+    return draft
+
+
+async def _pressed(update: Update) -> str:
+    """Acknowledge the press and take the buttons off the step that was answered."""
+    query = update.callback_query
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    return query.data.split(":", 2)[-1]
+
+
+# ------------------------------------------------------------------ the steps
+
+
+async def on_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    code = await _pressed(update)
+    if code not in tips.CATEGORIES:
+        return CATEGORY
+    draft.category = code
+    caller = await caller_of(update, context)
+    # A resident in one area (or none) has nothing to choose: a tip without area is kept
+    # and shown to the coordinator as "no area given".
+    step = AREA if len(draft.areas) > 1 else WHEN
+    return await _show(update, context, caller, draft, step)
+
+
+async def on_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    code = await _pressed(update)
+    chosen = [a for a in draft.areas if a.code == code]
+    if not chosen:
+        return AREA
+    draft.area = chosen[0]
+    return await _show(update, context, await caller_of(update, context), draft, WHEN)
+
+
+async def on_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    choice = await _pressed(update)
+    caller = await caller_of(update, context)
+    if choice == "pick":
+        return await _show(update, context, caller, draft, DATE)
+    if choice not in tips.OCCURRED:
+        return WHEN
+    draft.occurred = choice
+    return await _show(update, context, caller, draft, DESCRIBE)
+
+
+async def on_date_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    return await _take_date(update, context, draft, await _pressed(update))
+
+
+async def on_date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    return await _take_date(update, context, draft, update.effective_message.text)
+
+
+async def _take_date(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: tips.Draft, text: str
+) -> int:
+    caller = await caller_of(update, context)
+    day = tips.parse_date(text, tips.local_today(services(context)))
+    if day is None:
+        await reply(update, caller.t("tip_bad_date"))
+        return DATE
+    draft.occurred = day.isoformat()
+    return await _show(update, context, caller, draft, DESCRIBE)
+
+
+async def on_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    caller = await caller_of(update, context)
+    text = update.effective_message.text
+    problem = tips.description_problem(text)
+    if problem is not None:
+        key, values = problem
+        await reply(update, caller.t(key, **values))
+        return DESCRIBE
+    draft.description = text.strip()
+    return await _show(update, context, caller, draft, ATTACH)
+
+
+async def on_describe_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    caller = await caller_of(update, context)
+    await reply(update, caller.t("tip_describe_first"))
+    return DESCRIBE
+
+
+async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """One photo per tip (a second one replaces the first); only its Telegram file id is
+    kept, the picture itself is never downloaded."""
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    largest = update.effective_message.photo[-1]
+    draft.photo = (largest.file_id, largest.file_unique_id)
+    caller = await caller_of(update, context)
+    await reply(update, caller.t("tip_photo_added"), reply_markup=_attach_markup(caller))
+    return ATTACH
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    location = update.effective_message.location
+    draft.location = tips.round_location(location.latitude, location.longitude)
+    caller = await caller_of(update, context)
+    await reply(update, caller.t("tip_location_added"), reply_markup=_attach_markup(caller))
+    return ATTACH
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Files can carry anything (and their metadata, e.g. where a picture was taken)."""
+    caller = await caller_of(update, context)
+    await reply(update, caller.t("tip_photo_as_document"))
+    return ATTACH
+
+
+def _attach_markup(caller: Caller) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button(caller.plain("tip_attach_done_button"), "next")], _nav(caller)]
+    )
+
+
+async def on_attach_done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    await _pressed(update)
+    return await _show(update, context, await caller_of(update, context), draft, CONTACT)
+
+
+async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    choice = await _pressed(update)
+    if choice not in tips.CONTACTS:
+        return CONTACT
+    draft.contact = choice
+    draft.phone = None
+    step = PHONE if choice == "phone" else CONFIRM
+    return await _show(update, context, await caller_of(update, context), draft, step)
+
+
+async def on_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """The reporter's own number, shared with the button or typed."""
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    caller = await caller_of(update, context)
+    message = update.effective_message
+    if message.contact is not None:
+        if message.contact.user_id != caller.user_id:
+            await reply(update, caller.t("tip_phone_not_own"))
+            return PHONE
+        phone = tips.normalise_phone(message.contact.phone_number)
+    else:
+        if message.text.strip() == caller.plain("tip_back_button"):
+            await reply(update, caller.t("tip_going_back"), reply_markup=ReplyKeyboardRemove())
+            return await _back(update, context, caller, draft, current_shown=False)
+        phone = tips.normalise_phone(message.text)
+    if phone is None:
+        await reply(update, caller.t("tip_bad_phone"))
+        return PHONE
+    draft.phone = phone
+    await reply(update, caller.t("tip_phone_noted"), reply_markup=ReplyKeyboardRemove())
+    return await _show(update, context, caller, draft, CONFIRM)
+
+
+async def on_use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """Something typed where a button was expected: say so and stay on the step."""
+    caller = await caller_of(update, context)
+    await reply(update, caller.t("tip_use_buttons"))
+    return None
+
+
+async def on_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    await _pressed(update)
+    return await _back(update, context, await caller_of(update, context), draft)
+
+
+async def _back(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    caller: Caller,
+    draft: tips.Draft,
+    *,
+    current_shown: bool = True,
+) -> int:
+    if current_shown and len(draft.steps) > 1:
+        draft.steps.pop()
+    return await _show(update, context, caller, draft, draft.steps.pop())
+
+
+async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    draft: tips.Draft | None = await _draft(update, context)
+    if draft is None:
+        return END
+    await _pressed(update)
+    context.user_data.pop(DRAFT, None)
+    return await _submit(update, context, await caller_of(update, context), draft)
+
+
+async def _submit(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, draft: tips.Draft
+) -> int:
+    svc = services(context)
+    # Checked again at Send: the limit or a ban may have changed while the flow was open.
+    refusal = await tips.may_report(svc, _limit(context), caller.user_id)
+    if refusal is not None:
+        await reply(update, caller.t(refusal.key, **refusal.values))
+        return END
+    tip = await tips.submit(svc, _limit(context), draft, caller.user_id)
+    key = "tip_received_anonymous" if tip.contact == "anonymous" else "tip_received"
+    lines = [caller.t(key, ref=tip.ref)]
+    if tip.area_id is None:
+        lines.append(caller.t("tip_received_no_area"))
+    lines.append(caller.t("emergency"))
+    await reply(update, Safe("\n\n".join(lines)))
+    tips.notify_in_background(context.application, svc, tip)
+    return END
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    caller = await caller_of(update, context)
+    context.user_data.pop(DRAFT, None)
+    if update.callback_query is not None:
+        await _pressed(update)
+    await reply(update, caller.t("tip_cancelled"), reply_markup=ReplyKeyboardRemove())
+    return END
+
+
+async def on_timeout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """PTB calls this with the flow's last update once TIMEOUT has passed without an answer."""
+    context.user_data.pop(DRAFT, None)
+    caller = await caller_of(update, context)
+    await reply(update, caller.t("tip_timed_out"), reply_markup=ReplyKeyboardRemove())
+
+
+# ------------------------------------------------------------------ /tipstatus
+
+
+@private_only
+async def tipstatus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The reference is the only key, so this works for anonymous tips too; the answer
+    shows status and date only, never the handlers' notes."""
+    caller = await caller_of(update, context)
+    if len(context.args) != 1:
+        await reply(update, caller.t("tipstatus_usage"))
+        return
+    tip = await tips.status_for(services(context).db, context.args[0])
+    if tip is None:
+        await reply(update, caller.t("tipstatus_unknown", ref=context.args[0][:20]))
+        return
+    await reply(
+        update,
+        caller.t(
+            "tipstatus_reply",
+            ref=tip.ref,
+            status=tips.status_name(caller.lang, tip.status),
+            updated=tip.updated_at[:10],
+        ),
+    )

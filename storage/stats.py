@@ -1,0 +1,121 @@
+"""SQL for the weekly summary: one aggregate query per question, nothing loaded row by row.
+
+Every bound is a UTC timestamp in the stored text format, so comparisons are plain string
+comparisons that the ``created_at``/``at`` indexes can serve. Week boundaries are computed in
+local time by the caller (DST-correct) and passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Executor
+
+
+@dataclass(frozen=True, slots=True)
+class AreaMembers:
+    area_id: int
+    name: str
+    members: int  # now
+
+
+@dataclass(frozen=True, slots=True)
+class KindCounts:
+    kind: str
+    alerts: int
+    delivered: int
+    deliveries: int
+
+
+@dataclass(frozen=True, slots=True)
+class TwoWeeks:
+    key: str | None  # a category, or an area name (None: tips without an area)
+    this_week: int
+    last_week: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTip:
+    ref: str
+    created_at: str
+
+
+async def participants_now(db: Executor) -> int:
+    return await db.fetchval("SELECT count(*) FROM participants")
+
+
+async def members_per_area(db: Executor) -> list[AreaMembers]:
+    rows = await db.fetchall(
+        """SELECT a.id, a.name, (SELECT count(*) FROM memberships m WHERE m.area_id = a.id)
+           FROM areas a ORDER BY a.name COLLATE NOCASE"""
+    )
+    return [AreaMembers(*r) for r in rows]
+
+
+async def signup_events(db: Executor, start: str, end: str) -> dict[tuple[str, int | None], tuple]:
+    """(event, area_id) -> (in [start, end), at or after end). The second column lets the
+    caller turn today's counts back into the counts at the end of a past week."""
+    rows = await db.fetchall(
+        """SELECT event, area_id, sum(at < :end), sum(at >= :end)
+           FROM signup_events WHERE at >= :start GROUP BY event, area_id""",
+        {"start": start, "end": end},
+    )
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+
+async def alerts_by_kind(db: Executor, start: str, end: str) -> list[KindCounts]:
+    rows = await db.fetchall(
+        """SELECT a.kind, count(DISTINCT a.id),
+                  coalesce(sum(d.status = 'delivered'), 0), count(d.id)
+           FROM alerts a LEFT JOIN deliveries d ON d.alert_id = a.id
+           WHERE a.created_at >= ? AND a.created_at < ?
+           GROUP BY a.kind""",
+        (start, end),
+    )
+    return [KindCounts(*r) for r in rows]
+
+
+async def tips_by_category(db: Executor, last_start: str, start: str, end: str) -> list[TwoWeeks]:
+    """Tips per category in [start, end) and in the week before, [last_start, start)."""
+    rows = await db.fetchall(
+        """SELECT category, sum(created_at >= :start), sum(created_at < :start)
+           FROM tips WHERE created_at >= :last_start AND created_at < :end
+           GROUP BY category""",
+        {"last_start": last_start, "start": start, "end": end},
+    )
+    return [TwoWeeks(*r) for r in rows]
+
+
+async def tips_by_area(db: Executor, last_start: str, start: str, end: str) -> list[TwoWeeks]:
+    rows = await db.fetchall(
+        """SELECT (SELECT name FROM areas WHERE id = t.area_id),
+                  sum(t.created_at >= :start), sum(t.created_at < :start)
+           FROM tips t WHERE t.created_at >= :last_start AND t.created_at < :end
+           GROUP BY t.area_id""",
+        {"last_start": last_start, "start": start, "end": end},
+    )
+    return [TwoWeeks(*r) for r in rows]
+
+
+async def open_tips_before(db: Executor, cutoff: str, limit: int) -> tuple[int, list[OpenTip]]:
+    """Tips still new or reviewed that were created before ``cutoff``: how many, and the
+    oldest few."""
+    where = "status IN ('new', 'reviewed') AND created_at < ?"
+    count = await db.fetchval(f"SELECT count(*) FROM tips WHERE {where}", (cutoff,))
+    rows = await db.fetchall(
+        f"SELECT ref, created_at FROM tips WHERE {where} ORDER BY created_at LIMIT ?",
+        (cutoff, limit),
+    )
+    return count, [OpenTip(*r) for r in rows]
+
+
+async def tips_per_week(db: Executor, bounds: list[str]) -> dict[tuple[int, str], int]:
+    """(week index, category) -> tips, for the weeks [bounds[i], bounds[i+1])."""
+    cases = " ".join(f"WHEN created_at < ? THEN {i}" for i in range(len(bounds) - 1))
+    rows = await db.fetchall(
+        f"""SELECT CASE {cases} END AS week, category, count(*)
+            FROM tips WHERE created_at >= ? AND created_at < ?
+            GROUP BY week, category""",
+        (*bounds[1:], bounds[0], bounds[-1]),
+    )
+    return {(r[0], r[1]): r[2] for r in rows}

@@ -1,0 +1,236 @@
+"""SQL for incident tips, their status history and photo attachments (schema: 0004_tips.sql).
+
+An anonymous tip is written with ``reporter_id`` NULL and ``phone`` NULL, and its history row
+with ``changed_by`` NULL: nothing in these tables can lead back to who sent it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Executor, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Tip:
+    id: int
+    ref: str
+    category: str
+    area_id: int | None
+    area_code: str | None
+    area_name: str | None
+    occurred: str | None
+    description: str
+    reporter_id: int | None
+    contact: str
+    phone: str | None
+    latitude: float | None
+    longitude: float | None
+    status: str
+    created_at: str
+    updated_at: str
+    photos: tuple[str, ...] = ()  # Telegram file ids
+
+
+@dataclass(frozen=True, slots=True)
+class NewTip:
+    """What a resident reported; ``reporter_id`` is None for an anonymous tip."""
+
+    category: str
+    area_id: int | None
+    occurred: str | None
+    description: str
+    reporter_id: int | None
+    contact: str
+    phone: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    photos: tuple[tuple[str, str], ...] = ()  # (file_id, file_unique_id)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    status: str
+    note: str | None
+    changed_by: int | None
+    changed_at: str
+
+
+_SELECT = """
+SELECT t.*, a.code AS area_code, a.name AS area_name,
+       (SELECT group_concat(file_id, ' ') FROM tip_attachments p WHERE p.tip_id = t.id)
+         AS photo_ids
+FROM tips t LEFT JOIN areas a ON a.id = t.area_id
+"""
+
+
+def _tip(row) -> Tip:
+    return Tip(
+        id=row["id"],
+        ref=row["ref"],
+        category=row["category"],
+        area_id=row["area_id"],
+        area_code=row["area_code"],
+        area_name=row["area_name"],
+        occurred=row["occurred"],
+        description=row["description"],
+        reporter_id=row["reporter_id"],
+        contact=row["contact"],
+        phone=row["phone"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        status=row["status"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        photos=tuple(row["photo_ids"].split()) if row["photo_ids"] else (),
+    )
+
+
+def format_ref(year: int, seq: int) -> str:
+    return f"T-{year}-{seq:06d}"
+
+
+async def insert_tip(tx: Executor, tip: NewTip, year: int) -> tuple[int, str]:
+    """Insert the tip with the next reference of ``year``; returns (id, ref).
+
+    The sequence number is read and used inside the caller's write transaction, which holds
+    the database's single write lock, so two tips can never get the same number (and the
+    UNIQUE (year, seq) constraint would refuse it if they did)."""
+    seq = await tx.fetchval("SELECT COALESCE(MAX(seq), 0) + 1 FROM tips WHERE year = ?", (year,))
+    ref = format_ref(year, seq)
+    now = utcnow()
+    cursor = await tx.execute(
+        """INSERT INTO tips (ref, year, seq, category, area_id, occurred, description,
+                             reporter_id, contact, phone, latitude, longitude, status,
+                             created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)""",
+        (
+            ref,
+            year,
+            seq,
+            tip.category,
+            tip.area_id,
+            tip.occurred,
+            tip.description,
+            tip.reporter_id,
+            tip.contact,
+            tip.phone,
+            tip.latitude,
+            tip.longitude,
+            now,
+            now,
+        ),
+    )
+    tip_id = cursor.lastrowid
+    await tx.executemany(
+        "INSERT INTO tip_attachments (tip_id, kind, file_id, file_unique_id)"
+        " VALUES (?, 'photo', ?, ?)",
+        [(tip_id, file_id, unique_id) for file_id, unique_id in tip.photos],
+    )
+    # The first history row is the report itself; changed_by NULL means "the reporter".
+    await add_history(tx, tip_id, "new", None, None)
+    return tip_id, ref
+
+
+async def add_history(
+    tx: Executor, tip_id: int, status: str, note: str | None, changed_by: int | None
+) -> None:
+    await tx.execute(
+        "INSERT INTO tip_status_history (tip_id, status, note, changed_by, changed_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (tip_id, status, note, changed_by, utcnow()),
+    )
+
+
+async def set_status(
+    tx: Executor, tip_id: int, status: str, note: str | None, changed_by: int
+) -> None:
+    """A status change is an update of the tip plus a history row that is never deleted."""
+    await tx.execute(
+        "UPDATE tips SET status = ?, updated_at = ? WHERE id = ?", (status, utcnow(), tip_id)
+    )
+    await add_history(tx, tip_id, status, note, changed_by)
+
+
+async def tip_by_ref(db: Executor, ref: str) -> Tip | None:
+    row = await db.fetchone(_SELECT + " WHERE t.ref = ?", (ref,))
+    return _tip(row) if row else None
+
+
+async def tip_by_id(db: Executor, tip_id: int) -> Tip | None:
+    row = await db.fetchone(_SELECT + " WHERE t.id = ?", (tip_id,))
+    return _tip(row) if row else None
+
+
+async def history(db: Executor, tip_id: int) -> list[StatusChange]:
+    rows = await db.fetchall(
+        "SELECT status, note, changed_by, changed_at FROM tip_status_history"
+        " WHERE tip_id = ? ORDER BY id",
+        (tip_id,),
+    )
+    return [StatusChange(r["status"], r["note"], r["changed_by"], r["changed_at"]) for r in rows]
+
+
+async def list_tips(
+    db: Executor, *, open_only: bool, area_id: int | None, limit: int
+) -> tuple[list[Tip], int]:
+    """The newest tips (open ones: new or reviewed), and how many match in all."""
+    where, params = [], []
+    if open_only:
+        where.append("t.status IN ('new', 'reviewed')")
+    if area_id is not None:
+        where.append("t.area_id = ?")
+        params.append(area_id)
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    total = await db.fetchval(f"SELECT count(*) FROM tips t{clause}", params)
+    rows = await db.fetchall(_SELECT + clause + " ORDER BY t.id DESC LIMIT ?", [*params, limit])
+    return [_tip(r) for r in rows], total
+
+
+async def tips_created_between(db: Executor, start: str | None, end: str | None) -> list[Tip]:
+    """Tips created in [start, end) (UTC ISO timestamps; None means unbounded), oldest first."""
+    rows = await db.fetchall(
+        _SELECT + " WHERE (? IS NULL OR t.created_at >= ?) AND (? IS NULL OR t.created_at < ?)"
+        " ORDER BY t.id",
+        (start, start, end, end),
+    )
+    return [_tip(r) for r in rows]
+
+
+async def refs_of_reporter(db: Executor, user_id: int) -> list[str]:
+    rows = await db.fetchall("SELECT ref FROM tips WHERE reporter_id = ? ORDER BY id", (user_id,))
+    return [r["ref"] for r in rows]
+
+
+async def delete_created_before(tx: Executor, cutoff: str) -> int:
+    """Delete tips older than ``cutoff``; history and attachments go with them (CASCADE)."""
+    cursor = await tx.execute("DELETE FROM tips WHERE created_at < ?", (cutoff,))
+    return cursor.rowcount
+
+
+async def police_officer_ids(db: Executor) -> list[int]:
+    """Officers granted the police role in chat (not banned), for routing new tips."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT r.user_id FROM roles r JOIN participants p ON p.user_id = r.user_id"
+        " WHERE r.role = 'police' AND p.banned_at IS NULL"
+    )
+    return [r["user_id"] for r in rows]
+
+
+async def participants_for_export(
+    db: Executor, start: str | None, end: str | None
+) -> list[dict[str, object]]:
+    """Participants who consented in [start, end), with their area codes and roles."""
+    rows = await db.fetchall(
+        """SELECT p.user_id, p.first_name, p.language, p.consent_at, p.active, p.banned_at,
+                  (SELECT group_concat(code, ' ') FROM
+                     (SELECT a.code FROM memberships m JOIN areas a ON a.id = m.area_id
+                      WHERE m.user_id = p.user_id ORDER BY a.code)) AS areas,
+                  (SELECT group_concat(role, ' ') FROM
+                     (SELECT DISTINCT role FROM roles r WHERE r.user_id = p.user_id
+                      ORDER BY role)) AS roles
+           FROM participants p
+           WHERE (? IS NULL OR p.consent_at >= ?) AND (? IS NULL OR p.consent_at < ?)
+           ORDER BY p.consent_at, p.user_id""",
+        (start, start, end, end),
+    )
+    return [dict(r) for r in rows]
