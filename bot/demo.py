@@ -86,7 +86,7 @@ async def run_demo(out: Path | None = None) -> int:
         settings = Settings(
             telegram={"token": sandbox.token, "base_url": sandbox.base_url},
             database={"path": out / "demo.sqlite3"},
-            roles={"coordinators": [COORDINATOR], "police": [POLICE]},
+            roles={"coordinators": [COORDINATOR]},
             areas=DEMO_AREAS,
         )
         print(f"Grannbot demo — sandbox Bot API at {sandbox.base_url}, database {out}")
@@ -128,6 +128,14 @@ async def signups(chat: Transcript) -> None:
 async def police_alert(chat: Transcript) -> None:
     kerstin = chat.person(COORDINATOR, "Kerstin (samordnare)")
     officer = chat.person(POLICE, "Polisen Kumla")
+
+    chat.heading("The coordinator creates an area and invites a police officer")
+    await chat.say(kerstin, "/area add vaster Västra Kumla")
+    await chat.say(kerstin, "/area postcodes vaster 692 35 692 36")
+    await chat.say(kerstin, "/invite police")
+    code = re.search(r"start=inv_(\S+)", chat.sandbox.messages(COORDINATOR)[-1].text).group(1)
+    await chat.say(officer, f"/start inv_{code}")
+    await chat.press(officer, "Jag godkänner", expect="Du kan nu skicka")
 
     chat.heading("The coordinator links the area's group chat")
     await chat.say(kerstin, "/linkgroup centrum", chat_id=GROUP_CENTRUM)

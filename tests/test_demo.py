@@ -27,5 +27,8 @@ def test_demo_runs_and_prints_the_transcript(tmp_path: Path):
     assert "The language is now English." in out
     assert "[bot → Grannsamverkan Centrum] 🚓 Polisen informerar – Centrum, Norr" in out
     assert "Levererade: 3 av 3" in out
+    assert "Området Västra Kumla (vaster) är skapat." in out
+    assert "[bot → Polisen Kumla] Välkommen! Du kan nu skicka meddelanden från polisen" in out
+    assert "Gruppen är nu kopplad till Centrum." in out
     assert (tmp_path / "demo.sqlite3").exists()
     assert "Traceback" not in result.stderr
