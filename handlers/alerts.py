@@ -238,7 +238,11 @@ async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 heading=caller.plain(f"alert_heading_plain_{alert.kind}").format(
                     areas=alert.area_names
                 ),
-                text=alert.text[:500],
+                text=(
+                    caller.plain(alert.text_key).format(areas=alert.area_names)
+                    if alert.text_key
+                    else alert.text[:500]
+                ),
             )
         )
     await reply(update, Safe("\n\n".join(lines)))
