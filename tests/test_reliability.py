@@ -116,7 +116,8 @@ async def test_backup_while_delivering(
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("SELECT count(*) FROM deliveries").fetchone() == (len(residents),)
         assert conn.execute("SELECT count(*) FROM participants").fetchone()[0] >= len(residents)
-    again = subprocess.run(
+    again = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "bot", "backup", str(copy), "--config", str(config)],
         capture_output=True,
         text=True,
