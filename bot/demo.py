@@ -7,8 +7,10 @@ import html
 import logging
 import re
 import tempfile
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
+from bot import clock, summary
 from bot.config import AreaSeed, Settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox, SandboxUser
@@ -90,10 +92,12 @@ async def run_demo(out: Path | None = None) -> int:
             areas=DEMO_AREAS,
         )
         print(f"Grannbot demo — sandbox Bot API at {sandbox.base_url}, database {out}")
-        async with Grannbot(settings, poll_timeout=1):
+        async with Grannbot(settings, poll_timeout=1) as running:
             chat = Transcript(sandbox)
             await signups(chat)
             await police_alert(chat)
+            await tips_demo(chat)
+            await reminder_and_summary(chat, running, out)
     print(f"\nDemo finished. Files are in {out}")
     return 0
 
@@ -149,3 +153,90 @@ async def police_alert(chat: Transcript) -> None:
     for user_id in (11, 12, GROUP_CENTRUM):
         chat.flush(user_id)
     chat.flush(POLICE)
+
+
+async def reminder_and_summary(chat: Transcript, running: Grannbot, out: Path) -> None:
+    """A reminder goes out, then it is Monday morning and the coordinator gets the weekly
+    summary. The demo moves the bot's clock instead of waiting for those moments."""
+    kerstin = chat.person(COORDINATOR, "Kerstin (samordnare)")
+    tz = running.settings.municipality.tz
+    try:
+        chat.heading("The coordinator schedules reminders")
+        await chat.say(
+            kerstin,
+            "/remind weekly tis 18:30 centrum Grannsamverkansmöte i Folkets hus ikväll kl 19",
+            expect="sparad",
+        )
+        # Two seconds before the next whole minute, so that a one-off is due at once.
+        due = (clock.now() + timedelta(minutes=1)).astimezone(tz).replace(second=0, microsecond=0)
+        clock.travel(due - timedelta(seconds=2))
+        await chat.say(
+            kerstin,
+            f"/remind once {due:%Y-%m-%d %H:%M} centrum Lås cykelförrådet i kväll, "
+            "det har varit stölder i området",
+            expect="sparad",
+        )
+        await chat.say(kerstin, "/reminders", expect="Schemalagda")
+
+        chat.heading("The one-off reminder goes out to Centrum and its group chat")
+        await chat.sandbox.wait_for(
+            lambda: all(
+                any("Lås cykelförrådet" in (m.text or "") for m in chat.sandbox.messages(c))
+                for c in (11, GROUP_CENTRUM)
+            ),
+            timeout=30,
+        )
+        for chat_id in (11, GROUP_CENTRUM):
+            chat.flush(chat_id)
+
+        chat.heading("Monday 08:00: the coordinator's weekly summary")
+        today = clock.now().astimezone(tz).date()
+        monday = today + timedelta(days=7 - today.weekday())
+        clock.travel(datetime.combine(monday, time(7, 59, 58), tzinfo=tz))
+        summary.register_next(running.application.job_queue, running.services, clock.now())
+        await chat.sandbox.wait_for(
+            lambda: any(m.kind == "photo" for m in chat.sandbox.messages(COORDINATOR)),
+            timeout=30,
+        )
+        await chat.sandbox.settle(0.3)
+        chat.flush(COORDINATOR)
+        photo = next(m for m in chat.sandbox.messages(COORDINATOR) if m.kind == "photo")
+        path = out / "weekly-summary.png"
+        path.write_bytes(photo.file_bytes)
+        print(f"    (the summary's chart is attached as a photo; saved to {path})")
+    finally:
+        clock.reset()
+
+
+async def tips_demo(chat: Transcript) -> None:
+    """Two tips, one of them anonymous, and the coordinator handling one."""
+    anna = chat.person(11, "Anna")
+    bertil = chat.person(12, "Bertil")
+    kerstin = chat.person(COORDINATOR, "Kerstin (samordnare)")
+
+    chat.heading("Anna sends a one-line tip")
+    await chat.say(anna, "/tip inbrott Två män provar dörrhandtag på Storgatan", expect="Tack!")
+    ref = re.search(r"T-\d{4}-\d{6}", anna.last_text()).group(0)
+
+    chat.heading("Bertil is guided through an anonymous tip")
+    await chat.say(bertil, "/tip", expect="Vad gäller det?")
+    await chat.press(bertil, "Misstänkt aktivitet", expect="När hände det?")
+    await chat.press(bertil, "Tidigare i dag", expect="Beskriv vad som hände")
+    await chat.say(
+        bertil,
+        "En bil har kört långsamt fram och tillbaka på Norrgatan i en timme",
+        expect="bild eller en plats",
+    )
+    await chat.press(bertil, "Vidare", expect="kontaktar dig")
+    await chat.press(bertil, "Anonymt", expect="Kontrollera ditt tips")
+    await chat.press(bertil, "Skicka tipset", expect="Tack!")
+
+    chat.heading("The coordinator gets both tips and marks Anna's as reviewed")
+    await chat.sandbox.wait_for(
+        lambda: sum("Nytt tips" in (m.text or "") for m in chat.sandbox.messages(COORDINATOR)) == 2,
+        timeout=30,
+    )
+    chat.flush(COORDINATOR)
+    await chat.say(kerstin, f"/tipset {ref} reviewed Polisen är informerad", expect="status")
+    await anna.wait_text("ny status")
+    chat.flush(anna.chat_id)

@@ -284,9 +284,11 @@ async def submit(services: Services, limit: HourlyLimit, draft: Draft, reporter_
     year = datetime.now(services.settings.municipality.tz).year
     async with services.db.transaction() as tx:
         tip_id, ref = await tip_rows.insert_tip(tx, new, year)
+        # Read back on the writer: with updates handled concurrently, the reader connection
+        # may still be inside another coroutine's older snapshot.
+        tip = await tip_rows.tip_by_id(tx, tip_id)
     limit.note(reporter_id)
     log.info("tip %s (%s) received", ref, new.category)
-    tip = await tip_rows.tip_by_id(services.db, tip_id)
     assert tip is not None
     return tip
 
@@ -356,7 +358,7 @@ def describe(lang: str, tip: Tip, *, tz) -> str:
         status=status_name(lang, tip.status),
         description=tip.description,
         contact=Safe(contact),
-        extras=Safe("\n".join(extras)),
+        extras=Safe("".join("\n" + line for line in extras)),
     ).rstrip()
 
 
@@ -429,7 +431,7 @@ async def change_status(
             return Change(before, before.status)  # a second press on the same button
         await tip_rows.set_status(tx, tip_id, status, note, actor_id)
         await audit.record(tx, actor_id, "tipset", target=before.ref, detail=status)
-    after = await tip_rows.tip_by_id(services.db, tip_id)
+        after = await tip_rows.tip_by_id(tx, tip_id)
     assert after is not None
     return Change(after, before.status)
 

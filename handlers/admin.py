@@ -14,6 +14,7 @@ from bot.texts import Safe
 from handlers.common import (
     Caller,
     caller_of,
+    edit_pressed,
     private_only,
     refuse,
     reply,
@@ -95,6 +96,7 @@ async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
+@private_only
 @requires(Role.COORDINATOR)
 async def on_remove_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
@@ -102,13 +104,13 @@ async def on_remove_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.answer()
     code = query.data.partition(":")[2]
     if code == "-":
-        await query.edit_message_text(caller.t("area_kept"))
+        await edit_pressed(query, caller.t("area_kept"))
         return
     target = await _area_arg(update, context, caller, code)
     if target is None:
         return
     count = await admin.remove_area(services(context), caller.user_id, target)
-    await query.edit_message_text(caller.t("area_removed", name=target.name, count=count))
+    await edit_pressed(query, caller.t("area_removed", name=target.name, count=count))
 
 
 @private_only

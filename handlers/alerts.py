@@ -13,6 +13,7 @@ from bot.texts import Safe, plain
 from handlers.common import (
     Caller,
     caller_of,
+    edit_pressed,
     private_only,
     refuse,
     reply,
@@ -117,7 +118,7 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             await query.answer(caller.plain("alert_pick_one"))
             return CHOOSE
         await query.answer()
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_pressed(query, reply_markup=None)
         await reply(update, caller.t("alert_type_text", areas=draft.area_names))
         return TYPE
     if action[1] == "all":
@@ -126,9 +127,7 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         chosen = {a.code for a in draft.areas} ^ {action[2]}
         draft.areas = [a for a in all_areas if a.code in chosen]
     await query.answer()
-    await query.edit_message_reply_markup(
-        reply_markup=_chooser_markup(caller.lang, all_areas, draft.areas)
-    )
+    await edit_pressed(query, reply_markup=_chooser_markup(caller.lang, all_areas, draft.areas))
     return CHOOSE
 
 
@@ -184,7 +183,7 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await query.answer(caller.plain("button_expired"))
         return END
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_pressed(query, reply_markup=None)
     people, groups = await alerts.recipient_counts(svc.db, draft.areas)
     if people + groups == 0:
         await reply(update, caller.t("alert_no_recipients"))
@@ -215,7 +214,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     context.user_data.pop(DRAFT, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(reply_markup=None)
+        await edit_pressed(update.callback_query, reply_markup=None)
     await reply(update, caller.t("alert_cancelled"))
     return END
 

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot import signup
 from bot.texts import Safe
 from handlers import keyboards
-from handlers.common import caller_of, private_only, reply, services
+from handlers.common import caller_of, edit_pressed, private_only, reply, services
 from handlers.start import ask_consent, join_and_confirm, offer_areas
 
 
@@ -29,6 +29,7 @@ async def join(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await join_and_confirm(update, context, caller, lookup.area.code)
 
 
+@private_only
 async def on_join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
@@ -63,6 +64,7 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, caller.t("left" if left else "not_member", area=lookup.area.name))
 
 
+@private_only
 async def on_leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
@@ -76,6 +78,7 @@ async def on_leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(update, caller.t("left" if left else "not_member", area=lookup.area.name))
 
 
+@private_only
 async def on_leave_all_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Leaving every area stops all messages, so it is asked once more before it happens."""
     query = update.callback_query
@@ -85,9 +88,9 @@ async def on_leave_all_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     answer = query.data.partition(":")[2]
     if answer == "yes":
         await signup.leave_all(db, caller.user_id)
-        await query.edit_message_text(caller.t("left_all"))
+        await edit_pressed(query, caller.t("left_all"))
     elif answer == "no":
-        await query.edit_message_text(caller.t("leave_all_kept"))
+        await edit_pressed(query, caller.t("leave_all_kept"))
     else:
         count = len(await signup.areas_of(db, caller.user_id))
         if count == 0:

@@ -3,6 +3,7 @@ the error handler."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import logging
@@ -10,8 +11,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.roles import Role, access_of
@@ -74,6 +76,10 @@ def private_only(handler: Handler) -> Handler:
         if is_private(update):
             return await handler(update, context)
         lang = services(context).settings.municipality.language
+        if update.callback_query is not None:
+            # Buttons of private flows mean nothing in a group (old or forged data).
+            await update.callback_query.answer(plain(lang, "button_expired"))
+            return None
         button = InlineKeyboardButton(
             plain(lang, "open_private_button"), url=f"{context.bot.link}?start=from_group"
         )
@@ -133,6 +139,28 @@ async def reply(update: Update, text: str, **kwargs: Any) -> None:
     await update.effective_chat.send_message(text, **kwargs)
 
 
+_HARMLESS_EDIT_ERRORS = (
+    "message is not modified",
+    "message to edit not found",
+    "message can't be edited",
+)
+
+
+async def edit_pressed(query: CallbackQuery, text: str | None = None, **kwargs: Any) -> None:
+    """Change the message whose button was pressed (its text, or only its buttons). An old or
+    forged press can point at a message that is gone or already looks like this: that is
+    not an error worth an apology."""
+    try:
+        if text is None:
+            await query.edit_message_reply_markup(**kwargs)
+        else:
+            await query.edit_message_text(text, **kwargs)
+    except BadRequest as exc:
+        if not any(part in exc.message.lower() for part in _HARMLESS_EDIT_ERRORS):
+            raise
+        log.info("edit after a button press skipped: %s", exc.message)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log every unexpected failure for the operator and give the user a short apology."""
     log.error("error while handling %s", _describe(update), exc_info=context.error)
@@ -143,7 +171,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_user is not None:
             lang = (await caller_of(update, context)).lang
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            with contextlib.suppress(BadRequest):
+                # The handler may have answered the press already.
+                await update.callback_query.answer()
         await update.effective_chat.send_message(t(lang, "error"))
     except Exception:
         log.exception("could not tell the user about the error")

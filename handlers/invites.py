@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot import admin, signup
 from handlers import keyboards
-from handlers.common import Caller, caller_of, private_only, reply, services
+from handlers.common import Caller, caller_of, edit_pressed, private_only, reply, services
 from handlers.menus import set_menu_for
 from handlers.start import consent_text
 
@@ -46,11 +46,12 @@ async def redeem_code(
         await set_menu_for(context.application, caller.user_id)
 
 
+@private_only
 async def on_consent_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await edit_pressed(query, reply_markup=None)
     if caller.participant is None:
         db = services(context).db
         await signup.give_consent(db, caller.user_id, caller.first_name, caller.lang)

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import ContextTypes
 
 from bot import privacy
-from handlers.common import caller_of, private_only, reply, services
+from handlers.common import caller_of, edit_pressed, private_only, reply, services
 
 FORGET = "forget"  # "forget" asks; "forget:yes" / "forget:no" answer
 
@@ -38,6 +38,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, caller.t("forget_confirm"), reply_markup=markup)
 
 
+@private_only
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
@@ -45,6 +46,6 @@ async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if query.data == f"{FORGET}:yes":
         await privacy.erase_person(services(context).db, caller.user_id)
         context.user_data.clear()
-        await query.edit_message_text(caller.t("forgotten"))
+        await edit_pressed(query, caller.t("forgotten"))
     else:
-        await query.edit_message_text(caller.t("forget_kept"))
+        await edit_pressed(query, caller.t("forget_kept"))

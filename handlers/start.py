@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import signup
 from handlers import keyboards
-from handlers.common import Caller, caller_of, private_only, reply, services
+from handlers.common import Caller, caller_of, edit_pressed, private_only, reply, services
 
 AREA_LINK = "area_"
 
@@ -60,6 +60,7 @@ async def ask_consent(
     await reply(update, consent_text(context, caller), reply_markup=markup)
 
 
+@private_only
 async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
@@ -69,10 +70,10 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await signup.give_consent(
             services(context).db, caller.user_id, caller.first_name, caller.lang
         )
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_pressed(query, reply_markup=None)
         await reply(update, caller.t("consent_thanks", name=caller.first_name))
     else:
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_pressed(query, reply_markup=None)
         await reply(update, caller.t("consent_already"))
     if area_code:
         await join_and_confirm(update, context, caller, area_code)

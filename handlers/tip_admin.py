@@ -85,7 +85,7 @@ async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     caller = await caller_of(update, context)
     svc = services(context)
-    _, tip_id, status = (query.data.split(":") + ["", ""])[:3]
+    _, tip_id, status = [*query.data.split(":"), "", ""][:3]
     if not tip_id.isdigit() or status not in tips.STATUSES:
         await query.answer(caller.plain("button_expired"))
         return

@@ -30,5 +30,17 @@ def test_demo_runs_and_prints_the_transcript(tmp_path: Path):
     assert "Området Västra Kumla (vaster) är skapat." in out
     assert "[bot → Polisen Kumla] Välkommen! Du kan nu skicka meddelanden från polisen" in out
     assert "Gruppen är nu kopplad till Centrum." in out
+    # Tips: a one-line tip, an anonymous guided one, and a status change the reporter hears of
+    assert "[bot → Anna] ✅ Tack! Ditt tips har referensen T-" in out
+    assert "Ditt anonyma tips har referensen T-" in out
+    assert out.count("[bot → Kerstin (samordnare)] 🔔 Nytt tips") == 2
+    assert "har fått en ny status: Granskad" in out
     assert (tmp_path / "demo.sqlite3").exists()
+    # Reminders and the weekly summary with its chart
+    assert "Påminnelse 2 sparad" in out
+    assert "[bot → Grannsamverkan Centrum] ⏰ Påminnelse – Centrum" in out
+    assert "📊 Veckosammanfattning – vecka" in out and "Påminnelser: 1 st" in out
+    chart = tmp_path / "weekly-summary.png"
+    assert f"saved to {chart}" in out
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Traceback" not in result.stderr

@@ -328,7 +328,7 @@ TEXTS: dict[str, str] = {
     "tip_card": (
         "<b>{ref}</b> · {category} · {area}\n"
         "Received: {created} · Happened: {occurred}\nStatus: {status}\n"
-        "Contact: {contact}\n{extras}\n\n{description}"
+        "Contact: {contact}{extras}\n\n{description}"
     ),
     "tip_contact_shown_anonymous": "anonymous",
     "tip_contact_shown_forgotten": "removed at the reporter's request",

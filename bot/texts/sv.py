@@ -333,7 +333,7 @@ TEXTS: dict[str, str] = {
     "tip_card": (
         "<b>{ref}</b> · {category} · {area}\n"
         "Inkom: {created} · Hände: {occurred}\nStatus: {status}\n"
-        "Kontakt: {contact}\n{extras}\n\n{description}"
+        "Kontakt: {contact}{extras}\n\n{description}"
     ),
     "tip_contact_shown_anonymous": "anonymt",
     "tip_contact_shown_forgotten": "uppgiften raderad på tipsarens begäran",

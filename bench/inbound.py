@@ -1,0 +1,175 @@
+"""Inbound benchmark: one-line tips pushed through the sandbox's getUpdates into the real
+bot, beside a bare PTB application that only answers "ok", in the same run.
+
+    python -m bench.inbound [--tips 2000] [--residents 200]
+
+Measures updates handled per second and the time from injecting an update to the bot's
+reply (p50/p95). Each resident's tips are injected one after the other (the residents in
+parallel), so that the n-th reply in a chat answers that chat's n-th tip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
+
+from bench.common import SandboxProcess, database_with_residents, make_bot, sandbox_process
+from bot.app import PerUserUpdateProcessor
+from bot.config import Settings
+from bot.runtime import Grannbot
+from bot.sandbox import SANDBOX_TOKEN
+
+COORDINATOR = 999_001
+INJECT_CONCURRENCY = 32
+TEXTS = (
+    "inbrott Två män provar dörrhandtag på Storgatan",
+    "stöld Cykel stulen från cykelstället vid stationen",
+    "skadegörelse Krossad ruta i busskuren",
+    "narkotika Langning bakom idrottshallen",
+    "misstänkt aktivitet Bil som kör långsamt fram och tillbaka",
+)
+
+
+async def inject(sandbox: SandboxProcess, residents: range, per_resident: int) -> dict:
+    """Inject every tip; returns {chat_id: [monotonic time of each injection]}."""
+    sent: dict[int, list[float]] = {uid: [] for uid in residents}
+    sem = asyncio.Semaphore(INJECT_CONCURRENCY)
+    async with aiohttp.ClientSession() as http:
+
+        async def resident(uid: int) -> None:
+            for n in range(per_resident):
+                payload = {"from_user_id": uid, "text": f"/tip {TEXTS[n % len(TEXTS)]} #{n}"}
+                async with sem:
+                    sent[uid].append(time.monotonic())
+                    async with http.post(f"{sandbox.control}/message", json=payload) as response:
+                        response.raise_for_status()
+
+        await asyncio.gather(*(resident(uid) for uid in residents))
+    return sent
+
+
+async def replies(
+    sandbox: SandboxProcess, since: int, chats: set[int], want: int, messages_before: int
+) -> dict:
+    """Wait until ``want`` replies reached the residents; {chat_id: [reply times]}. Waits on
+    the sandbox's cheap message counter, and reads the call log once at the end (reading it
+    over and over would load the sandbox and slow down what is measured)."""
+    async with aiohttp.ClientSession() as http:
+        deadline = time.monotonic() + 300
+        while True:
+            async with http.get(f"{sandbox.control}/state") as response:
+                sent = (await response.json())["result"]["bot_messages"] - messages_before
+            if sent >= want:
+                params = {"since": since, "method": "sendMessage"}
+                async with http.get(f"{sandbox.control}/calls", params=params) as response:
+                    calls = (await response.json())["result"]["calls"]
+                got: dict[int, list[float]] = {}
+                for call in calls:
+                    if call["chat_id"] in chats and call["status"] == 200:
+                        got.setdefault(call["chat_id"], []).append(call["at"])
+                if sum(len(v) for v in got.values()) >= want:
+                    return got
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"only {sent} of {want} replies")
+            await asyncio.sleep(0.1)  # watching the sandbox from outside its process
+
+
+async def state(sandbox: SandboxProcess) -> dict:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{sandbox.control}/state") as response:
+            return (await response.json())["result"]
+
+
+async def measure(sandbox: SandboxProcess, residents: range, per_resident: int) -> tuple:
+    before = await state(sandbox)
+    sent = await inject(sandbox, residents, per_resident)
+    want = len(residents) * per_resident
+    got = await replies(sandbox, before["calls"], set(residents), want, before["bot_messages"])
+    latencies = [
+        reply - injected
+        for uid in residents
+        for injected, reply in zip(sent[uid], sorted(got[uid]), strict=True)
+    ]
+    first = min(t for times in sent.values() for t in times)
+    last = max(t for times in got.values() for t in times)
+    rate = len(latencies) / (last - first)
+    cuts = statistics.quantiles(latencies, n=100)
+    return rate, cuts[49], cuts[94]
+
+
+async def bare_ok(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text("ok")
+
+
+async def baseline(sandbox: SandboxProcess, residents: range, per_resident: int) -> tuple:
+    """A bare PTB application that replies "ok", with the same update processor as Grannbot
+    (concurrent across users, in order per user), so that the ratio compares like with like."""
+    application: Application = (
+        ApplicationBuilder()
+        .bot(make_bot(sandbox.base_url))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .build()
+    )
+    application.add_handler(CommandHandler("tip", bare_ok))
+    async with application:
+        await application.updater.start_polling(timeout=1)
+        await application.start()
+        try:
+            return await measure(sandbox, residents, per_resident)
+        finally:
+            await application.updater.stop()
+            await application.stop()
+
+
+async def grannbot(
+    sandbox: SandboxProcess, folder: Path, residents: range, per_resident: int
+) -> tuple:
+    db = await database_with_residents(folder / "inbound.sqlite3", residents)
+    await db.close()
+    settings = Settings(
+        telegram={"token": SANDBOX_TOKEN, "base_url": sandbox.base_url},
+        database={"path": folder / "inbound.sqlite3"},
+        roles={"coordinators": [COORDINATOR]},
+        # The benchmark's residents send far more than a real resident may.
+        tips={"max_per_hour": per_resident + 1},
+    )
+    async with Grannbot(settings, poll_timeout=1):
+        return await measure(sandbox, residents, per_resident)
+
+
+async def main(tips: int, residents: int) -> None:
+    per_resident = tips // residents
+    users = range(1, residents + 1)
+    async with sandbox_process() as sandbox:
+        await sandbox.register_users(users)
+        async with aiohttp.ClientSession() as http:
+            payload = {"user_id": COORDINATOR, "first_name": "Samordnare"}
+            async with http.post(f"{sandbox.control}/user", json=payload) as response:
+                response.raise_for_status()
+        base_rate, base_p50, base_p95 = await baseline(sandbox, users, per_resident)
+        with tempfile.TemporaryDirectory() as folder:
+            rate, p50, p95 = await grannbot(sandbox, Path(folder), users, per_resident)
+    total = per_resident * residents
+    print(f"Inbound benchmark: {total} one-line tips from {residents} residents")
+    print("  (sandbox in another process; each tip is stored and sent to 1 coordinator)")
+    print(f"    bare PTB app replying 'ok'   : {base_rate:8.0f} updates/s")
+    print(f"        update → reply p50 / p95 : {base_p50 * 1000:8.1f} / {base_p95 * 1000:.1f} ms")
+    print(f"    Grannbot /tip                : {rate:8.0f} tips/s      (target >= 200)")
+    print(f"        update → reply p50 / p95 : {p50 * 1000:8.1f} / {p95 * 1000:.1f} ms")
+    print(f"    ratio Grannbot / baseline    : {rate / base_rate:8.2f}   (target >= 0.60)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tips", type=int, default=2000)
+    parser.add_argument("--residents", type=int, default=200)
+    args = parser.parse_args()
+    asyncio.run(main(args.tips, args.residents))
