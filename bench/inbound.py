@@ -22,7 +22,6 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
 from bench.common import SandboxProcess, database_with_residents, make_bot, sandbox_process
-from bot.app import PerUserUpdateProcessor
 from bot.config import Settings
 from bot.runtime import Grannbot
 from bot.sandbox import SANDBOX_TOKEN
@@ -110,14 +109,9 @@ async def bare_ok(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def baseline(sandbox: SandboxProcess, residents: range, per_resident: int) -> tuple:
-    """A bare PTB application that replies "ok", with the same update processor as Grannbot
-    (concurrent across users, in order per user), so that the ratio compares like with like."""
-    application: Application = (
-        ApplicationBuilder()
-        .bot(make_bot(sandbox.base_url))
-        .concurrent_updates(PerUserUpdateProcessor())
-        .build()
-    )
+    """A bare PTB application (same request setup and sequential update handling as
+    Grannbot) that replies "ok"."""
+    application: Application = ApplicationBuilder().bot(make_bot(sandbox.base_url)).build()
     application.add_handler(CommandHandler("tip", bare_ok))
     async with application:
         await application.updater.start_polling(timeout=1)

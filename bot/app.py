@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import warnings
-from collections.abc import Awaitable
-from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -14,7 +11,6 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     BaseHandler,
-    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -50,7 +46,6 @@ log = logging.getLogger(__name__)
 # Commands react to new messages only: editing an old "/leave centrum" must not run it again.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 PRIVATE = filters.ChatType.PRIVATE
-UPDATE_CONCURRENCY = 64  # updates handled at once (of different users, see below)
 FLOW_TIMEOUT = 15 * 60  # seconds a half-finished flow is kept before it is dropped
 
 # Our flows keep their state per user and chat, not per message; PTB warns about that choice.
@@ -214,46 +209,6 @@ def routes() -> list[BaseHandler]:
     ]
 
 
-class PerUserUpdateProcessor(BaseUpdateProcessor):
-    """Updates of different users are handled concurrently; one user's updates strictly one
-    after the other, in the order Telegram sent them (a flow's steps, a /tip and its Send).
-
-    PTB starts one task per update in update order; each waits for the user's lock, and
-    asyncio locks hand over in FIFO order, so a user's updates keep their order."""
-
-    def __init__(self, max_concurrent_updates: int = UPDATE_CONCURRENCY) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _ordering_key(update)
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            if not lock.locked() and self._locks.get(key) is lock:
-                del self._locks[key]  # nobody waits: forget the user
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-
-def _ordering_key(update: object) -> int:
-    """The user (or, for posts without a user, the chat) whose updates must stay in order."""
-    if isinstance(update, Update):
-        if update.effective_user is not None:
-            return update.effective_user.id
-        if update.effective_chat is not None:
-            return update.effective_chat.id
-    return 0
-
-
 def build_application(services: Services) -> Application:
     telegram = services.settings.telegram
     bot = GrannbotBot(
@@ -268,7 +223,7 @@ def build_application(services: Services) -> Application:
         request=HTTPXRequest(connection_pool_size=64),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
     )
-    application = ApplicationBuilder().bot(bot).concurrent_updates(PerUserUpdateProcessor()).build()
+    application = ApplicationBuilder().bot(bot).build()
     application.bot_data["services"] = services
     application.add_handlers(routes())
     application.add_error_handler(on_error)

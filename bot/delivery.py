@@ -25,14 +25,13 @@ import heapq
 import logging
 import random
 import time
-import warnings
 from collections.abc import Awaitable, Callable
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
+from bot.tgbot import retry_after_seconds
 from storage import deliveries as outbox_rows
 from storage.db import Database
 from storage.deliveries import Alert, Delivery, Outcome
@@ -216,7 +215,7 @@ class Outbox:
             await self.bot.send_message(delivery.chat_id, self._text(delivery))
         except RetryAfter as exc:
             # Flood control is per bot: everyone waits exactly as long as Telegram asked.
-            wait = _seconds(exc)
+            wait = retry_after_seconds(exc)
             self._paused_until = max(self._paused_until, time.monotonic() + wait)
             log.warning("outbox: 429, pausing %.1fs", wait)
             self._retry(delivery, attempts - 1, self._paused_until, "429")
@@ -307,11 +306,3 @@ class Outbox:
         self._alerts.pop(alert_id, None)
         for key in [k for k in self._texts if k[0] == alert_id]:
             del self._texts[key]
-
-
-def _seconds(exc: RetryAfter) -> float:
-    """PTB 22 gives retry_after as int seconds and warns that it will become a timedelta."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = exc.retry_after
-    return wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)

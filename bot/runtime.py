@@ -15,6 +15,7 @@ from bot.alerts import Reports, render
 from bot.app import build_application
 from bot.config import Settings
 from bot.delivery import Outbox
+from bot.polling import Poller
 from bot.reminders import start_schedule
 from bot.services import Services
 from bot.tips import schedule_retention
@@ -37,6 +38,7 @@ class Grannbot:
         self.outbox_options = outbox_options
         self.db: Database | None = None
         self.application: Application | None = None
+        self.poller: Poller | None = None
 
     @property
     def services(self) -> Services:
@@ -61,14 +63,16 @@ class Grannbot:
                 webhook_url=telegram.webhook_url,
                 secret_token=telegram.webhook_secret.get_secret_value() or None,
             )
-        else:
-            await self.application.updater.start_polling(timeout=self.poll_timeout)
         await self.application.start()
         await self._start_outbox()
         # Reminders and the weekly summary: jobs rebuilt from the database, missed runs first.
         await start_schedule(self.application)
         # Tips past [tips] retention_days are deleted once a day (local time).
         schedule_retention(self.application)
+        # Updates last, once everything their handlers need is running.
+        if telegram.mode != "webhook":
+            self.poller = Poller(self.application, timeout=self.poll_timeout)
+            await self.poller.start()
         log.info("Grannbot started (%s) for %s", telegram.mode, settings.municipality.name)
 
     async def _start_outbox(self) -> None:
@@ -87,6 +91,9 @@ class Grannbot:
         await services.outbox.start()
 
     async def stop(self) -> None:
+        if self.poller is not None:
+            await self.poller.stop()
+            self.poller = None
         if self.application is not None and self.services.outbox is not None:
             await self.services.outbox.stop()
         if self.application is not None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from telegram import Update
+from telegram.error import RetryAfter
 from telegram.ext import ExtBot
+from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger(__name__)
 
@@ -38,3 +41,11 @@ def _parseable(raw: dict, bot: ExtBot) -> dict:
         log.warning("ignored update %s that could not be parsed", raw["update_id"], exc_info=True)
         return {"update_id": raw["update_id"]}
     return raw
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """PTB 22 gives retry_after as int seconds and warns that it will become a timedelta."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = exc.retry_after
+    return wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
