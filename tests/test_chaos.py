@@ -25,8 +25,15 @@ async def start_bot(sandbox: Sandbox, config: Path, log: Path) -> asyncio.subpro
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRANNBOT_")}
     with log.open("ab") as out:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--config", str(config),
-            env=env, stdout=out, stderr=out,
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(config),
+            env=env,
+            stdout=out,
+            stderr=out,
         )
     mark = len(sandbox.calls)
     await sandbox.wait_for(
