@@ -494,3 +494,8 @@ def schedule_retention(application: Application) -> None:
     application.job_queue.run_daily(
         _retention_job, time=RETENTION_AT.replace(tzinfo=tz), name=RETENTION_JOB
     )
+
+
+async def references_of(db: Database, user_id: int) -> list[str]:
+    """The references of the resident's own named tips (anonymous ones link to nobody)."""
+    return await tip_rows.refs_of_reporter(db, user_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import BotCommand, Update
 from telegram.ext import ContextTypes
 
-from bot import signup
+from bot import signup, tips
 from bot.roles import Role, access_of
 from bot.texts import LANGUAGES, plain
 from handlers.common import caller_of, is_private, private_only, reply, services
@@ -72,6 +72,8 @@ async def me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     access = await access_of(svc, caller.user_id)
     mine = await signup.areas_of(svc.db, caller.user_id)
     names = ", ".join(a.name for a in mine) if mine else caller.plain("me_none")
+    # Anonymous tips are not linked to anyone, so only the resident's own named tips show.
+    refs = await tips.references_of(svc.db, caller.user_id)
     await reply(
         update,
         caller.t(
@@ -80,6 +82,7 @@ async def me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             role=caller.plain(f"role_{access.main_role}"),
             language=caller.plain("language_name"),
             areas=names,
+            tips=", ".join(refs) if refs else caller.plain("me_none"),
         ),
     )
 

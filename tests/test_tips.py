@@ -335,6 +335,9 @@ async def test_one_line_tip_in_english_and_swedish(sandbox: Sandbox, bot, db_pat
         ("drugs", "Langning vid skolan efter kl 16", "anonymous", None, "centrum"),
     ]
     await sandbox.wait_for(lambda: len(sandbox.messages(COORDINATOR_ID)) == 3)
+    me = await user.send("/me")
+    assert f"Dina tips: {ref1}, {ref2}" in me.text, "named tips are listed"
+    assert ref3 not in me.text, "the anonymous tip is linked to nobody"
 
 
 async def test_one_line_refusals(sandbox: Sandbox, bot, db_path, rows):

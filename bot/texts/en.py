@@ -48,7 +48,10 @@ TEXTS: dict[str, str] = {
     "leave_all_kept": "OK, you stay in your areas.",
     "no_memberships": "You are not in any area. Join one with /join.",
     # Profile and settings
-    "me": ("<b>Your details</b>\nName: {name}\nRole: {role}\nLanguage: {language}\nAreas: {areas}"),
+    "me": (
+        "<b>Your details</b>\nName: {name}\nRole: {role}\nLanguage: {language}\nAreas: {areas}\n"
+        "Your tips: {tips}"
+    ),
     "me_none": "none",
     "not_registered": "You are not registered yet. Start with /start.",
     "role_resident": "resident",

@@ -49,7 +49,8 @@ TEXTS: dict[str, str] = {
     "no_memberships": "Du är inte med i något område. Gå med med /join.",
     # Profile and settings
     "me": (
-        "<b>Dina uppgifter</b>\nNamn: {name}\nRoll: {role}\nSpråk: {language}\nOmråden: {areas}"
+        "<b>Dina uppgifter</b>\nNamn: {name}\nRoll: {role}\nSpråk: {language}\nOmråden: {areas}\n"
+        "Dina tips: {tips}"
     ),
     "me_none": "inga",
     "not_registered": "Du är inte registrerad ännu. Börja med /start.",
