@@ -25,6 +25,7 @@ from bot import chart, clock
 from bot.alerts import Kind, telegram_length
 from bot.services import Services
 from bot.texts import Safe, t
+from bot.tips import CATEGORIES
 from storage import participants as people
 from storage import reminders as reminder_rows
 from storage import stats
@@ -32,16 +33,6 @@ from storage.reminders import ReminderRow, parse_stamp, stamp
 
 log = logging.getLogger(__name__)
 
-CATEGORIES = (
-    "drugs",
-    "burglary",
-    "theft",
-    "traffic",
-    "vandalism",
-    "suspicious",
-    "unsafe_place",
-    "other",
-)
 CHART_WEEKS = 8
 OPEN_TIP_AGE = timedelta(days=7)
 OPEN_TIPS_SHOWN = 5

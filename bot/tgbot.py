@@ -7,7 +7,7 @@ import warnings
 from typing import Any
 
 from telegram import Update
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
@@ -16,13 +16,30 @@ log = logging.getLogger(__name__)
 
 class GrannbotBot(ExtBot):
     """PTB parses a whole getUpdates batch at once, and one update it cannot parse stops the
-    polling loop for good. Here each update is checked on its own; one that does not parse is
-    logged and replaced by an empty update with the same id, so that the offset still moves
-    past it and the updates around it are handled normally."""
+    polling loop for good. When that happens the same batch is fetched again (it is not
+    confirmed yet) and this time each update is checked on its own; one that does not parse
+    is logged and replaced by an empty update with the same id, so that the offset still
+    moves past it and the updates around it are handled normally. Good batches are parsed
+    only once."""
+
+    _check_each_update = False
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        try:
+            return await super().get_updates(*args, **kwargs)
+        except TelegramError:
+            raise
+        except Exception:
+            log.warning("a batch of updates could not be parsed; checking them one by one")
+        self._check_each_update = True
+        try:
+            return await super().get_updates(*args, **kwargs)
+        finally:
+            self._check_each_update = False
 
     async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, data, *args, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list):
+        if self._check_each_update and endpoint == "getUpdates" and isinstance(result, list):
             return [_parseable(raw, self) for raw in result if _has_update_id(raw)]
         return result
 

@@ -95,7 +95,8 @@ async def _one_line(
         description=text,
         contact="anonymous" if parsed.anonymous else "telegram",
     )
-    return await _submit(update, context, caller, draft)
+    # The limit and ban were checked a moment ago in tip_command.
+    return await _submit(update, context, caller, draft, checked=True)
 
 
 def _category_list(caller: Caller) -> str:
@@ -419,11 +420,16 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def _submit(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, draft: tips.Draft
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    caller: Caller,
+    draft: tips.Draft,
+    *,
+    checked: bool = False,
 ) -> int:
     svc = services(context)
     # Checked again at Send: the limit or a ban may have changed while the flow was open.
-    refusal = await tips.may_report(svc, _limit(context), caller.user_id)
+    refusal = None if checked else await tips.may_report(svc, _limit(context), caller.user_id)
     if refusal is not None:
         await reply(update, caller.t(refusal.key, **refusal.values))
         return END

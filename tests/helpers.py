@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sqlite3
+import sys
 from pathlib import Path
 
 from bot.sandbox import Sandbox
@@ -53,3 +56,42 @@ def grant_role(db_path: Path, user_id: int, role: str, area_code: str | None = N
 def received(sandbox: Sandbox, chat_id: int, heading: str) -> int:
     """How many messages with this heading the chat has received."""
     return sum(1 for m in sandbox.messages(chat_id) if m.text and m.text.startswith(heading))
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without a developer's own GRANNBOT_ settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("GRANNBOT_")}
+
+
+def with_broadcast(config_file: Path, per_second: int, group_per_minute: int = 20) -> Path:
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8")
+        + f"\n[broadcast]\nmessages_per_second = {per_second}\n"
+        f"group_messages_per_minute = {group_per_minute}\n",
+        encoding="utf-8",
+    )
+    return config_file
+
+
+async def start_bot_process(
+    sandbox: Sandbox, config: Path, log: Path
+) -> asyncio.subprocess.Process:
+    """`python -m bot run` as its own process (so that it can be killed), ready once it
+    polls the sandbox."""
+    with log.open("ab") as out:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(config),
+            env=clean_env(),
+            stdout=out,
+            stderr=out,
+        )
+    mark = len(sandbox.calls)
+    await sandbox.wait_for(
+        lambda: any(c.method == "getUpdates" for c in sandbox.calls[mark:]), timeout=30
+    )
+    return process

@@ -5,48 +5,24 @@ keep sending tips. Nothing may be lost and the database must stay intact."""
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
-import sys
 from pathlib import Path
 
 from bot.delivery import Outbox
 from bot.sandbox import Sandbox
 from tests.conftest import POLICE_ID
-from tests.helpers import received, seed_residents
-from tests.test_delivery import with_broadcast
+from tests.helpers import received, seed_residents, start_bot_process, with_broadcast
 
 HEADING = "🚓 Polisen informerar"
 RESIDENTS = range(40_000, 41_000)
-
-
-async def start_bot(sandbox: Sandbox, config: Path, log: Path) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANNBOT_")}
-    with log.open("ab") as out:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--config",
-            str(config),
-            env=env,
-            stdout=out,
-            stderr=out,
-        )
-    mark = len(sandbox.calls)
-    await sandbox.wait_for(
-        lambda: any(c.method == "getUpdates" for c in sandbox.calls[mark:]), timeout=30
-    )
-    return process
 
 
 async def test_chaos(sandbox: Sandbox, config_file: Path, db_path: Path, tmp_path: Path, rows):
     chance = random.Random(2026)
     config = with_broadcast(config_file, 30)
     log = tmp_path / "bot.log"
-    bot = await start_bot(sandbox, config, log)
+    bot = await start_bot_process(sandbox, config, log)
     seed_residents(sandbox, db_path, RESIDENTS, ["centrum"])
     blocked = set(chance.sample(list(RESIDENTS), 30))  # 3 % have blocked the bot
     for chat in blocked:
@@ -80,7 +56,7 @@ async def test_chaos(sandbox: Sandbox, config_file: Path, db_path: Path, tmp_pat
             await sandbox.wait_for(lambda t=threshold: delivered() >= t, timeout=90)
             bot.send_signal(signal.SIGKILL)
             await bot.wait()
-            bot = await start_bot(sandbox, config, log)
+            bot = await start_bot_process(sandbox, config, log)
         await sender
         await sandbox.wait_for(
             lambda: "Klart" in (sandbox.messages(POLICE_ID)[-1].text or ""), timeout=120

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import signal
-import sys
 from pathlib import Path
 
 from bot.config import load_settings
@@ -14,20 +12,10 @@ from bot.delivery import Outbox
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from tests.conftest import POLICE_ID
-from tests.helpers import received, seed_residents
+from tests.helpers import received, seed_residents, start_bot_process, with_broadcast
 from tests.test_alerts import link_group
 
 GROUP = -2001
-
-
-def with_broadcast(config_file: Path, per_second: int, group_per_minute: int = 20) -> Path:
-    config_file.write_text(
-        config_file.read_text(encoding="utf-8")
-        + f"\n[broadcast]\nmessages_per_second = {per_second}\n"
-        f"group_messages_per_minute = {group_per_minute}\n",
-        encoding="utf-8",
-    )
-    return config_file
 
 
 def most_in_window(times: list[float], window: float) -> int:
@@ -101,29 +89,10 @@ async def test_crash_mid_delivery_resumes_with_bounded_duplicates(
     sandbox: Sandbox, config_file: Path, db_path: Path, tmp_path: Path
 ):
     config = with_broadcast(config_file, 30)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRANNBOT_")}
-    log_file = (tmp_path / "bot.log").open("ab")
-
-    async def start_bot() -> asyncio.subprocess.Process:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--config",
-            str(config),
-            env=env,
-            stdout=log_file,
-            stderr=log_file,
-        )
-        mark = len(sandbox.calls)
-        await sandbox.wait_for(
-            lambda: any(c.method == "getUpdates" for c in sandbox.calls[mark:]), timeout=30
-        )
-        return process
+    log = tmp_path / "bot.log"
 
     residents = range(10_000, 11_000)
-    bot = await start_bot()
+    bot = await start_bot_process(sandbox, config, log)
     try:
         seed_residents(sandbox, db_path, residents, ["centrum"])
         officer = sandbox.user(POLICE_ID, "Polis")
@@ -141,7 +110,7 @@ async def test_crash_mid_delivery_resumes_with_bounded_duplicates(
     before_restart = delivered()
     assert 300 <= before_restart < 1000, "the kill came in the middle of the delivery"
 
-    bot = await start_bot()
+    bot = await start_bot_process(sandbox, config, log)
     try:
         await sandbox.wait_for(
             lambda: "Klart" in (sandbox.messages(POLICE_ID)[-1].text or ""), timeout=90
@@ -149,7 +118,6 @@ async def test_crash_mid_delivery_resumes_with_bounded_duplicates(
     finally:
         bot.send_signal(signal.SIGTERM)
         await asyncio.wait_for(bot.wait(), 15)
-        log_file.close()
     counts = [received(sandbox, r, heading) for r in residents]
     assert min(counts) == 1, "every resident got the alert"
     duplicates = sum(n - 1 for n in counts)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import subprocess
@@ -15,37 +14,9 @@ from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from tests.conftest import POLICE_ID
-from tests.helpers import received, seed_residents
-from tests.test_delivery import with_broadcast
+from tests.helpers import clean_env, received, seed_residents, start_bot_process, with_broadcast
 
 HEADING = "🚓 Polisen informerar"
-
-
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("GRANNBOT_")}
-
-
-async def start_bot_process(
-    sandbox: Sandbox, config: Path, log: Path
-) -> asyncio.subprocess.Process:
-    log_file = log.open("ab")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--config",
-        str(config),
-        env=clean_env(),
-        stdout=log_file,
-        stderr=log_file,
-    )
-    log_file.close()
-    mark = len(sandbox.calls)
-    await sandbox.wait_for(
-        lambda: any(c.method == "getUpdates" for c in sandbox.calls[mark:]), timeout=30
-    )
-    return process
 
 
 async def test_sigterm_during_delivery_stops_quickly_and_loses_nothing(
