@@ -73,7 +73,7 @@ def make_bot(base_url: str) -> GrannbotBot:
     return GrannbotBot(
         token=SANDBOX_TOKEN,
         base_url=base_url,
-        request=HTTPXRequest(connection_pool_size=64),
+        request=HTTPXRequest(connection_pool_size=24),
     )
 
 

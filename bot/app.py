@@ -220,7 +220,7 @@ def build_application(services: Services) -> Application:
             tzinfo=services.settings.municipality.tz,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
-        request=HTTPXRequest(connection_pool_size=64),
+        request=HTTPXRequest(connection_pool_size=24),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
     )
     application = ApplicationBuilder().bot(bot).build()

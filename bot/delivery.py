@@ -43,7 +43,7 @@ Progress = Callable[[list[int], list[int]], Awaitable[None]]
 
 PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the same chat
 MAX_BACKOFF = 60.0
-CONCURRENCY = 32
+CONCURRENCY = 16
 FLUSH_SIZE = 100
 
 

@@ -7,8 +7,9 @@ after a crash Telegram hands out the unconfirmed updates again. Updates are ther
 at least once: only the batch that was being handled at the moment of a crash can be seen
 twice.
 
-Within a batch, updates from different chats are handled concurrently and updates from the
-same chat strictly in order, so a conversation never sees its steps out of order.
+Within a batch, updates from different chats are handled concurrently (a few chats at a time:
+more only makes the HTTP connection pool slower) and updates from the same chat strictly in
+order, so a conversation never sees its steps out of order.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 100  # Telegram's maximum
 MAX_BACKOFF = 30.0
+CHATS_AT_ONCE = 8
 
 
 class Poller:
@@ -101,7 +103,13 @@ class Poller:
             user = update.effective_user
             key = chat.id if chat else user.id if user else ("update", update.update_id)
             by_chat[key].append(update)
-        await asyncio.gather(*(self._in_order(batch) for batch in by_chat.values()))
+        slots = asyncio.Semaphore(CHATS_AT_ONCE)
+
+        async def chat_in_order(batch: list[Update]) -> None:
+            async with slots:
+                await self._in_order(batch)
+
+        await asyncio.gather(*(chat_in_order(batch) for batch in by_chat.values()))
 
     async def _in_order(self, updates: list[Update]) -> None:
         for update in updates:
