@@ -4,20 +4,24 @@ storage; the Telegram side lives in handlers/tip_flow.py and handlers/tip_admin.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.services import Services
 from bot.texts import Safe, plain, t
+from bot.tgbot import retry_after_seconds
 from storage import areas as area_rows
 from storage import audit
 from storage import participants as people
@@ -378,28 +382,55 @@ async def notify_new(services: Services, bot: Bot, tip: Tip) -> int:
     delivered = 0
     for chat_id in await recipients(services):
         lang = await language_of(services, chat_id)
+        text = t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz)
         try:
-            await bot.send_message(
-                chat_id,
-                t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz),
-                reply_markup=status_buttons(lang, tip),
-            )
+            markup = status_buttons(lang, tip)
+            await _with_retries(bot.send_message, chat_id, text, reply_markup=markup)
             for file_id in tip.photos:
-                await bot.send_photo(chat_id, file_id, caption=tip.ref)
+                await _with_retries(bot.send_photo, chat_id, file_id, caption=tip.ref)
             if tip.latitude is not None and tip.longitude is not None:
-                await bot.send_location(chat_id, tip.latitude, tip.longitude)
+                await _with_retries(bot.send_location, chat_id, tip.latitude, tip.longitude)
             delivered += 1
         except TelegramError as exc:
-            log.warning("tip %s not delivered to chat %s: %s", tip.ref, chat_id, exc)
+            # The tip itself is stored and listed by /tips and in the weekly summary.
+            log.error("tip %s not delivered to chat %s: %s", tip.ref, chat_id, exc)
     return delivered
+
+
+NOTIFY_ATTEMPTS = 4
+
+
+async def _with_retries(send: Callable[..., Awaitable[object]], *args: Any, **kwargs: Any) -> None:
+    """A coordinator should not miss a tip over a passing network error or flood limit:
+    retry those with backoff; anything else (blocked, bad request) is final."""
+    for attempt in range(1, NOTIFY_ATTEMPTS + 1):
+        try:
+            await send(*args, **kwargs)
+            return
+        except RetryAfter as exc:
+            if attempt == NOTIFY_ATTEMPTS:
+                raise
+            await asyncio.sleep(retry_after_seconds(exc))
+        except (BadRequest, Forbidden):
+            raise
+        except NetworkError:
+            if attempt == NOTIFY_ATTEMPTS:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt)
+
+
+NOTIFY_AT_ONCE = 4  # more parallel sends only crowd the HTTP connection pool
 
 
 def notify_in_background(application: Application, services: Services, tip: Tip) -> None:
     """The reporter's answer must not wait for the coordinators' copies."""
 
+    slots = application.bot_data.setdefault("tip_notify_slots", asyncio.Semaphore(NOTIFY_AT_ONCE))
+
     async def run() -> None:
         try:
-            await notify_new(services, application.bot, tip)
+            async with slots:
+                await notify_new(services, application.bot, tip)
         except Exception:
             log.exception("routing tip %s failed", tip.ref)
 

@@ -296,3 +296,18 @@ async def test_retention_job_deletes_exactly_the_old_tips(sandbox: Sandbox, bot,
         "SELECT count(*) FROM tip_status_history WHERE tip_id NOT IN (SELECT id FROM tips)"
     ) == [(0,)]
     assert rows("SELECT count(*) FROM tip_status_history") == [(2,)]
+
+
+async def test_coordinator_copy_survives_passing_network_trouble(
+    sandbox: Sandbox, bot, db_path: Path
+):
+    seed_residents(sandbox, db_path, [RESIDENT], ["centrum"])
+    # The first two tries to reach the coordinator fail: a 502, then a dropped connection.
+    sandbox.faults.fail_next("sendMessage", status=502, chat_id=COORDINATOR_ID)
+    sandbox.faults.fail_next("sendMessage", status="drop", chat_id=COORDINATOR_ID)
+    ref = await send_tip(sandbox, RESIDENT, "stöld Cykel stulen vid stationen")
+    await sandbox.wait_for(
+        lambda: any(ref in (m.text or "") for m in sandbox.messages(COORDINATOR_ID)), timeout=15
+    )
+    failed = [c for c in sandbox.calls if c.chat_id == COORDINATOR_ID and c.status in (0, 502)]
+    assert len(failed) == 2
