@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from storage import audit, events
+from storage import participants as people
 from storage import privacy as privacy_rows
 from storage.db import Database
 
@@ -24,7 +25,7 @@ async def export(db: Database, user_id: int, municipality: str) -> bytes:
 async def erase_person(db: Database, user_id: int) -> None:
     """One transaction: either every trace goes, or nothing changes."""
     async with db.transaction() as tx:
-        if await tx.fetchval("SELECT 1 FROM participants WHERE user_id = ?", (user_id,)):
+        if await people.participant(tx, user_id) is not None:
             await events.record(tx, "leave", await events.area_ids_of(tx, user_id))
             await events.record(tx, "forget")
         await privacy_rows.erase(tx, user_id)

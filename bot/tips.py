@@ -28,6 +28,7 @@ from storage import participants as people
 from storage import tips as tip_rows
 from storage.areas import Area
 from storage.db import Database
+from storage.participants import Participant
 from storage.tips import NewTip, Tip
 
 log = logging.getLogger(__name__)
@@ -227,9 +228,11 @@ class Refusal:
     values: dict
 
 
-async def may_report(services: Services, limit: HourlyLimit, user_id: int) -> Refusal | None:
-    """Tips need a registered resident who is not banned and is within the hourly limit."""
-    person = await people.participant(services.db, user_id)
+async def may_report(
+    services: Services, limit: HourlyLimit, user_id: int, person: Participant | None
+) -> Refusal | None:
+    """Tips need a registered resident who is not banned and is within the hourly limit.
+    ``person`` is the user's participant record as the handler has just read it."""
     if person is None:
         return Refusal("tip_not_registered", {})
     if person.banned:

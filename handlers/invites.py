@@ -6,11 +6,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import admin, signup
+from bot import admin
 from handlers import keyboards
 from handlers.common import Caller, caller_of, edit_pressed, private_only, reply, services
 from handlers.menus import set_menu_for
-from handlers.start import consent_text
+from handlers.start import consent_text, record_consent
 
 INVITE_LINK = "inv_"
 CONSENT_INVITE = "consentinv"  # "consentinv:CODE": consent, then redeem the invite
@@ -53,8 +53,5 @@ async def on_consent_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await query.answer()
     await edit_pressed(query, reply_markup=None)
     if caller.participant is None:
-        db = services(context).db
-        await signup.give_consent(db, caller.user_id, caller.first_name, caller.lang)
-        await reply(update, caller.t("consent_thanks", name=caller.first_name))
-        caller = await caller_of(update, context)
+        caller = await record_consent(update, context, caller)
     await redeem_code(update, context, caller, query.data.partition(":")[2])

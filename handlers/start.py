@@ -66,19 +66,24 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     caller = await caller_of(update, context)
     await query.answer()
     _, _, area_code = query.data.partition(":")
+    await edit_pressed(query, reply_markup=None)
     if caller.participant is None:
-        await signup.give_consent(
-            services(context).db, caller.user_id, caller.first_name, caller.lang
-        )
-        await edit_pressed(query, reply_markup=None)
-        await reply(update, caller.t("consent_thanks", name=caller.first_name))
+        caller = await record_consent(update, context, caller)
     else:
-        await edit_pressed(query, reply_markup=None)
         await reply(update, caller.t("consent_already"))
     if area_code:
         await join_and_confirm(update, context, caller, area_code)
     elif not await signup.areas_of(services(context).db, caller.user_id):
         await offer_areas(update, context, caller)
+
+
+async def record_consent(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller
+) -> Caller:
+    """Store the consent, thank the resident, and return them as now registered."""
+    await signup.give_consent(services(context).db, caller.user_id, caller.first_name, caller.lang)
+    await reply(update, caller.t("consent_thanks", name=caller.first_name))
+    return await caller_of(update, context)
 
 
 async def offer_areas(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:

@@ -59,7 +59,7 @@ async def tip_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     caller = await caller_of(update, context)
     svc = services(context)
     context.user_data.pop(DRAFT, None)
-    refusal = await tips.may_report(svc, _limit(context), caller.user_id)
+    refusal = await tips.may_report(svc, _limit(context), caller.user_id, caller.participant)
     if refusal is not None:
         await reply(update, caller.t(refusal.key, **refusal.values))
         return END
@@ -429,7 +429,11 @@ async def _submit(
 ) -> int:
     svc = services(context)
     # Checked again at Send: the limit or a ban may have changed while the flow was open.
-    refusal = None if checked else await tips.may_report(svc, _limit(context), caller.user_id)
+    refusal = (
+        None
+        if checked
+        else await tips.may_report(svc, _limit(context), caller.user_id, caller.participant)
+    )
     if refusal is not None:
         await reply(update, caller.t(refusal.key, **refusal.values))
         return END

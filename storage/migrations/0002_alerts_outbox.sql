@@ -46,4 +46,6 @@ CREATE TABLE deliveries (
     UNIQUE (alert_id, chat_id)
 );
 CREATE INDEX deliveries_pending ON deliveries(id) WHERE status = 'pending';
+-- "is anything of this alert still pending?" is asked after every batch of outcomes
+CREATE INDEX deliveries_pending_alert ON deliveries(alert_id) WHERE status = 'pending';
 CREATE INDEX deliveries_chat ON deliveries(chat_id);
