@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-from telegram.request import HTTPXRequest
 
+from bot.request import AiohttpRequest
 from bot.sandbox import SANDBOX_TOKEN
 from bot.tgbot import GrannbotBot
 from storage.areas import seed_areas
@@ -73,7 +73,7 @@ def make_bot(base_url: str) -> GrannbotBot:
     return GrannbotBot(
         token=SANDBOX_TOKEN,
         base_url=base_url,
-        request=HTTPXRequest(connection_pool_size=24),
+        request=AiohttpRequest(connection_pool_size=24),
     )
 
 

@@ -19,9 +19,9 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.request import AiohttpRequest
 from bot.services import Services
 from bot.tgbot import GrannbotBot
 from handlers import (
@@ -220,8 +220,8 @@ def build_application(services: Services) -> Application:
             tzinfo=services.settings.municipality.tz,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
-        request=HTTPXRequest(connection_pool_size=24),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        request=AiohttpRequest(connection_pool_size=24),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
     )
     application = ApplicationBuilder().bot(bot).build()
     application.bot_data["services"] = services
