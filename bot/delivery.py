@@ -1,8 +1,10 @@
 """The outbox worker: drains pending delivery rows within Telegram's limits and records the
 outcome of each.
 
-Every bulk message (alerts, notices, reminders) is written to the ``deliveries`` table before
-anything is sent; this worker is the only thing that sends them. Guarantees:
+Every alert, notice and reminder is written to the ``deliveries`` table, and every handler's
+copy of a new tip to ``tip_copies``, before anything is sent; this worker is the only thing
+that sends them. It drains two lanes: tip copies (a few at a time, never behind an alert to
+thousands of residents) and everything else. Both share the rates below. Guarantees:
 
 * rates: overall ``messages_per_second`` (a leaky bucket of capacity one, so no 1-second
   window sees more than the rate plus one), ``group_messages_per_minute`` per group, and at
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import heapq
 import logging
 import random
@@ -34,17 +37,32 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.tgbot import retry_after_seconds
 from storage import deliveries as outbox_rows
 from storage.db import Database
-from storage.deliveries import Alert, Delivery, Outcome
+from storage.deliveries import ALERT, TIP, Alert, Delivery, Outcome
 
 log = logging.getLogger(__name__)
 
 Render = Callable[[Alert, str], str]
+SendTip = Callable[[Bot, Delivery], Awaitable[None]]
+Fetch = Callable[[Database, int, int], Awaitable[list[Delivery]]]
 Progress = Callable[[list[int], list[int]], Awaitable[None]]
 
 PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the same chat
 MAX_BACKOFF = 60.0
 CONCURRENCY = 16
+TIP_CONCURRENCY = 4  # a handful of handlers per tip
 FLUSH_SIZE = 100
+
+
+@dataclasses.dataclass
+class _Lane:
+    """One source of pending rows, drained on its own so that one cannot hold up the other."""
+
+    kind: str
+    fetch: Fetch
+    slots: asyncio.Semaphore
+    wake: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+    retries: list[tuple[float, int, Delivery]] = dataclasses.field(default_factory=list)  # a heap
+    last_id: int = 0
 
 
 class Outbox:
@@ -54,6 +72,7 @@ class Outbox:
         bot: Bot,
         render: Render,
         *,
+        send_tip: SendTip | None = None,
         messages_per_second: float | None,
         group_messages_per_minute: int | None,
         on_progress: Progress | None = None,
@@ -67,6 +86,7 @@ class Outbox:
         self.db = db
         self.bot = bot
         self.render = render
+        self.send_tip = send_tip
         self.on_progress = on_progress
         self.max_attempts = max_attempts
         self.backoff = backoff
@@ -79,16 +99,18 @@ class Outbox:
         self._group_limiters: dict[int, AsyncLimiter] = {}
         self._next_private: dict[int, float] = {}
         self._paused_until = 0.0
-        self._slots = asyncio.Semaphore(concurrency)
-        self._wake = asyncio.Event()
+        self._lanes = {
+            ALERT: _Lane(ALERT, outbox_rows.pending_after, asyncio.Semaphore(concurrency)),
+            TIP: _Lane(
+                TIP, outbox_rows.pending_tip_copies_after, asyncio.Semaphore(TIP_CONCURRENCY)
+            ),
+        }
         self._flush_now = asyncio.Event()
         self._outcomes: list[Outcome] = []
-        self._retries: list[tuple[float, int, Delivery]] = []
         self._alerts: dict[int, Alert] = {}
         self._texts: dict[tuple[int, str], str] = {}
         self._sending: set[asyncio.Task] = set()
         self._tasks: list[asyncio.Task] = []
-        self._last_id = 0
 
     @property
     def duplicate_bound(self) -> int:
@@ -96,9 +118,10 @@ class Outbox:
 
     @staticmethod
     def duplicate_bound_for(flush_size: int = FLUSH_SIZE, concurrency: int = CONCURRENCY) -> int:
-        """The most messages that can be sent twice after a crash: those in flight plus those
-        whose outcome was still waiting to be written (``flush_size`` triggers a write; up to
-        ``concurrency`` more can finish while it runs)."""
+        """The most alert messages that can be sent twice after a crash: those in flight plus
+        those whose outcome was still waiting to be written (``flush_size`` triggers a write;
+        up to ``concurrency`` more can finish while it runs). Tip copies add at most
+        ``2 * TIP_CONCURRENCY`` of their own."""
         return flush_size + 2 * concurrency
 
     async def start(self) -> None:
@@ -111,23 +134,26 @@ class Outbox:
                 await self._report(unfinished, finished)
             log.info("outbox: resuming %d unfinished alert(s)", len(unfinished))
         self._tasks = [
-            asyncio.create_task(self._drain(), name="outbox-drain"),
+            *(
+                asyncio.create_task(self._drain(lane), name=f"outbox-{kind}")
+                for kind, lane in self._lanes.items()
+            ),
             asyncio.create_task(self._flusher(), name="outbox-flush"),
         ]
 
-    def wake(self) -> None:
+    def wake(self, kind: str = ALERT) -> None:
         """New rows were written: look for them now rather than at the next poll."""
-        self._wake.set()
+        self._lanes[kind].wake.set()
 
     async def stop(self, grace: float = 5.0) -> None:
         """Stop taking new rows, let messages in flight finish (up to ``grace`` seconds) and
         write every outcome, so that a clean stop never causes a duplicate."""
         if not self._tasks:
             return
-        drain, flusher = self._tasks
-        drain.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await drain
+        *drains, flusher = self._tasks
+        for drain in drains:
+            drain.cancel()
+        await asyncio.gather(*drains, return_exceptions=True)
         if self._sending:
             _, late = await asyncio.wait(self._sending, timeout=grace)
             for task in late:
@@ -141,31 +167,31 @@ class Outbox:
 
     # -- draining ---------------------------------------------------------------------------
 
-    async def _drain(self) -> None:
+    async def _drain(self, lane: _Lane) -> None:
         while True:
-            self._wake.clear()
+            lane.wake.clear()
             dispatched = 0
             now = time.monotonic()
-            while self._retries and self._retries[0][0] <= now:
-                _, _, delivery = heapq.heappop(self._retries)
-                await self._dispatch(delivery)
+            while lane.retries and lane.retries[0][0] <= now:
+                _, _, delivery = heapq.heappop(lane.retries)
+                await self._dispatch(lane, delivery)
                 dispatched += 1
-            batch = await outbox_rows.pending_after(self.db, self._last_id, self.fetch_size)
-            if batch:
-                await self._load_alerts({d.alert_id for d in batch})
+            batch = await lane.fetch(self.db, lane.last_id, self.fetch_size)
+            if batch and lane.kind == ALERT:
+                await self._load_alerts({d.subject_id for d in batch})
             for delivery in batch:
-                self._last_id = delivery.id
-                await self._dispatch(delivery)
+                lane.last_id = delivery.id
+                await self._dispatch(lane, delivery)
                 dispatched += 1
             if dispatched:
                 continue
-            timeout = self._retries[0][0] - time.monotonic() if self._retries else None
+            timeout = lane.retries[0][0] - time.monotonic() if lane.retries else None
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+                await asyncio.wait_for(lane.wake.wait(), timeout)
 
-    async def _dispatch(self, delivery: Delivery) -> None:
-        await self._slots.acquire()
-        task = asyncio.create_task(self._send(delivery))
+    async def _dispatch(self, lane: _Lane, delivery: Delivery) -> None:
+        await lane.slots.acquire()
+        task = asyncio.create_task(self._send(lane, delivery))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
 
@@ -175,11 +201,11 @@ class Outbox:
             self._alerts.update(await outbox_rows.alerts_by_ids(self.db, missing))
 
     def _text(self, delivery: Delivery) -> str:
-        key = (delivery.alert_id, delivery.language)
+        key = (delivery.subject_id, delivery.language)
         text = self._texts.get(key)
         if text is None:
             text = self._texts[key] = self.render(
-                self._alerts[delivery.alert_id], delivery.language
+                self._alerts[delivery.subject_id], delivery.language
             )
         return text
 
@@ -208,17 +234,20 @@ class Outbox:
         if pause > 0:
             await asyncio.sleep(pause)
 
-    async def _send(self, delivery: Delivery) -> None:
+    async def _send(self, lane: _Lane, delivery: Delivery) -> None:
         attempts = delivery.attempts + 1
         try:
             await self._wait_turn(delivery)
-            await self.bot.send_message(delivery.chat_id, self._text(delivery))
+            if delivery.kind == TIP:
+                await self.send_tip(self.bot, delivery)
+            else:
+                await self.bot.send_message(delivery.chat_id, self._text(delivery))
         except RetryAfter as exc:
             # Flood control is per bot: everyone waits exactly as long as Telegram asked.
             wait = retry_after_seconds(exc)
             self._paused_until = max(self._paused_until, time.monotonic() + wait)
             log.warning("outbox: 429, pausing %.1fs", wait)
-            self._retry(delivery, attempts - 1, self._paused_until, "429")
+            self._retry(lane, delivery, attempts - 1, self._paused_until, "429")
         except Forbidden as exc:
             self._record(delivery, "blocked", attempts, exc.message)
         except BadRequest as exc:
@@ -236,28 +265,30 @@ class Outbox:
             else:
                 delay = min(MAX_BACKOFF, self.backoff * 2 ** (attempts - 1))
                 delay *= random.uniform(0.8, 1.2)
-                self._retry(delivery, attempts, time.monotonic() + delay, str(exc))
+                self._retry(lane, delivery, attempts, time.monotonic() + delay, str(exc))
         else:
             self._record(delivery, "delivered", attempts)
         finally:
-            self._slots.release()
+            lane.slots.release()
 
-    def _retry(self, delivery: Delivery, attempts: int, at: float, error: str) -> None:
-        retry = Delivery(
-            delivery.id,
-            delivery.alert_id,
-            delivery.chat_id,
-            delivery.is_group,
-            delivery.language,
-            attempts,
-        )
+    def _retry(self, lane: _Lane, delivery: Delivery, attempts: int, at: float, error: str) -> None:
         self._record(delivery, "pending", attempts, error)
-        heapq.heappush(self._retries, (at, delivery.id, retry))
-        self._wake.set()
+        heapq.heappush(
+            lane.retries, (at, delivery.id, dataclasses.replace(delivery, attempts=attempts))
+        )
+        lane.wake.set()
 
     def _record(self, delivery: Delivery, status: str, attempts: int, error: str | None = None):
         self._outcomes.append(
-            Outcome(delivery.id, delivery.alert_id, delivery.chat_id, status, attempts, error)
+            Outcome(
+                delivery.id,
+                delivery.subject_id,
+                delivery.chat_id,
+                status,
+                attempts,
+                error,
+                delivery.kind,
+            )
         )
         if len(self._outcomes) >= self.flush_size:
             self._flush_now.set()
@@ -281,19 +312,19 @@ class Outbox:
         outcomes = self._outcomes
         self._outcomes = []
         blocked = [o.chat_id for o in outcomes if o.status == "blocked"]
-        alert_ids = sorted({o.alert_id for o in outcomes})
+        alert_ids = sorted({o.subject_id for o in outcomes if o.kind == ALERT})
         try:
             async with self.db.transaction() as tx:
                 await outbox_rows.record_outcomes(tx, outcomes)
                 if blocked:
                     await outbox_rows.deactivate_chats(tx, blocked)
-                finished = await outbox_rows.finish_alerts(tx, alert_ids)
+                finished = await outbox_rows.finish_alerts(tx, alert_ids) if alert_ids else []
         except BaseException:
             self._outcomes[:0] = outcomes
             raise
         for alert_id in finished:
             self._forget_alert(alert_id)
-        if self.on_progress:
+        if self.on_progress and alert_ids:
             await self._report(alert_ids, finished)
 
     async def _report(self, alert_ids: list[int], finished: list[int]) -> None:

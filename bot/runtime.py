@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 from typing import Any
@@ -18,7 +19,7 @@ from bot.delivery import Outbox
 from bot.polling import Poller
 from bot.reminders import start_schedule
 from bot.services import Services
-from bot.tips import schedule_retention
+from bot.tips import schedule_retention, send_copy
 from handlers.menus import set_all_menus
 from storage.areas import seed_areas
 from storage.db import Database
@@ -83,6 +84,7 @@ class Grannbot:
             services.db,
             self.application.bot,
             render,
+            send_tip=functools.partial(send_copy, services),
             messages_per_second=broadcast.messages_per_second,
             group_messages_per_minute=broadcast.group_messages_per_minute,
             on_progress=reports.update,

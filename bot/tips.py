@@ -4,30 +4,28 @@ storage; the Telegram side lives in handlers/tip_flow.py and handlers/tip_admin.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
-from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.services import Services
 from bot.texts import Safe, plain, t
-from bot.tgbot import retry_after_seconds
 from storage import areas as area_rows
 from storage import audit
+from storage import deliveries as outbox_rows
 from storage import participants as people
 from storage import tips as tip_rows
 from storage.areas import Area
 from storage.db import Database
+from storage.deliveries import TIP, Delivery
 from storage.participants import Participant
 from storage.tips import NewTip, Tip
 
@@ -272,8 +270,9 @@ async def area_for_one_line(
 
 
 async def submit(services: Services, limit: HourlyLimit, draft: Draft, reporter_id: int) -> Tip:
-    """Store the tip (reference, attachments and first history row in one transaction).
-    For an anonymous tip nothing about the reporter is written anywhere."""
+    """Store the tip with its reference, attachments, first history row and one outbox row
+    per handler, in one transaction, then wake the outbox. For an anonymous tip nothing about
+    the reporter is written anywhere."""
     anonymous = draft.contact == "anonymous"
     latitude, longitude = draft.location if draft.location else (None, None)
     new = NewTip(
@@ -287,16 +286,19 @@ async def submit(services: Services, limit: HourlyLimit, draft: Draft, reporter_
         latitude=latitude,
         longitude=longitude,
         photos=(draft.photo,) if draft.photo else (),
+        area_code=draft.area.code if draft.area else None,
+        area_name=draft.area.name if draft.area else None,
     )
-    year = datetime.now(services.settings.municipality.tz).year
+    settings = services.settings
+    year = datetime.now(settings.municipality.tz).year
+    handlers = await recipients(services)
     async with services.db.transaction() as tx:
-        tip_id, ref = await tip_rows.insert_tip(tx, new, year)
-        # Read back on the writer: with updates handled concurrently, the reader connection
-        # may still be inside another coroutine's older snapshot.
-        tip = await tip_rows.tip_by_id(tx, tip_id)
+        tip = await tip_rows.insert_tip(tx, new, year)
+        await outbox_rows.enqueue_tip_copies(tx, tip.id, handlers, settings.municipality.language)
     limit.note(reporter_id)
-    log.info("tip %s (%s) received", ref, new.category)
-    assert tip is not None
+    log.info("tip %s (%s) received", tip.ref, new.category)
+    if services.outbox is not None:
+        services.outbox.wake(TIP)
     return tip
 
 
@@ -377,67 +379,22 @@ def occurred_text(lang: str, occurred: str | None) -> str:
     return occurred
 
 
-async def notify_new(services: Services, bot: Bot, tip: Tip) -> int:
-    """Send the new tip to every handler at once: a direct send, not the outbox (a handful
-    of recipients). A failure is logged and does not stop the others. Returns how many got
-    it."""
+async def send_copy(services: Services, bot: Bot, copy: Delivery) -> None:
+    """One handler's copy of a new tip, sent by the outbox: the card with its status buttons,
+    then the photos and the location. Read at sending time, so a tip handled in the meantime
+    shows its current status."""
+    tip = await tip_rows.tip_by_id(services.db, copy.subject_id)
+    if tip is None:
+        log.info("tip %s was deleted before its copy to %s went out", copy.subject_id, copy.chat_id)
+        return
+    lang = copy.language
     tz = services.settings.municipality.tz
-    delivered = 0
-    for chat_id in await recipients(services):
-        lang = await language_of(services, chat_id)
-        text = t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz)
-        try:
-            markup = status_buttons(lang, tip)
-            await _with_retries(bot.send_message, chat_id, text, reply_markup=markup)
-            for file_id in tip.photos:
-                await _with_retries(bot.send_photo, chat_id, file_id, caption=tip.ref)
-            if tip.latitude is not None and tip.longitude is not None:
-                await _with_retries(bot.send_location, chat_id, tip.latitude, tip.longitude)
-            delivered += 1
-        except TelegramError as exc:
-            # The tip itself is stored and listed by /tips and in the weekly summary.
-            log.error("tip %s not delivered to chat %s: %s", tip.ref, chat_id, exc)
-    return delivered
-
-
-NOTIFY_ATTEMPTS = 4
-
-
-async def _with_retries(send: Callable[..., Awaitable[object]], *args: Any, **kwargs: Any) -> None:
-    """A coordinator should not miss a tip over a passing network error or flood limit:
-    retry those with backoff; anything else (blocked, bad request) is final."""
-    for attempt in range(1, NOTIFY_ATTEMPTS + 1):
-        try:
-            await send(*args, **kwargs)
-            return
-        except RetryAfter as exc:
-            if attempt == NOTIFY_ATTEMPTS:
-                raise
-            await asyncio.sleep(retry_after_seconds(exc))
-        except (BadRequest, Forbidden):
-            raise
-        except NetworkError:
-            if attempt == NOTIFY_ATTEMPTS:
-                raise
-            await asyncio.sleep(0.5 * 2**attempt)
-
-
-NOTIFY_AT_ONCE = 4  # more parallel sends only crowd the HTTP connection pool
-
-
-def notify_in_background(application: Application, services: Services, tip: Tip) -> None:
-    """The reporter's answer must not wait for the coordinators' copies."""
-
-    slots = application.bot_data.setdefault("tip_notify_slots", asyncio.Semaphore(NOTIFY_AT_ONCE))
-
-    async def run() -> None:
-        try:
-            async with slots:
-                await notify_new(services, application.bot, tip)
-        except Exception:
-            log.exception("routing tip %s failed", tip.ref)
-
-    application.create_task(run(), name=f"notify {tip.ref}")
+    text = t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz)
+    await bot.send_message(copy.chat_id, text, reply_markup=status_buttons(lang, tip))
+    for file_id in tip.photos:
+        await bot.send_photo(copy.chat_id, file_id, caption=tip.ref)
+    if tip.latitude is not None and tip.longitude is not None:
+        await bot.send_location(copy.chat_id, tip.latitude, tip.longitude)
 
 
 # ------------------------------------------------------------------ handling

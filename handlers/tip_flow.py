@@ -444,7 +444,6 @@ async def _submit(
         lines.append(caller.t("tip_received_no_area"))
     lines.append(caller.t("emergency"))
     await reply(update, Safe("\n\n".join(lines)))
-    tips.notify_in_background(context.application, svc, tip)
     return END
 
 

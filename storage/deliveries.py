@@ -1,7 +1,9 @@
-"""SQL for alerts and the delivery outbox (one row per recipient chat)."""
+"""SQL for alerts and the delivery outbox: one row per recipient chat, in ``deliveries`` for
+alerts, notices and reminders, and in ``tip_copies`` for the handlers' copies of a new tip."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,24 +26,30 @@ class Alert:
     text_key: str | None = None
 
 
+ALERT = "alert"  # a row of ``deliveries``; its subject is an alert
+TIP = "tip"  # a row of ``tip_copies``; its subject is a tip
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
-    alert_id: int
+    subject_id: int  # the alert's id, or the tip's for a tip copy
     chat_id: int
     is_group: bool
     language: str
     attempts: int
+    kind: str = ALERT
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     delivery_id: int
-    alert_id: int
+    subject_id: int
     chat_id: int
     status: str  # 'pending' (will be retried), or a final status
     attempts: int
     error: str | None = None
+    kind: str = ALERT
 
 
 def _marks(values: list) -> str:
@@ -123,7 +131,7 @@ async def pending_after(db: Executor, last_id: int, limit: int) -> list[Delivery
            WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?""",
         (last_id, limit),
     )
-    return [Delivery(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
+    return [Delivery(r[0], r[1], r[2], bool(r[3]), r[4], r[5], ALERT) for r in rows]
 
 
 async def alerts_by_ids(db: Executor, ids: Iterable[int]) -> dict[int, Alert]:
@@ -134,11 +142,16 @@ async def alerts_by_ids(db: Executor, ids: Iterable[int]) -> dict[int, Alert]:
 
 async def record_outcomes(tx: Executor, outcomes: list[Outcome]) -> None:
     now = utcnow()
-    await tx.executemany(
-        "UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, updated_at = ?"
-        " WHERE id = ?",
-        [(o.status, o.attempts, o.error, now, o.delivery_id) for o in outcomes],
-    )
+    for kind, table in ((ALERT, "deliveries"), (TIP, "tip_copies")):
+        rows = [
+            (o.status, o.attempts, o.error, now, o.delivery_id) for o in outcomes if o.kind == kind
+        ]
+        if rows:
+            await tx.executemany(
+                f"UPDATE {table} SET status = ?, attempts = ?, last_error = ?, updated_at = ?"
+                " WHERE id = ?",
+                rows,
+            )
 
 
 async def deactivate_chats(tx: Executor, chat_ids: list[int]) -> None:
@@ -196,3 +209,28 @@ async def recent_alerts_for(db: Executor, user_id: int, limit: int) -> list[Aler
         (user_id, limit),
     )
     return [Alert(*r) for r in rows]
+
+
+# ------------------------------------------------------------------ tip copies
+
+
+async def enqueue_tip_copies(
+    tx: Executor, tip_id: int, chat_ids: list[int], default_language: str
+) -> None:
+    """One outbox row per handler chat, in the recipient's language when they are a
+    participant (a group chat, or someone who never /started, gets ``default_language``)."""
+    await tx.execute(
+        """INSERT OR IGNORE INTO tip_copies (tip_id, chat_id, is_group, language)
+           SELECT ?, r.value, r.value < 0, COALESCE(p.language, ?)
+           FROM json_each(?) r LEFT JOIN participants p ON p.user_id = r.value""",
+        (tip_id, default_language, json.dumps(chat_ids)),
+    )
+
+
+async def pending_tip_copies_after(db: Executor, last_id: int, limit: int) -> list[Delivery]:
+    rows = await db.fetchall(
+        """SELECT id, tip_id, chat_id, is_group, language, attempts FROM tip_copies
+           WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?""",
+        (last_id, limit),
+    )
+    return [Delivery(r[0], r[1], r[2], bool(r[3]), r[4], r[5], TIP) for r in rows]

@@ -18,6 +18,8 @@ async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any
         " LEFT JOIN areas a ON a.id = r.area_id WHERE r.user_id = ?",
         "messages_received": "SELECT d.alert_id, d.status, d.updated_at FROM deliveries d"
         " WHERE d.chat_id = ? ORDER BY d.id",
+        "tip_copies_received": "SELECT t.ref, c.status, c.updated_at FROM tip_copies c"
+        " JOIN tips t ON t.id = c.tip_id WHERE c.chat_id = ? ORDER BY c.id",
         "alerts_sent": "SELECT id, kind, area_names, text, created_at FROM alerts"
         " WHERE sender_id = ? ORDER BY id",
         "groups_linked": "SELECT chat_id, title, linked_at FROM group_links WHERE linked_by = ?",
@@ -43,6 +45,7 @@ async def erase(tx: Executor, user_id: int) -> None:
     """Delete the person and cut every remaining link to them. Records others still need
     (an alert that was sent, an audit entry) stay, without the person's id."""
     await tx.execute("DELETE FROM deliveries WHERE chat_id = ?", (user_id,))
+    await tx.execute("DELETE FROM tip_copies WHERE chat_id = ?", (user_id,))
     await tx.execute("UPDATE alerts SET sender_id = NULL WHERE sender_id = ?", (user_id,))
     await tx.execute(
         "UPDATE alerts SET report_chat_id = NULL, report_message_id = NULL"

@@ -45,6 +45,8 @@ class NewTip:
     latitude: float | None = None
     longitude: float | None = None
     photos: tuple[tuple[str, str], ...] = ()  # (file_id, file_unique_id)
+    area_code: str | None = None  # of area_id, for the returned record only
+    area_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +91,9 @@ def format_ref(year: int, seq: int) -> str:
     return f"T-{year}-{seq:06d}"
 
 
-async def insert_tip(tx: Executor, tip: NewTip, year: int) -> tuple[int, str]:
-    """Insert the tip with the next reference of ``year``; returns (id, ref).
+async def insert_tip(tx: Executor, tip: NewTip, year: int) -> Tip:
+    """Insert the tip with the next reference of ``year`` and its first history row; returns
+    the stored tip.
 
     The sequence number is read and used inside the caller's write transaction, which holds
     the database's single write lock, so two tips can never get the same number (and the
@@ -121,14 +124,33 @@ async def insert_tip(tx: Executor, tip: NewTip, year: int) -> tuple[int, str]:
         ),
     )
     tip_id = cursor.lastrowid
-    await tx.executemany(
-        "INSERT INTO tip_attachments (tip_id, kind, file_id, file_unique_id)"
-        " VALUES (?, 'photo', ?, ?)",
-        [(tip_id, file_id, unique_id) for file_id, unique_id in tip.photos],
-    )
+    if tip.photos:
+        await tx.executemany(
+            "INSERT INTO tip_attachments (tip_id, kind, file_id, file_unique_id)"
+            " VALUES (?, 'photo', ?, ?)",
+            [(tip_id, file_id, unique_id) for file_id, unique_id in tip.photos],
+        )
     # The first history row is the report itself; changed_by NULL means "the reporter".
     await add_history(tx, tip_id, "new", None, None)
-    return tip_id, ref
+    return Tip(
+        id=tip_id,
+        ref=ref,
+        category=tip.category,
+        area_id=tip.area_id,
+        area_code=tip.area_code,
+        area_name=tip.area_name,
+        occurred=tip.occurred,
+        description=tip.description,
+        reporter_id=tip.reporter_id,
+        contact=tip.contact,
+        phone=tip.phone,
+        latitude=tip.latitude,
+        longitude=tip.longitude,
+        status="new",
+        created_at=now,
+        updated_at=now,
+        photos=tuple(file_id for file_id, _ in tip.photos),
+    )
 
 
 async def add_history(

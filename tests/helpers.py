@@ -6,6 +6,7 @@ import asyncio
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.sandbox import Sandbox
@@ -95,3 +96,14 @@ async def start_bot_process(
         lambda: any(c.method == "getUpdates" for c in sandbox.calls[mark:]), timeout=30
     )
     return process
+
+
+async def until(predicate: Callable[[], bool], within: float = 10.0) -> None:
+    """Poll ``predicate`` (e.g. a query on the bot's database, which the sandbox cannot
+    watch) every 50 ms until it holds; fail after ``within`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError(f"condition not met within {within}s")
+        await asyncio.sleep(0.05)
