@@ -33,8 +33,6 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # httpx logs every request at INFO, which drowns what the operator needs to see.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     if args.command == "check-config":
         return check_config(args.config)
