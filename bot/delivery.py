@@ -100,11 +100,12 @@ class Outbox:
         self._next_private: dict[int, float] = {}
         self._paused_until = 0.0
         self._lanes = {
-            ALERT: _Lane(ALERT, outbox_rows.pending_after, asyncio.Semaphore(concurrency)),
-            TIP: _Lane(
-                TIP, outbox_rows.pending_tip_copies_after, asyncio.Semaphore(TIP_CONCURRENCY)
-            ),
+            ALERT: _Lane(ALERT, outbox_rows.pending_after, asyncio.Semaphore(concurrency))
         }
+        if send_tip is not None:
+            self._lanes[TIP] = _Lane(
+                TIP, outbox_rows.pending_tip_copies_after, asyncio.Semaphore(TIP_CONCURRENCY)
+            )
         self._flush_now = asyncio.Event()
         self._outcomes: list[Outcome] = []
         self._alerts: dict[int, Alert] = {}
@@ -143,7 +144,9 @@ class Outbox:
 
     def wake(self, kind: str = ALERT) -> None:
         """New rows were written: look for them now rather than at the next poll."""
-        self._lanes[kind].wake.set()
+        lane = self._lanes.get(kind)
+        if lane is not None:
+            lane.wake.set()
 
     async def stop(self, grace: float = 5.0) -> None:
         """Stop taking new rows, let messages in flight finish (up to ``grace`` seconds) and
@@ -256,7 +259,11 @@ class Outbox:
             if status == "failed":
                 log.error("outbox: delivery %d refused: %s", delivery.id, exc.message)
             self._record(delivery, status, attempts, exc.message)
-        except TelegramError as exc:
+        except Exception as exc:
+            # Network errors and 5xx, and anything unexpected on our side (a failed read of
+            # the tip, say): retried with backoff, so that no row is left pending unseen.
+            if not isinstance(exc, TelegramError):
+                log.exception("outbox: delivery %d (%s) raised", delivery.id, delivery.kind)
             if attempts >= self.max_attempts:
                 log.error(
                     "outbox: delivery %d failed after %d tries: %s", delivery.id, attempts, exc

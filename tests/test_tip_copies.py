@@ -7,8 +7,10 @@ import asyncio
 import itertools
 import re
 import signal
+import sqlite3
 from pathlib import Path
 
+from bot import tips
 from bot.sandbox import Sandbox
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import seed_residents, start_bot_process, until, with_broadcast
@@ -116,3 +118,25 @@ async def test_a_blocked_handler_is_recorded(sandbox: Sandbox, bot, db_path: Pat
     assert copies_of(sandbox, ref) == 0
     # The tip itself is kept and listed for whoever handles it next.
     assert rows("SELECT ref, status FROM tips") == [(ref, "new")]
+
+
+async def test_a_failure_on_our_side_is_retried_not_dropped(
+    sandbox: Sandbox, bot, db_path: Path, rows, monkeypatch, caplog
+):
+    seed_residents(sandbox, db_path, [RESIDENT], ["centrum"])
+    coordinator(sandbox)
+    real_read = tips.tip_rows.tip_by_id
+    failures = []
+
+    async def read_fails_once(db, tip_id):
+        if not failures:
+            failures.append(tip_id)
+            raise sqlite3.OperationalError("disk I/O error")
+        return await real_read(db, tip_id)
+
+    monkeypatch.setattr(tips.tip_rows, "tip_by_id", read_fails_once)
+    ref = await send_tip(sandbox, RESIDENT, "narkotika Langning vid skolgården")
+    await sandbox.wait_for(lambda: copies_of(sandbox, ref) == 1, timeout=10)
+    assert len(failures) == 1
+    await until(lambda: rows("SELECT status, attempts FROM tip_copies") == [("delivered", 2)])
+    assert any("disk I/O error" in (r.exc_text or "") for r in caplog.records)
