@@ -125,13 +125,22 @@ async def set_report_message(tx: Executor, alert_id: int, chat_id: int, message_
     )
 
 
-async def pending_after(db: Executor, last_id: int, limit: int) -> list[Delivery]:
+# kind -> (outbox table, its subject column)
+_OUTBOX_TABLES = {ALERT: ("deliveries", "alert_id"), TIP: ("tip_copies", "tip_id")}
+
+
+async def _pending(db: Executor, kind: str, last_id: int, limit: int) -> list[Delivery]:
+    table, subject = _OUTBOX_TABLES[kind]
     rows = await db.fetchall(
-        """SELECT id, alert_id, chat_id, is_group, language, attempts FROM deliveries
-           WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?""",
+        f"""SELECT id, {subject}, chat_id, is_group, language, attempts FROM {table}
+            WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?""",
         (last_id, limit),
     )
-    return [Delivery(r[0], r[1], r[2], bool(r[3]), r[4], r[5], ALERT) for r in rows]
+    return [Delivery(r[0], r[1], r[2], bool(r[3]), r[4], r[5], kind) for r in rows]
+
+
+async def pending_after(db: Executor, last_id: int, limit: int) -> list[Delivery]:
+    return await _pending(db, ALERT, last_id, limit)
 
 
 async def alerts_by_ids(db: Executor, ids: Iterable[int]) -> dict[int, Alert]:
@@ -142,7 +151,7 @@ async def alerts_by_ids(db: Executor, ids: Iterable[int]) -> dict[int, Alert]:
 
 async def record_outcomes(tx: Executor, outcomes: list[Outcome]) -> None:
     now = utcnow()
-    for kind, table in ((ALERT, "deliveries"), (TIP, "tip_copies")):
+    for kind, (table, _) in _OUTBOX_TABLES.items():
         rows = [
             (o.status, o.attempts, o.error, now, o.delivery_id) for o in outcomes if o.kind == kind
         ]
@@ -228,9 +237,4 @@ async def enqueue_tip_copies(
 
 
 async def pending_tip_copies_after(db: Executor, last_id: int, limit: int) -> list[Delivery]:
-    rows = await db.fetchall(
-        """SELECT id, tip_id, chat_id, is_group, language, attempts FROM tip_copies
-           WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?""",
-        (last_id, limit),
-    )
-    return [Delivery(r[0], r[1], r[2], bool(r[3]), r[4], r[5], TIP) for r in rows]
+    return await _pending(db, TIP, last_id, limit)
