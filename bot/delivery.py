@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 
 Render = Callable[[Alert, str], str]
 SendTip = Callable[[Bot, Delivery], Awaitable[None]]
-Fetch = Callable[[Database, int, int], Awaitable[list[Delivery]]]
 Progress = Callable[[list[int], list[int]], Awaitable[None]]
 
 PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the same chat
@@ -58,7 +57,6 @@ class _Lane:
     """One source of pending rows, drained on its own so that one cannot hold up the other."""
 
     kind: str
-    fetch: Fetch
     slots: asyncio.Semaphore
     wake: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     retries: list[tuple[float, int, Delivery]] = dataclasses.field(default_factory=list)  # a heap
@@ -99,13 +97,9 @@ class Outbox:
         self._group_limiters: dict[int, AsyncLimiter] = {}
         self._next_private: dict[int, float] = {}
         self._paused_until = 0.0
-        self._lanes = {
-            ALERT: _Lane(ALERT, outbox_rows.pending_after, asyncio.Semaphore(concurrency))
-        }
+        self._lanes = {ALERT: _Lane(ALERT, asyncio.Semaphore(concurrency))}
         if send_tip is not None:
-            self._lanes[TIP] = _Lane(
-                TIP, outbox_rows.pending_tip_copies_after, asyncio.Semaphore(TIP_CONCURRENCY)
-            )
+            self._lanes[TIP] = _Lane(TIP, asyncio.Semaphore(TIP_CONCURRENCY))
         self._flush_now = asyncio.Event()
         self._outcomes: list[Outcome] = []
         self._alerts: dict[int, Alert] = {}
@@ -179,7 +173,9 @@ class Outbox:
                 _, _, delivery = heapq.heappop(lane.retries)
                 await self._dispatch(lane, delivery)
                 dispatched += 1
-            batch = await lane.fetch(self.db, lane.last_id, self.fetch_size)
+            batch = await outbox_rows.pending_after(
+                self.db, lane.kind, lane.last_id, self.fetch_size
+            )
             if batch and lane.kind == ALERT:
                 await self._load_alerts({d.subject_id for d in batch})
             for delivery in batch:

@@ -129,7 +129,8 @@ async def set_report_message(tx: Executor, alert_id: int, chat_id: int, message_
 _OUTBOX_TABLES = {ALERT: ("deliveries", "alert_id"), TIP: ("tip_copies", "tip_id")}
 
 
-async def _pending(db: Executor, kind: str, last_id: int, limit: int) -> list[Delivery]:
+async def pending_after(db: Executor, kind: str, last_id: int, limit: int) -> list[Delivery]:
+    """Pending rows of one outbox table (``kind``), oldest first, after ``last_id``."""
     table, subject = _OUTBOX_TABLES[kind]
     rows = await db.fetchall(
         f"""SELECT id, {subject}, chat_id, is_group, language, attempts FROM {table}
@@ -137,10 +138,6 @@ async def _pending(db: Executor, kind: str, last_id: int, limit: int) -> list[De
         (last_id, limit),
     )
     return [Delivery(r[0], r[1], r[2], bool(r[3]), r[4], r[5], kind) for r in rows]
-
-
-async def pending_after(db: Executor, last_id: int, limit: int) -> list[Delivery]:
-    return await _pending(db, ALERT, last_id, limit)
 
 
 async def alerts_by_ids(db: Executor, ids: Iterable[int]) -> dict[int, Alert]:
@@ -234,7 +231,3 @@ async def enqueue_tip_copies(
            FROM json_each(?) r LEFT JOIN participants p ON p.user_id = r.value""",
         (tip_id, default_language, json.dumps(chat_ids)),
     )
-
-
-async def pending_tip_copies_after(db: Executor, last_id: int, limit: int) -> list[Delivery]:
-    return await _pending(db, TIP, last_id, limit)
