@@ -76,8 +76,10 @@ def routes() -> list[BaseHandler]:
         button(keyboards.CONSENT, start.on_consent),
         command("join", areas.join),
         button(keyboards.JOIN, areas.on_join_button),
+        button(keyboards.JOIN_PAGE, areas.on_join_page),
         command("leave", areas.leave),
         button(keyboards.LEAVE, areas.on_leave_button),
+        button(keyboards.LEAVE_PAGE, areas.on_leave_page),
         button(keyboards.LEAVE_ALL, areas.on_leave_all_button),
         command("areas", areas.areas),
         # Alerts and notices: a guided flow with a preview; /cancel leaves it at any step
@@ -87,7 +89,9 @@ def routes() -> list[BaseHandler]:
                 command("notice", alerts.notice_command),
             ],
             states={
-                alerts.CHOOSE: [button(f"{alerts.PREFIX}:(toggle|all|next)", alerts.on_choose)],
+                alerts.CHOOSE: [
+                    button(f"{alerts.PREFIX}:(toggle|all|next|page)", alerts.on_choose)
+                ],
                 alerts.TYPE: [
                     MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, alerts.on_text)
                 ],
@@ -108,6 +112,8 @@ def routes() -> list[BaseHandler]:
         # Administration
         command("area", admin.area),
         button(admin.REMOVE_AREA, admin.on_remove_area),
+        button(admin.REMOVE_PICK, admin.on_remove_pick),
+        button(admin.REMOVE_PAGE, admin.on_remove_page),
         command("invite", admin.invite),
         command("revoke", admin.revoke),
         command("ban", admin.ban),
@@ -126,6 +132,7 @@ def routes() -> list[BaseHandler]:
                 ],
                 tip_flow.AREA: [
                     button(f"{tip_flow.PREFIX}:area", tip_flow.on_area),
+                    button(f"{tip_flow.PREFIX}:page", tip_flow.on_area_page),
                     button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
                     MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
                 ],

@@ -10,7 +10,8 @@ from telegram.ext import ContextTypes
 
 from bot import admin, signup
 from bot.roles import Role, access_of
-from bot.texts import Safe
+from bot.texts import Safe, plain, t
+from handlers import keyboards
 from handlers.common import (
     Caller,
     caller_of,
@@ -25,6 +26,8 @@ from handlers.menus import set_menu_for
 from storage.areas import Area
 
 REMOVE_AREA = "arearm"  # "arearm:CODE" confirms, "arearm:-" keeps the area
+REMOVE_PICK = "arearmpick"  # "arearmpick:CODE": an area chosen from the /area remove list
+REMOVE_PAGE = "arearmpage"  # "arearmpage:PAGE"
 _POSTCODE_TOKEN = re.compile(r"\d{3} \d{2}(?!\d)|\S+")
 
 
@@ -48,6 +51,14 @@ async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # The name keeps its spaces and case, so split the original text, not context.args.
     parts = update.effective_message.text.split(maxsplit=3)
     action = parts[1].lower() if len(parts) > 1 else ""
+    if action == "remove" and len(parts) == 2:
+        all_areas = await signup.all_areas(db)
+        if not all_areas:
+            await reply(update, caller.t("no_areas"))
+            return
+        chooser = _remove_chooser(caller.lang, all_areas, 1)
+        await reply(update, chooser.text, reply_markup=chooser.markup)
+        return
     if action not in ("add", "rename", "remove", "postcodes") or len(parts) < 3:
         await reply(update, caller.t("area_usage"))
         return
@@ -71,29 +82,76 @@ async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         tokens = _POSTCODE_TOKEN.findall(rest)
         await _answer(update, caller, await admin.set_postcodes(db, caller.user_id, target, tokens))
     else:
-        count = await admin.member_count(db, target)
-        if count == 0:
-            await admin.remove_area(services(context), caller.user_id, target)
-            await reply(update, caller.t("area_removed", name=target.name, count=0))
-            return
-        markup = InlineKeyboardMarkup(
+        await _remove_or_ask(update, context, caller, target)
+
+
+async def _remove_or_ask(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    caller: Caller,
+    target: Area,
+    *,
+    always_ask: bool = False,
+) -> None:
+    """A typed code of an area nobody has joined removes it at once; otherwise the
+    coordinator confirms first. A tap in a long list is easily the wrong one, so a tap
+    always asks."""
+    count = await admin.member_count(services(context).db, target)
+    if count == 0 and not always_ask:
+        await admin.remove_area(services(context), caller.user_id, target)
+        await reply(update, caller.t("area_removed", name=target.name, count=0))
+        return
+    await reply(
+        update,
+        caller.t("area_remove_confirm", name=target.name, count=count),
+        reply_markup=_remove_confirm_markup(caller.lang, target),
+    )
+
+
+def _remove_confirm_markup(lang: str, target: Area) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
             [
-                [
-                    InlineKeyboardButton(
-                        caller.plain("area_remove_yes"),
-                        callback_data=f"{REMOVE_AREA}:{target.code}",
-                    ),
-                    InlineKeyboardButton(
-                        caller.plain("area_remove_no"), callback_data=f"{REMOVE_AREA}:-"
-                    ),
-                ]
+                InlineKeyboardButton(
+                    plain(lang, "area_remove_yes"), callback_data=f"{REMOVE_AREA}:{target.code}"
+                ),
+                InlineKeyboardButton(
+                    plain(lang, "area_remove_no"), callback_data=f"{REMOVE_AREA}:-"
+                ),
             ]
-        )
-        await reply(
-            update,
-            caller.t("area_remove_confirm", name=target.name, count=count),
-            reply_markup=markup,
-        )
+        ]
+    )
+
+
+def _remove_chooser(lang: str, areas: list[Area], page: int) -> keyboards.Picker:
+    buttons = [InlineKeyboardButton(a.name, callback_data=f"{REMOVE_PICK}:{a.code}") for a in areas]
+    return keyboards.picker(lang, t(lang, "area_remove_choose"), buttons, page, REMOVE_PAGE)
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def on_remove_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An area pressed in the /area remove list: asks before removing it."""
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    await query.answer()
+    target = await _area_arg(update, context, caller, query.data.partition(":")[2])
+    if target is not None:
+        await _remove_or_ask(update, context, caller, target, always_ask=True)
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def on_remove_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    await query.answer()
+    areas = await signup.all_areas(services(context).db)
+    if not areas:
+        await edit_pressed(query, caller.t("no_areas"))
+        return
+    page = keyboards.page_number(query.data)
+    await keyboards.show(query, _remove_chooser(caller.lang, areas, page))
 
 
 @private_only

@@ -9,7 +9,8 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot import alerts
 from bot.alerts import Draft, Kind
 from bot.roles import Role, access_of
-from bot.texts import Safe, plain
+from bot.texts import Safe, plain, t
+from handlers import keyboards
 from handlers.common import (
     Caller,
     caller_of,
@@ -22,11 +23,13 @@ from handlers.common import (
 )
 from storage import areas as area_rows
 from storage import audit
+from storage.areas import Area
 
 CHOOSE, TYPE, CONFIRM = range(3)
 END = ConversationHandler.END
 DRAFT = "alert_draft"
-PREFIX = "alert"  # callback data: alert:toggle:CODE, alert:all, alert:next, alert:send, …
+# callback data: alert:toggle:CODE, alert:all:PAGE, alert:page:PAGE, alert:next, alert:send, …
+PREFIX = "alert"
 PREVIEW_TEXT_MAX = 3000  # the preview adds its own lines; keep it under Telegram's 4096
 
 
@@ -74,7 +77,9 @@ async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, *, notice: 
     return await _preview(update, context, caller, draft)
 
 
-def _chooser_markup(lang: str, all_areas: list, chosen: list) -> InlineKeyboardMarkup:
+def _chooser(lang: str, all_areas: list[Area], chosen: list[Area], page: int) -> keyboards.Picker:
+    """One page of the areas with the chosen ones ticked; "all", "next" and "cancel" on
+    every page. The page travels in the callback data, the choice stays in the draft."""
     chosen_codes = {a.code for a in chosen}
     buttons = [
         InlineKeyboardButton(
@@ -83,28 +88,34 @@ def _chooser_markup(lang: str, all_areas: list, chosen: list) -> InlineKeyboardM
         )
         for a in all_areas
     ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append(
+    page = min(max(page, 1), keyboards.page_count(len(buttons)))
+    own = [
         [
-            InlineKeyboardButton(plain(lang, "alert_all_button"), callback_data=f"{PREFIX}:all"),
+            InlineKeyboardButton(
+                plain(lang, "alert_all_button"), callback_data=f"{PREFIX}:all:{page}"
+            ),
             InlineKeyboardButton(plain(lang, "alert_next_button"), callback_data=f"{PREFIX}:next"),
-        ]
+        ],
+        [
+            InlineKeyboardButton(
+                plain(lang, "alert_cancel_button"), callback_data=f"{PREFIX}:cancel"
+            )
+        ],
+    ]
+    return keyboards.picker(
+        lang, t(lang, "alert_choose_areas"), buttons, page, f"{PREFIX}:page", rows_after=own
     )
-    rows.append(
-        [InlineKeyboardButton(plain(lang, "alert_cancel_button"), callback_data=f"{PREFIX}:cancel")]
-    )
-    return InlineKeyboardMarkup(rows)
 
 
 async def _show_chooser(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     all_areas = await area_rows.all_areas(services(context).db)
-    markup = _chooser_markup(caller.lang, all_areas, context.user_data[DRAFT].areas)
-    await reply(update, caller.t("alert_choose_areas"), reply_markup=markup)
+    chooser = _chooser(caller.lang, all_areas, context.user_data[DRAFT].areas, 1)
+    await reply(update, chooser.text, reply_markup=chooser.markup)
 
 
 @requires(Role.POLICE, Role.COORDINATOR, Role.CONTACT)
 async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Toggle an area, take all, or go on to the text."""
+    """Toggle an area, take all, turn the page, or go on to the text."""
     query = update.callback_query
     caller = await caller_of(update, context)
     draft: Draft | None = context.user_data.get(DRAFT)
@@ -121,14 +132,33 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await edit_pressed(query, reply_markup=None)
         await reply(update, caller.t("alert_type_text", areas=draft.area_names))
         return TYPE
+    page = keyboards.page_number(query.data)
     if action[1] == "all":
         draft.areas = [] if len(draft.areas) == len(all_areas) else list(all_areas)
     elif action[1] == "toggle" and len(action) == 3:
         chosen = {a.code for a in draft.areas} ^ {action[2]}
         draft.areas = [a for a in all_areas if a.code in chosen]
+        codes = [a.code for a in all_areas]
+        # Stay on the page of the area just pressed.
+        page = keyboards.page_of(codes.index(action[2])) if action[2] in codes else 1
     await query.answer()
-    await edit_pressed(query, reply_markup=_chooser_markup(caller.lang, all_areas, draft.areas))
+    await keyboards.show(query, _chooser(caller.lang, all_areas, draft.areas, page))
     return CHOOSE
+
+
+def _preview_markup(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    plain(lang, "alert_send_button"), callback_data=f"{PREFIX}:send"
+                ),
+                InlineKeyboardButton(
+                    plain(lang, "alert_cancel_button"), callback_data=f"{PREFIX}:cancel"
+                ),
+            ]
+        ]
+    )
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -153,22 +183,10 @@ async def _preview(
     if len(shown) > PREVIEW_TEXT_MAX:
         shown = shown[:PREVIEW_TEXT_MAX] + " …"
     preview = alerts.render_parts(draft.kind, draft.area_names, shown, caller.lang)
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    caller.plain("alert_send_button"), callback_data=f"{PREFIX}:send"
-                ),
-                InlineKeyboardButton(
-                    caller.plain("alert_cancel_button"), callback_data=f"{PREFIX}:cancel"
-                ),
-            ]
-        ]
-    )
     await reply(
         update,
         caller.t("alert_preview", people=people, groups=groups, preview=Safe(preview)),
-        reply_markup=markup,
+        reply_markup=_preview_markup(caller.lang),
     )
     return CONFIRM
 

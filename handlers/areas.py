@@ -41,6 +41,17 @@ async def on_join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 @private_only
+async def on_join_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Another page of the areas to join."""
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    await query.answer()
+    all_areas = await signup.all_areas(services(context).db)
+    page = keyboards.page_number(query.data)
+    await keyboards.show(query, keyboards.area_choice(caller.lang, all_areas, page))
+
+
+@private_only
 async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     caller = await caller_of(update, context)
     db = services(context).db
@@ -50,11 +61,8 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     argument = " ".join(context.args)
     if not argument:
-        await reply(
-            update,
-            caller.t("leave_choose"),
-            reply_markup=keyboards.leave_choice(caller.lang, mine),
-        )
+        page = keyboards.leave_choice(caller.lang, mine)
+        await reply(update, page.text, reply_markup=page.markup)
         return
     lookup = await signup.find_area(db, argument)
     if lookup.area is None:
@@ -76,6 +84,20 @@ async def on_leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     left = await signup.leave(db, caller.user_id, lookup.area)
     await reply(update, caller.t("left" if left else "not_member", area=lookup.area.name))
+
+
+@private_only
+async def on_leave_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Another page of the resident's own areas."""
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    await query.answer()
+    mine = await signup.areas_of(services(context).db, caller.user_id)
+    if not mine:
+        await edit_pressed(query, caller.t("no_memberships"))
+        return
+    page = keyboards.page_number(query.data)
+    await keyboards.show(query, keyboards.leave_choice(caller.lang, mine, page))
 
 
 @private_only

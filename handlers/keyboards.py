@@ -1,17 +1,42 @@
-"""Inline keyboards and the callback-data formats they use (max 64 bytes; area codes are at
-most 32 characters, so every format here fits)."""
+"""Inline keyboards, the callback-data formats they use, and the pager every list of areas
+shares.
+
+Telegram refuses a keyboard with more than 8 buttons in a row or 100 in all ("reply markup is
+too long") and callback data outside 1-64 bytes. Area codes are at most 32 characters, so
+every format here fits; a municipality can have any number of areas, so lists of them page.
+"""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from bot.texts import plain
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.texts import plain, t
+from handlers.common import edit_pressed
 from storage.areas import Area
 
 CONSENT = "consent"  # "consent" or "consent:<area code>" to join that area right after
 JOIN = "join"  # "join:<area code>"
+JOIN_PAGE = "joinpage"  # "joinpage:<page>"
 LEAVE = "leave"  # "leave:<area code>"
+LEAVE_PAGE = "leavepage"  # "leavepage:<page>"
 LEAVE_ALL = "leaveall"  # "leaveall", then "leaveall:yes" / "leaveall:no"
+
+# Telegram's limits for one inline keyboard.
+MAX_ROW = 8
+MAX_BUTTONS = 100
+MAX_DATA_BYTES = 64
+
+# Ten areas a page, two a row: long Swedish area names stay readable on a phone, and the
+# picker's own buttons and the page row still fit on the screen.
+PAGE_SIZE = 10
+ROW_SIZE = 2
 
 
 def consent(lang: str, area_code: str | None = None) -> InlineKeyboardMarkup:
@@ -22,18 +47,6 @@ def consent_then(lang: str, data: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(plain(lang, "consent_button"), callback_data=data)]]
     )
-
-
-def area_choice(areas: list[Area], prefix: str = JOIN) -> InlineKeyboardMarkup:
-    """Two buttons per row keeps long Swedish area names readable on a phone."""
-    buttons = [InlineKeyboardButton(a.name, callback_data=f"{prefix}:{a.code}") for a in areas]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
-
-
-def leave_choice(lang: str, areas: list[Area]) -> InlineKeyboardMarkup:
-    rows = list(area_choice(areas, LEAVE).inline_keyboard)
-    rows.append((InlineKeyboardButton(plain(lang, "leave_all_button"), callback_data=LEAVE_ALL),))
-    return InlineKeyboardMarkup(rows)
 
 
 def leave_all_confirm(lang: str) -> InlineKeyboardMarkup:
@@ -47,3 +60,132 @@ def leave_all_confirm(lang: str) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+# ------------------------------------------------------------------ the pager
+
+
+@dataclass(frozen=True, slots=True)
+class Picker:
+    """One page of a list of buttons: the message text (with "page 2 of 6" when the list has
+    more than one page) and its keyboard."""
+
+    text: str
+    markup: InlineKeyboardMarkup
+
+
+def page_count(items: int) -> int:
+    return max(1, -(-items // PAGE_SIZE))
+
+
+def page_of(position: int) -> int:
+    """The page (from 1) that shows the item at ``position`` (from 0)."""
+    return position // PAGE_SIZE + 1
+
+
+def page_number(data: str) -> int:
+    """The page asked for by callback data ending in ``:<page>``; 1 when it names none
+    (stale or forged data). Out-of-range pages are clamped by `picker`."""
+    last = data.rpartition(":")[2]
+    return int(last) if last.isascii() and last.isdigit() and len(last) <= 4 else 1
+
+
+def picker(
+    lang: str,
+    text: str,
+    items: Sequence[InlineKeyboardButton],
+    page: int,
+    page_data: str,
+    *,
+    rows_after: Sequence[Sequence[InlineKeyboardButton]] = (),
+) -> Picker:
+    """Page ``page`` of ``items``, two a row, then a row to the neighbouring pages (callback
+    data ``<page_data>:<page>``), then the picker's own ``rows_after`` on every page.
+
+    The page buttons name the page they lead to ("◀ Sida 1", "Sida 3 ▶") rather than saying
+    "next": the alert chooser already has a "Nästa" button that means something else."""
+    pages = page_count(len(items))
+    page = min(max(page, 1), pages)
+    shown = list(items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    rows: list[Sequence[InlineKeyboardButton]] = [
+        shown[i : i + ROW_SIZE] for i in range(0, len(shown), ROW_SIZE)
+    ]
+    if pages > 1:
+        turn = []
+        if page > 1:
+            turn.append(_page_button(lang, "page_back_button", page - 1, page_data))
+        if page < pages:
+            turn.append(_page_button(lang, "page_forward_button", page + 1, page_data))
+        rows.append(turn)
+        text = f"{text}\n\n{t(lang, 'page_of', page=page, pages=pages)}"
+    rows.extend(rows_after)
+    return Picker(text, InlineKeyboardMarkup(rows))
+
+
+def _page_button(lang: str, key: str, page: int, page_data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        plain(lang, key).format(page=page), callback_data=f"{page_data}:{page}"
+    )
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+async def show(query: CallbackQuery, page: Picker) -> None:
+    """Turn the pressed message into ``page``. A repeated or stale press can ask for exactly
+    what the message already shows, and Telegram refuses an edit that changes nothing
+    ("message is not modified"), so compare first."""
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup == page.markup:
+        visible = html.unescape(_TAG.sub("", page.text)).strip()
+        if (message.text or "").strip() == visible:
+            return
+    await edit_pressed(query, page.text, reply_markup=page.markup)
+
+
+# ------------------------------------------------------------------ area pickers
+
+
+def area_choice(lang: str, areas: list[Area], page: int = 1) -> Picker:
+    """Areas to join (after consent, and /join without an area)."""
+    buttons = [InlineKeyboardButton(a.name, callback_data=f"{JOIN}:{a.code}") for a in areas]
+    return picker(lang, t(lang, "choose_area"), buttons, page, JOIN_PAGE)
+
+
+def leave_choice(lang: str, areas: list[Area], page: int = 1) -> Picker:
+    """The resident's own areas, with "leave all" on every page."""
+    buttons = [InlineKeyboardButton(a.name, callback_data=f"{LEAVE}:{a.code}") for a in areas]
+    leave_all = [InlineKeyboardButton(plain(lang, "leave_all_button"), callback_data=LEAVE_ALL)]
+    return picker(lang, t(lang, "leave_choose"), buttons, page, LEAVE_PAGE, rows_after=[leave_all])
+
+
+# ------------------------------------------------------------------ the limits
+
+
+def limit_problems(markup: InlineKeyboardMarkup | dict | str | None) -> list[str]:
+    """What Telegram would refuse in an inline keyboard (given as PTB object, as the JSON
+    object sent, or as its JSON text): more than 8 buttons in a row, more than 100 in all,
+    callback data outside 1-64 bytes. Empty when the keyboard is fine or not inline."""
+    if markup is None or markup == "":
+        return []
+    if isinstance(markup, InlineKeyboardMarkup):
+        markup = markup.to_dict()
+    elif isinstance(markup, str):
+        markup = json.loads(markup)
+    rows: list[list[dict[str, Any]]] = markup.get("inline_keyboard") or []
+    problems = []
+    for number, row in enumerate(rows, 1):
+        if len(row) > MAX_ROW:
+            problems.append(f"row {number} has {len(row)} buttons (at most {MAX_ROW})")
+    total = sum(len(row) for row in rows)
+    if total > MAX_BUTTONS:
+        problems.append(f"{total} buttons (at most {MAX_BUTTONS})")
+    for row in rows:
+        for button in row:
+            data = button.get("callback_data")
+            if data is None:
+                continue
+            size = len(data.encode("utf-8"))
+            if not 1 <= size <= MAX_DATA_BYTES:
+                problems.append(f"callback data {data!r} is {size} bytes (1-{MAX_DATA_BYTES})")
+    return problems

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import ContextTypes
 
 from bot import privacy
+from bot.texts import plain
 from handlers.common import caller_of, edit_pressed, private_only, reply, services
 
 FORGET = "forget"  # "forget" asks; "forget:yes" / "forget:no" answer
@@ -27,15 +28,18 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if caller.participant is None:
         await reply(update, caller.t("not_registered"))
         return
-    markup = InlineKeyboardMarkup(
+    await reply(update, caller.t("forget_confirm"), reply_markup=forget_confirm(caller.lang))
+
+
+def forget_confirm(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(caller.plain("forget_yes"), callback_data=f"{FORGET}:yes"),
-                InlineKeyboardButton(caller.plain("forget_no"), callback_data=f"{FORGET}:no"),
+                InlineKeyboardButton(plain(lang, "forget_yes"), callback_data=f"{FORGET}:yes"),
+                InlineKeyboardButton(plain(lang, "forget_no"), callback_data=f"{FORGET}:no"),
             ]
         ]
     )
-    await reply(update, caller.t("forget_confirm"), reply_markup=markup)
 
 
 @private_only

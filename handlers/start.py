@@ -91,7 +91,8 @@ async def offer_areas(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     if not areas:
         await reply(update, caller.t("no_areas"))
         return
-    await reply(update, caller.t("choose_area"), reply_markup=keyboards.area_choice(areas))
+    page = keyboards.area_choice(caller.lang, areas)
+    await reply(update, page.text, reply_markup=page.markup)
 
 
 async def join_and_confirm(

@@ -17,13 +17,15 @@ from telegram.ext import ContextTypes, ConversationHandler
 
 from bot import tips
 from bot.texts import Safe
+from handlers import keyboards
 from handlers.common import Caller, caller_of, private_only, reply, services
 
 CATEGORY, AREA, WHEN, DATE, DESCRIBE, ATTACH, CONTACT, PHONE, CONFIRM = range(9)
 END = ConversationHandler.END
 DRAFT = "tip_draft"
 LIMIT = "tip_limit"
-PREFIX = "tip"  # callback data: tip:cat:CODE, tip:area:CODE, tip:when:…, tip:send, tip:back…
+# callback data: tip:cat:CODE, tip:area:CODE, tip:page:PAGE, tip:when:…, tip:send, tip:back…
+PREFIX = "tip"
 # Seconds a half-written tip is kept. Read when the routes are built, so a test can shorten it.
 TIMEOUT: float = 15 * 60
 DATE_BUTTONS = 5  # buttons for the days before yesterday; any other date can be typed
@@ -129,9 +131,8 @@ async def _show(
             update, caller.t("tip_choose_category"), reply_markup=InlineKeyboardMarkup(markup)
         )
     elif step == AREA:
-        buttons = [_button(a.name, f"area:{a.code}") for a in draft.areas]
-        markup = [*_pairs(buttons), _nav(caller)]
-        await reply(update, caller.t("tip_choose_area"), reply_markup=InlineKeyboardMarkup(markup))
+        chooser = _area_chooser(caller, draft, 1)
+        await reply(update, chooser.text, reply_markup=chooser.markup)
     elif step == WHEN:
         buttons = [
             _button(caller.plain(f"tip_when_{w}"), f"when:{w}") for w in (*tips.OCCURRED, "pick")
@@ -173,6 +174,19 @@ async def _show(
         markup = [[_button(caller.plain("tip_send_button"), "send")], _nav(caller)]
         await reply(update, _summary(caller, draft), reply_markup=InlineKeyboardMarkup(markup))
     return step
+
+
+def _area_chooser(caller: Caller, draft: tips.Draft, page: int) -> keyboards.Picker:
+    """The reporter's own areas, a page at a time, with back and cancel on every page."""
+    buttons = [_button(a.name, f"area:{a.code}") for a in draft.areas]
+    return keyboards.picker(
+        caller.lang,
+        caller.t("tip_choose_area"),
+        buttons,
+        page,
+        f"{PREFIX}:page",
+        rows_after=[_nav(caller)],
+    )
 
 
 def _summary(caller: Caller, draft: tips.Draft) -> str:
@@ -236,6 +250,18 @@ async def on_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return AREA
     draft.area = chosen[0]
     return await _show(update, context, await caller_of(update, context), draft, WHEN)
+
+
+async def on_area_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Another page of the area step; the step itself stays open."""
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    query = update.callback_query
+    await query.answer()
+    caller = await caller_of(update, context)
+    await keyboards.show(query, _area_chooser(caller, draft, keyboards.page_number(query.data)))
+    return AREA
 
 
 async def on_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

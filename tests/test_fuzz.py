@@ -64,6 +64,13 @@ CALLBACK_PREFIXES = [
     "alert:toggle:",
     "alert:next",
     "arearm:",
+    "arearmpick:",
+    "arearmpage:",
+    "joinpage:",
+    "leavepage:",
+    "alert:page:",
+    "alert:all:",
+    "tip:page:",
     "tip:",
     "",
 ]

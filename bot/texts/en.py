@@ -447,4 +447,9 @@ TEXTS: dict[str, str] = {
     "cmd_reminders": "List scheduled reminders",
     "cmd_unremind": "Remove a reminder",
     "cmd_summary": "Weekly summary",
+    # Pages of long lists (areas)
+    "page_of": "Page {page} of {pages}",
+    "page_back_button": "◀ Page {page}",
+    "page_forward_button": "Page {page} ▶",
+    "area_remove_choose": "Which area do you want to remove?",
 }

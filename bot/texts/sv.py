@@ -452,4 +452,9 @@ TEXTS: dict[str, str] = {
     "cmd_reminders": "Visa schemalagda påminnelser",
     "cmd_unremind": "Ta bort en påminnelse",
     "cmd_summary": "Veckosammanfattning",
+    # Pages of long lists (areas)
+    "page_of": "Sida {page} av {pages}",
+    "page_back_button": "◀ Sida {page}",
+    "page_forward_button": "Sida {page} ▶",
+    "area_remove_choose": "Vilket område vill du ta bort?",
 }
