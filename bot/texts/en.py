@@ -447,4 +447,9 @@ TEXTS: dict[str, str] = {
     "cmd_reminders": "List scheduled reminders",
     "cmd_unremind": "Remove a reminder",
     "cmd_summary": "Weekly summary",
+    # Groups that move, and what a group allows the bot to send
+    "summary_chart_not_allowed": (
+        "📊 The chart could not be sent here: this group does not allow pictures. "
+        "Send /summary to the bot in a private chat to see it."
+    ),
 }

@@ -452,4 +452,9 @@ TEXTS: dict[str, str] = {
     "cmd_reminders": "Visa schemalagda påminnelser",
     "cmd_unremind": "Ta bort en påminnelse",
     "cmd_summary": "Veckosammanfattning",
+    # Groups that move, and what a group allows the bot to send
+    "summary_chart_not_allowed": (
+        "📊 Diagrammet kunde inte skickas hit: gruppen tillåter inte bilder. "
+        "Skriv /summary till boten i en privat chatt för att se det."
+    ),
 }
