@@ -243,7 +243,8 @@ class BotMethods(ApiBase):
     # ----------------------------------------------------------------- chats
 
     def _api_getchat(self, params: dict) -> dict:
-        return chat_full_info(self._chat(params).json)
+        chat = self._chat(params, read_only=True)
+        return chat_full_info(chat.json, chat.permissions)
 
     def _member_status(self, chat: _Chat, user_id: int) -> str:
         if user_id == self.bot_id:
@@ -255,8 +256,9 @@ class BotMethods(ApiBase):
         return chat.members.get(user_id, "left")
 
     def _api_getchatmember(self, params: dict) -> dict:
-        chat = self._chat(params)
         user_id = self._int(params, "user_id", missing="user_id is empty")
+        # only the bot's own membership stays readable in a group that became a supergroup
+        chat = self._chat(params, read_only=user_id == self.bot_id)
         user = self._bot_user if user_id == self.bot_id else self._users.get(user_id)
         if user is None:
             raise bad("user not found")

@@ -190,6 +190,7 @@ class MessageMethods(ApiBase):
         text, entities = self._format(params, "text", caption=False)
         markup = self._markup(params)
         reply_to = self._reply_target(chat, params)
+        self._check_content_allowed(chat, "text")
         msg = self._store(
             chat,
             kind="text",
@@ -208,6 +209,7 @@ class MessageMethods(ApiBase):
         caption, entities = self._format(params, "caption", caption=True)
         markup = self._markup(params)
         reply_to = self._reply_target(chat, params)
+        self._check_content_allowed(chat, "photo")
         msg = self._store(
             chat,
             kind="photo",
@@ -229,6 +231,7 @@ class MessageMethods(ApiBase):
         caption, entities = self._format(params, "caption", caption=True)
         markup = self._markup(params)
         reply_to = self._reply_target(chat, params)
+        self._check_content_allowed(chat, "document")
         document: dict[str, Any] = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
@@ -265,6 +268,7 @@ class MessageMethods(ApiBase):
             raise bad("wrong latitude or longitude specified")
         markup = self._markup(params)
         reply_to = self._reply_target(chat, params)
+        self._check_content_allowed(chat, "location")
         msg = self._store(
             chat,
             kind="location",

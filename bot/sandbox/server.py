@@ -10,6 +10,12 @@ texts); an unknown parse_mode is rejected with "unsupported parse_mode".
 Groups follow privacy mode by default: like a fresh bot, the bot only receives group messages
 that are commands (``/cmd`` or ``/cmd@this_bot``), replies to its messages or mention it,
 unless it is an administrator. Pass ``privacy_mode=False`` for a bot with privacy disabled.
+
+Groups change like on Telegram: `Sandbox.migrate_group` upgrades a basic group to a
+supergroup with a new id (the old id then answers 400 with ``parameters.migrate_to_chat_id``,
+PTB's ``ChatMigrated``), and `Sandbox.set_permissions` sets what members may send; a bot that
+is not an administrator gets "not enough rights to send photos to the chat" (documents, text
+messages, locations likewise) for a content type the group does not allow.
 """
 
 # ruff: noqa: ASYNC109  -- the public API takes explicit timeouts by design
