@@ -89,3 +89,53 @@ async def test_photo_that_fails_once_does_not_send_the_card_again(
         ("location", "sent"),
         ("photo:1", "sent"),
     ]
+
+
+async def test_group_without_photo_rights_gets_the_card_and_the_photo_is_recorded(
+    sandbox: Sandbox, team_bot, db_path, rows
+):
+    sandbox.user(COORDINATOR_ID, "Kerstin")
+    sandbox.set_permissions(TEAM_CHAT, can_send_photos=False)
+    seed_residents(sandbox, db_path, [RESIDENT], ["centrum"])
+    ref = await send_photo_tip(sandbox, RESIDENT)
+
+    team_copy = "SELECT status, attempts FROM tip_copies WHERE chat_id = ?"
+    await until(lambda: rows(team_copy, (TEAM_CHAT,)) == [("delivered", 1)])
+    assert [m.kind for m in sandbox.messages(TEAM_CHAT)] == ["text", "location"]
+    assert ref in sandbox.messages(TEAM_CHAT)[0].text
+    assert rows(
+        "SELECT part, status, reason FROM tip_copy_parts"
+        " WHERE copy_id = (SELECT id FROM tip_copies WHERE chat_id = ?) ORDER BY part",
+        (TEAM_CHAT,),
+    ) == [
+        ("card", "sent", None),
+        ("location", "sent", None),
+        ("photo:1", "refused", "Not enough rights to send photos to the chat"),
+    ]
+    # The coordinator's own copy has everything; the group's photo was asked for once only.
+    await until(lambda: rows(team_copy, (COORDINATOR_ID,)) == [("delivered", 1)])
+    assert [m.kind for m in sandbox.messages(COORDINATOR_ID)] == ["text", "photo", "location"]
+    await sandbox.settle()
+    assert [c.status for c in calls_to(sandbox, TEAM_CHAT, "sendPhoto")] == [400]
+
+
+async def test_weekly_summary_to_a_group_without_photo_rights_sends_text_and_a_note(
+    sandbox: Sandbox, team_bot, rows
+):
+    sandbox.user(COORDINATOR_ID, "Kerstin")
+    sandbox.set_permissions(TEAM_CHAT, can_send_photos=False)
+    services = team_bot.services
+    fire = datetime(2026, 4, 6, 6, tzinfo=UTC)  # Monday 08:00 local time
+    assert await summary.run_scheduled(services, team_bot.application.bot, fire)
+
+    texts = [m.text for m in sandbox.messages(TEAM_CHAT)]
+    assert all(m.kind == "text" for m in sandbox.messages(TEAM_CHAT))
+    assert texts[0].startswith("📊 Veckosammanfattning – vecka 14, 2026")
+    assert "Tips:" in "\n".join(texts)
+    assert texts[-1].endswith(
+        "📊 Diagrammet kunde inte skickas hit: gruppen tillåter inte bilder. "
+        "Skriv /summary till boten i en privat chatt för att se det."
+    )
+    assert [c.status for c in calls_to(sandbox, TEAM_CHAT, "sendPhoto")] == [400]
+    # A chat that allows photos still gets the chart.
+    assert [m.kind for m in sandbox.messages(COORDINATOR_ID)] == ["photo"]
