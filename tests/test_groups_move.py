@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot import groups
+from bot import groups, summary
 from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
@@ -147,6 +147,25 @@ async def test_tip_copy_to_a_migrated_team_chat_reaches_it_also_after_a_restart(
             lambda: any(second in (m.text or "") for m in sandbox.messages(supergroup))
         )
     assert not [c for c in sandbox.calls[calls_before:] if c.chat_id == TEAM_CHAT]
+    assert len(config_warnings(caplog)) == 1
+
+
+async def test_weekly_summary_follows_a_team_chat_that_moved(
+    sandbox: Sandbox, team_settings, rows, caplog
+):
+    sandbox.group(TEAM_CHAT, "Tipsgruppen")
+    async with Grannbot(team_settings, poll_timeout=1) as running:
+        supergroup = sandbox.migrate_group(TEAM_CHAT)
+        services = running.services
+        report = await summary.compute(services, summary.Week(2026, 14))
+        # Sent to the id the bot knew, whether or not the service message came first.
+        await summary.send_following_moves(
+            services, running.application.bot, TEAM_CHAT, report, "sv"
+        )
+        assert [m.kind for m in sandbox.messages(supergroup)] == ["photo"]
+        assert "vecka 14, 2026" in sandbox.messages(supergroup)[0].text
+        assert await groups.coordinator_chat_id(services) == supergroup
+    assert rows("SELECT new_chat_id FROM chat_moves") == [(supergroup,)]
     assert len(config_warnings(caplog)) == 1
 
 
