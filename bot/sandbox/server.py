@@ -46,13 +46,6 @@ __all__ = ["SANDBOX_TOKEN", "Call", "Msg", "Sandbox"]
 
 SANDBOX_TOKEN = "123456:SANDBOX-not-a-real-token"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
-_FAULT_TEXT = {
-    429: "Too Many Requests: retry after {retry_after}",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
 
 
 def _json_response(status: int, body: Any) -> web.Response:
@@ -93,9 +86,16 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
         self.faults = Faults()
         self.calls: list[Call] = []
         self.callback_answers: dict[str, dict] = {}
+        # seconds a button press can be answered; Telegram does not publish its timeout
+        self.callback_timeout: float = 15.0
+        # Telegram answers a long poll after at most 50 s, whatever timeout was asked for
+        self.long_poll_max_timeout: float = 50.0
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.webhook: dict | None = None
+        # the parameters of the last call of each bot settings method
         self.bot_settings: dict[str, dict] = {}
+        self._bot_texts: dict[tuple[str, str], str] = {}
+        self._menu_buttons: dict[int | None, dict] = {}
         # why the last injected update was not delivered (privacy mode, allowed_updates)
         self.last_undelivered: str | None = None
         self.base_url = ""
@@ -261,8 +261,7 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
             _drop(request)
             return web.Response(status=500)
         status = int(fault.status)
-        text = _FAULT_TEXT.get(status, "Injected fault")
-        description = text.format(retry_after=fault.retry_after)
+        description = fault.error_text()
         error = ApiError(
             status, description, retry_after=fault.retry_after if status == 429 else None
         )

@@ -399,7 +399,8 @@ class UserSide:
     def inject_callback(
         self, from_user_id: int, chat_id: int, message_id: int, data: str, *, check: bool = False
     ) -> str:
-        """Queue a callback_query for a button press; returns the callback query id.
+        """Queue a callback_query for a button press; returns the callback query id. The bot
+        can answer it once, within `callback_timeout` seconds of the press.
 
         ``data`` is sent as given, so forged or stale button data can be tested. With
         ``check=True`` the message must be the bot's and carry a button with exactly this
@@ -432,9 +433,24 @@ class UserSide:
             "chat_instance": str(abs(chat_id) * 7919 + 424242),
             "data": data,
         }
-        self._callbacks[query_id] = {"answered": False, "chat_id": chat_id}
-        self._callbacks[query_id]["delivered"] = self._enqueue("callback_query", payload) > 0
+        query = self._callbacks[query_id] = {
+            "answered": False,
+            "expired": False,
+            "chat_id": chat_id,
+            "pressed_at": time.monotonic(),
+        }
+        query["delivered"] = self._enqueue("callback_query", payload) > 0
         return query_id
+
+    def expire_callbacks(self) -> int:
+        """Let every button press so far run out of time at once, as if the bot had been
+        away longer than `callback_timeout`; returns how many were still unanswered."""
+        pending = 0
+        for query in self._callbacks.values():
+            if not query["answered"] and not query["expired"]:
+                pending += 1
+            query["expired"] = True
+        return pending
 
     def inject_update(self, update: dict) -> int:
         """Queue a raw (possibly malformed) update as is; assigns update_id if missing."""
