@@ -16,6 +16,17 @@ supergroup with a new id (the old id then answers 400 with ``parameters.migrate_
 PTB's ``ChatMigrated``), and `Sandbox.set_permissions` sets what members may send; a bot that
 is not an administrator gets "not enough rights to send photos to the chat" (documents, text
 messages, locations likewise) for a content type the group does not allow.
+
+Limits: a button press can be answered once and within `Sandbox.callback_timeout` seconds
+(15; `Sandbox.expire_callbacks` ends all pending presses at once), else 400 "query is too
+old and response timeout expired or query ID is invalid"; an inline keyboard holds at most 8
+buttons a row and 100 in all ("reply markup is too long"); callback answers at most 200
+characters; setMyCommands follows TDLib's checks; getUpdates clamps ``limit`` to 1-100 and
+its long poll to `Sandbox.long_poll_max_timeout` (50 s). Every object returned carries the
+fields the Bot API spec requires.
+
+Faults (`Sandbox.faults`, see `Faults`) can hit any method, getUpdates included, and their
+answers read like Telegram's ("Bad Request: ...", "Forbidden: ...").
 """
 
 # ruff: noqa: ASYNC109  -- the public API takes explicit timeouts by design

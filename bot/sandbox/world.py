@@ -216,6 +216,7 @@ class UserSide:
         chat = self._known_chat(chat_id)
         if chat.type == "private":
             raise ValueError("use block()/unblock() for private chats")
+        _check_restricted(chat, status)
         old, chat.bot_status = chat.bot_status, status
         if notify and old != status:
             self._member_update(chat, self._actor(chat, by_user_id), old, status)
@@ -228,6 +229,7 @@ class UserSide:
         chat = self._known_chat(chat_id)
         if chat.type == "private":
             raise ValueError("private chats have no member list")
+        _check_restricted(chat, status)
         chat.members[user_id] = status
         self._changed.fire()
 
@@ -465,3 +467,9 @@ class UserSide:
         self._updates_signal.fire()
         self._changed.fire()
         return update_id
+
+
+def _check_restricted(chat: _Chat, status: str) -> None:
+    # ChatMemberRestricted exists in supergroups only; a basic group has no such members
+    if status == "restricted" and chat.type != "supergroup":
+        raise ValueError(f"only supergroups have restricted members; chat {chat.id} is a group")
