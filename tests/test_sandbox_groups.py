@@ -281,3 +281,14 @@ async def test_permissions_over_the_control_route(sandbox: Sandbox, bot: Bot) ->
     assert reply.json()["result"]["can_send_documents"] is False
     with pytest.raises(BadRequest, match=r"(?i)not enough rights to send documents"):
         await bot.send_document(GROUP, b"rapport", filename="r.txt")
+
+
+def test_only_supergroups_have_restricted_members(sandbox: Sandbox) -> None:
+    neighbourhood(sandbox)
+    sandbox.group(SUPERGROUP, "Grannar Söder")
+    with pytest.raises(ValueError, match="only supergroups have restricted members"):
+        sandbox.set_member_status(GROUP, BOB, "restricted")
+    with pytest.raises(ValueError, match="only supergroups have restricted members"):
+        sandbox.set_bot_membership(GROUP, "restricted")
+    sandbox.set_member_status(SUPERGROUP, BOB, "restricted")
+    sandbox.set_bot_membership(SUPERGROUP, "restricted")

@@ -400,7 +400,13 @@ class MessageMethods(ApiBase):
     def _api_answercallbackquery(self, params: dict) -> bool:
         query_id = str(params.get("callback_query_id") or "")
         query = self._callbacks.get(query_id)
-        if query is None or query["answered"]:
+        # an unknown, expired or already answered query all get Telegram's QUERY_ID_INVALID
+        if (
+            query is None
+            or query["answered"]
+            or query["expired"]
+            or time.monotonic() - query["pressed_at"] > self.callback_timeout
+        ):
             raise bad("query is too old and response timeout expired or query ID is invalid")
         text = params.get("text")
         if text is not None and len(str(text)) > 200:

@@ -31,6 +31,10 @@ CONTENT_RIGHTS = {
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
+# Telegram refuses an inline keyboard that is too large without publishing the threshold;
+# these are the bounds the bot keeps to (TDLib itself drops buttons past 12 in a row)
+INLINE_ROW_LIMIT = 8
+INLINE_BUTTON_LIMIT = 100
 # what getUpdates delivers without allowed_updates: all but chat_member and reactions
 DEFAULT_UPDATE_TYPES = frozenset(
     {
@@ -119,9 +123,13 @@ class ApiBase:
     faults: Faults
     calls: list[Call]
     callback_answers: dict[str, dict]
+    callback_timeout: float
+    long_poll_max_timeout: float
     commands: dict[tuple[str, str], list[dict]]
     webhook: dict | None
     bot_settings: dict[str, dict]
+    _bot_texts: dict[tuple[str, str], str]
+    _menu_buttons: dict[int | None, dict]
     _bot_user: dict
     _chats: dict[int, _Chat]
     _users: dict[int, dict]
@@ -296,6 +304,12 @@ class ApiBase:
                     error = _button_url_error(button["url"])
                     if error:
                         raise bad(error)
+        # the size is judged by Telegram's servers, after the Bot API server parsed each button
+        if (
+            any(len(row) > INLINE_ROW_LIMIT for row in rows)
+            or sum(len(row) for row in rows) > INLINE_BUTTON_LIMIT
+        ):
+            raise bad("reply markup is too long")
 
     def _reply_target(self, chat: _Chat, params: dict) -> int | None:
         raw = params.get("reply_parameters")

@@ -216,6 +216,7 @@ class UserSide:
         chat = self._known_chat(chat_id)
         if chat.type == "private":
             raise ValueError("use block()/unblock() for private chats")
+        _check_restricted(chat, status)
         old, chat.bot_status = chat.bot_status, status
         if notify and old != status:
             self._member_update(chat, self._actor(chat, by_user_id), old, status)
@@ -228,6 +229,7 @@ class UserSide:
         chat = self._known_chat(chat_id)
         if chat.type == "private":
             raise ValueError("private chats have no member list")
+        _check_restricted(chat, status)
         chat.members[user_id] = status
         self._changed.fire()
 
@@ -399,7 +401,8 @@ class UserSide:
     def inject_callback(
         self, from_user_id: int, chat_id: int, message_id: int, data: str, *, check: bool = False
     ) -> str:
-        """Queue a callback_query for a button press; returns the callback query id.
+        """Queue a callback_query for a button press; returns the callback query id. The bot
+        can answer it once, within `callback_timeout` seconds of the press.
 
         ``data`` is sent as given, so forged or stale button data can be tested. With
         ``check=True`` the message must be the bot's and carry a button with exactly this
@@ -432,9 +435,24 @@ class UserSide:
             "chat_instance": str(abs(chat_id) * 7919 + 424242),
             "data": data,
         }
-        self._callbacks[query_id] = {"answered": False, "chat_id": chat_id}
-        self._callbacks[query_id]["delivered"] = self._enqueue("callback_query", payload) > 0
+        query = self._callbacks[query_id] = {
+            "answered": False,
+            "expired": False,
+            "chat_id": chat_id,
+            "pressed_at": time.monotonic(),
+        }
+        query["delivered"] = self._enqueue("callback_query", payload) > 0
         return query_id
+
+    def expire_callbacks(self) -> int:
+        """Let every button press so far run out of time at once, as if the bot had been
+        away longer than `callback_timeout`; returns how many were still unanswered."""
+        pending = 0
+        for query in self._callbacks.values():
+            if not query["answered"] and not query["expired"]:
+                pending += 1
+            query["expired"] = True
+        return pending
 
     def inject_update(self, update: dict) -> int:
         """Queue a raw (possibly malformed) update as is; assigns update_id if missing."""
@@ -449,3 +467,9 @@ class UserSide:
         self._updates_signal.fire()
         self._changed.fire()
         return update_id
+
+
+def _check_restricted(chat: _Chat, status: str) -> None:
+    # ChatMemberRestricted exists in supergroups only; a basic group has no such members
+    if status == "restricted" and chat.type != "supergroup":
+        raise ValueError(f"only supergroups have restricted members; chat {chat.id} is a group")
