@@ -384,6 +384,10 @@ def occurred_text(lang: str, occurred: str | None) -> str:
     return occurred
 
 
+CARD = "card"  # the first part of a tip copy; the photos and the location follow it
+SendPart = Callable[[], Awaitable[object]]
+
+
 async def send_copy(services: Services, bot: Bot, copy: Delivery) -> None:
     """One handler's copy of a new tip, sent by the outbox: the card with its status buttons,
     then the photos and the location. Read at sending time, so a tip handled in the meantime
@@ -412,41 +416,22 @@ async def send_copy(services: Services, bot: Bot, copy: Delivery) -> None:
         await _note_part(services, copy, part, copy_parts.SENT)
 
 
-CARD = "card"
-
-
 def _copy_parts(
     services: Services, bot: Bot, copy: Delivery, tip: Tip
-) -> list[tuple[str, Callable[[], Awaitable[object]]]]:
-    """(part name, how to send it), in the order they are sent."""
-    lang = copy.language
-    text = (
-        t(lang, "tip_new_heading")
-        + "\n"
-        + describe(lang, tip, tz=services.settings.municipality.tz)
-    )
-    parts: list[tuple[str, Callable[[], Awaitable[object]]]] = [
-        (
-            CARD,
-            functools.partial(
-                bot.send_message, copy.chat_id, text, reply_markup=status_buttons(lang, tip)
-            ),
-        )
+) -> list[tuple[str, SendPart]]:
+    """(part name, how to send it), in the order they go out: card, photos, location."""
+    chat, lang = copy.chat_id, copy.language
+    tz = services.settings.municipality.tz
+    card = t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz)
+    buttons = status_buttons(lang, tip)
+    parts = [(CARD, functools.partial(bot.send_message, chat, card, reply_markup=buttons))]
+    parts += [
+        (f"photo:{number}", functools.partial(bot.send_photo, chat, file_id, caption=tip.ref))
+        for number, file_id in enumerate(tip.photos, start=1)
     ]
-    for number, file_id in enumerate(tip.photos, start=1):
-        parts.append(
-            (
-                f"photo:{number}",
-                functools.partial(bot.send_photo, copy.chat_id, file_id, caption=tip.ref),
-            )
-        )
     if tip.latitude is not None and tip.longitude is not None:
-        parts.append(
-            (
-                "location",
-                functools.partial(bot.send_location, copy.chat_id, tip.latitude, tip.longitude),
-            )
-        )
+        location = functools.partial(bot.send_location, chat, tip.latitude, tip.longitude)
+        parts.append(("location", location))
     return parts
 
 
