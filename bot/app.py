@@ -63,6 +63,9 @@ def button(prefix: str, callback) -> CallbackQueryHandler:
 def routes() -> list[BaseHandler]:
     """Every route of the bot, in the order PTB tries them (first match wins)."""
     return [
+        # A group that became a supergroup: its links follow at once. First, because it is a
+        # service message and belongs to no flow.
+        MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrated),
         # Invites come before /start: a deep link with an invite is not a sign-up
         CommandHandler(
             "start",

@@ -12,6 +12,8 @@ thousands of residents) and everything else. Both share the rates below. Guarant
 * 429: the whole bot pauses for exactly ``retry_after`` (Telegram's flood limit is per bot),
   then the message is retried; network errors and 5xx are retried with exponential backoff,
   at most ``max_attempts`` times; 403 and "chat not found" mark the recipient inactive;
+* a group that became a supergroup (``ChatMigrated``): every row and link of the group moves
+  to its new id, and the message is sent there at once;
 * outcomes are written in batches (one transaction per ``flush_size`` rows or
   ``flush_interval`` seconds), so bookkeeping is not the bottleneck;
 * after a crash, rows still pending are sent again on start-up. A recipient can therefore get
@@ -24,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import heapq
 import logging
 import random
@@ -32,8 +35,9 @@ from collections.abc import Awaitable, Callable
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
+from bot import groups
 from bot.tgbot import retry_after_seconds
 from storage import deliveries as outbox_rows
 from storage.db import Database
@@ -44,6 +48,7 @@ log = logging.getLogger(__name__)
 Render = Callable[[Alert, str], str]
 SendTip = Callable[[Bot, Delivery], Awaitable[None]]
 Progress = Callable[[list[int], list[int]], Awaitable[None]]
+MoveChat = Callable[[int, int], Awaitable[object]]
 
 PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the same chat
 MAX_BACKOFF = 60.0
@@ -74,6 +79,7 @@ class Outbox:
         messages_per_second: float | None,
         group_messages_per_minute: int | None,
         on_progress: Progress | None = None,
+        move_chat: MoveChat | None = None,
         concurrency: int = CONCURRENCY,
         max_attempts: int = 6,
         backoff: float = 1.0,
@@ -86,6 +92,7 @@ class Outbox:
         self.render = render
         self.send_tip = send_tip
         self.on_progress = on_progress
+        self.move_chat = move_chat or functools.partial(groups.move_chat, db)
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.flush_interval = flush_interval
@@ -247,6 +254,8 @@ class Outbox:
             self._paused_until = max(self._paused_until, time.monotonic() + wait)
             log.warning("outbox: 429, pausing %.1fs", wait)
             self._retry(lane, delivery, attempts - 1, self._paused_until, "429")
+        except ChatMigrated as exc:
+            await self._follow_move(lane, delivery, attempts, exc.new_chat_id)
         except Forbidden as exc:
             self._record(delivery, "blocked", attempts, exc.message)
         except BadRequest as exc:
@@ -273,6 +282,40 @@ class Outbox:
             self._record(delivery, "delivered", attempts)
         finally:
             lane.slots.release()
+
+    async def _follow_move(
+        self, lane: _Lane, delivery: Delivery, attempts: int, new_chat_id: int
+    ) -> None:
+        """The group became a supergroup: move its rows and links (its other rows on their way
+        follow here too, so they need not be refused first), then send to the new id at once.
+        A move is one step that cannot repeat, so the attempt limit still bounds this."""
+        old_chat_id = delivery.chat_id
+        if new_chat_id == old_chat_id or attempts > self.max_attempts:
+            log.error("outbox: delivery %d refused: group moved", delivery.id)
+            self._record(delivery, "failed", attempts, "group chat was upgraded to a supergroup")
+            return
+        try:
+            await self.move_chat(old_chat_id, new_chat_id)
+        except Exception:
+            log.exception("outbox: moving a group's rows to its supergroup failed")
+            at = time.monotonic() + self._backoff(attempts)
+            self._retry(lane, delivery, attempts, at, "moving the group failed")
+            return
+        for each in self._lanes.values():
+            each.retries = [
+                (at, row_id, dataclasses.replace(d, chat_id=new_chat_id))
+                if d.chat_id == old_chat_id
+                else (at, row_id, d)
+                for at, row_id, d in each.retries
+            ]
+        if old_chat_id in self._group_limiters:
+            # The group's pace carries over: it is still the same people's chat.
+            self._group_limiters.setdefault(new_chat_id, self._group_limiters[old_chat_id])
+        moved = dataclasses.replace(delivery, chat_id=new_chat_id)
+        self._retry(lane, moved, attempts, time.monotonic(), "group moved to a supergroup")
+
+    def _backoff(self, attempts: int) -> float:
+        return min(MAX_BACKOFF, self.backoff * 2 ** (attempts - 1)) * random.uniform(0.8, 1.2)
 
     def _retry(self, lane: _Lane, delivery: Delivery, attempts: int, at: float, error: str) -> None:
         self._record(delivery, "pending", attempts, error)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from telegram.ext import Application
 
+from bot import groups
 from bot.alerts import Reports, render
 from bot.app import build_application
 from bot.config import Settings
@@ -88,6 +89,7 @@ class Grannbot:
             messages_per_second=broadcast.messages_per_second,
             group_messages_per_minute=broadcast.group_messages_per_minute,
             on_progress=reports.update,
+            move_chat=functools.partial(groups.move, services),
             **self.outbox_options,
         )
         await services.outbox.start()

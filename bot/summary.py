@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from telegram import Bot, InputFile
-from telegram.error import TelegramError
+from telegram.error import BadRequest, ChatMigrated, TelegramError
 from telegram.ext import Application, CallbackContext, JobQueue
 
-from bot import chart, clock
+from bot import chart, clock, groups
 from bot.alerts import Kind, telegram_length
 from bot.services import Services
 from bot.texts import Safe, t
@@ -343,17 +343,38 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 async def send(bot: Bot, chat_id: int, summary: WeeklySummary, lang: str, tz: tzinfo) -> None:
     """The chart as a photo with the text as its caption, or, when the text is over the
-    caption limit, the photo with the title and the text as its own message(s)."""
+    caption limit, the photo with the title and the text as its own message(s). A chat that
+    allows no photos gets the text with a note that the chart could not be sent there."""
     text = render(summary, lang, tz)
     png = await asyncio.to_thread(render_chart, summary, lang)
     photo = InputFile(png, filename=f"summary-{summary.week.label}.png")
-    if telegram_length(text) <= CAPTION_LIMIT:
-        await bot.send_photo(chat_id, photo, caption=text)
-        return
+    fits = telegram_length(text) <= CAPTION_LIMIT
     title = t(lang, "summary_title", week=summary.week.number, year=summary.week.year)
-    await bot.send_photo(chat_id, photo, caption=title)
+    try:
+        await bot.send_photo(chat_id, photo, caption=text if fits else title)
+    except BadRequest as exc:
+        if not groups.is_refused_content(exc):
+            raise
+        log.warning("weekly summary %s: a chat allows no photos; text only", summary.week.label)
+        text += "\n\n" + t(lang, "summary_chart_not_allowed")
+    else:
+        if fits:
+            return
     for chunk in split_message(text):
         await bot.send_message(chat_id, chunk)
+
+
+async def send_following_moves(
+    services: Services, bot: Bot, chat_id: int, summary: WeeklySummary, lang: str
+) -> None:
+    """:func:`send`, and when the chat turns out to be a group that became a supergroup, its
+    references move and the summary goes to the new id."""
+    tz = services.settings.municipality.tz
+    try:
+        await send(bot, chat_id, summary, lang, tz)
+    except ChatMigrated as exc:
+        await groups.move(services, chat_id, exc.new_chat_id)
+        await send(bot, exc.new_chat_id, summary, lang, tz)
 
 
 async def recipients(services: Services) -> list[tuple[int, str]]:
@@ -364,8 +385,9 @@ async def recipients(services: Services) -> list[tuple[int, str]]:
     for user_id in settings.roles.coordinators:
         person = await people.participant(services.db, user_id)
         found.append((user_id, person.language if person else default))
-    if settings.roles.coordinator_chat_id:
-        found.append((settings.roles.coordinator_chat_id, default))
+    team_chat = await groups.coordinator_chat_id(services)
+    if team_chat:
+        found.append((team_chat, default))
     return found
 
 
@@ -386,9 +408,11 @@ async def run_scheduled(services: Services, bot: Bot, fire: datetime) -> bool:
             await reminder_rows.mark_missed_reported(tx, [r.id for r in summary.missed])
     for chat_id, lang in await recipients(services):
         try:
-            await send(bot, chat_id, summary, lang, tz)
+            await send_following_moves(services, bot, chat_id, summary, lang)
         except TelegramError as exc:
-            log.warning("weekly summary %s not sent to %s: %s", week.label, chat_id, exc)
+            # No chat ids in the log: whether it was a person or the team chat is enough.
+            who = "the team chat" if chat_id < 0 else "a coordinator"
+            log.warning("weekly summary %s not sent to %s: %s", week.label, who, exc)
     log.info("weekly summary %s sent", week.label)
     return True
 

@@ -4,24 +4,28 @@ storage; the Telegram side lives in handlers/tip_flow.py and handlers/tip_admin.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot import groups
 from bot.services import Services
 from bot.texts import Safe, plain, t
 from storage import areas as area_rows
 from storage import audit
 from storage import deliveries as outbox_rows
 from storage import participants as people
+from storage import tip_copies as copy_parts
 from storage import tips as tip_rows
 from storage.areas import Area
 from storage.db import Database
@@ -314,8 +318,9 @@ async def recipients(services: Services) -> list[int]:
     """Every coordinator, the coordinators' team chat, and officers when configured."""
     roles = services.settings.roles
     chats: list[int] = list(roles.coordinators)
-    if roles.coordinator_chat_id:
-        chats.append(roles.coordinator_chat_id)
+    team_chat = await groups.coordinator_chat_id(services)
+    if team_chat:
+        chats.append(team_chat)
     if services.settings.tips.notify_police:
         chats.extend(roles.police)
         chats.extend(await tip_rows.police_officer_ids(services.db))
@@ -379,22 +384,62 @@ def occurred_text(lang: str, occurred: str | None) -> str:
     return occurred
 
 
+CARD = "card"  # the first part of a tip copy; the photos and the location follow it
+SendPart = Callable[[], Awaitable[object]]
+
+
 async def send_copy(services: Services, bot: Bot, copy: Delivery) -> None:
     """One handler's copy of a new tip, sent by the outbox: the card with its status buttons,
     then the photos and the location. Read at sending time, so a tip handled in the meantime
-    shows its current status."""
+    shows its current status.
+
+    Each part is noted once it went out, so a retry (after a 5xx on the photo, say) goes on
+    with the next part instead of sending the card again. A photo or location that Telegram
+    refuses with a 400 (a group that allows text but no photos) is noted with the reason and
+    skipped: no retry can change that answer. The card itself must go out, or the copy fails."""
     tip = await tip_rows.tip_by_id(services.db, copy.subject_id)
     if tip is None:
-        log.info("tip %s was deleted before its copy to %s went out", copy.subject_id, copy.chat_id)
+        log.info("tip %s was deleted before one of its copies went out", copy.subject_id)
         return
-    lang = copy.language
+    done = await copy_parts.parts_done(services.db, copy.id)
+    for part, send in _copy_parts(services, bot, copy, tip):
+        if part in done:
+            continue
+        try:
+            await send()
+        except BadRequest as exc:
+            if part == CARD or "chat not found" in exc.message.lower():
+                raise
+            await _note_part(services, copy, part, copy_parts.REFUSED, exc.message)
+            log.warning("tip copy %d: %s not sent: %s", copy.id, part, exc.message)
+            continue
+        await _note_part(services, copy, part, copy_parts.SENT)
+
+
+def _copy_parts(
+    services: Services, bot: Bot, copy: Delivery, tip: Tip
+) -> list[tuple[str, SendPart]]:
+    """(part name, how to send it), in the order they go out: card, photos, location."""
+    chat, lang = copy.chat_id, copy.language
     tz = services.settings.municipality.tz
-    text = t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz)
-    await bot.send_message(copy.chat_id, text, reply_markup=status_buttons(lang, tip))
-    for file_id in tip.photos:
-        await bot.send_photo(copy.chat_id, file_id, caption=tip.ref)
+    card = t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz)
+    buttons = status_buttons(lang, tip)
+    parts = [(CARD, functools.partial(bot.send_message, chat, card, reply_markup=buttons))]
+    parts += [
+        (f"photo:{number}", functools.partial(bot.send_photo, chat, file_id, caption=tip.ref))
+        for number, file_id in enumerate(tip.photos, start=1)
+    ]
     if tip.latitude is not None and tip.longitude is not None:
-        await bot.send_location(copy.chat_id, tip.latitude, tip.longitude)
+        location = functools.partial(bot.send_location, chat, tip.latitude, tip.longitude)
+        parts.append(("location", location))
+    return parts
+
+
+async def _note_part(
+    services: Services, copy: Delivery, part: str, status: str, reason: str | None = None
+) -> None:
+    async with services.db.transaction() as tx:
+        await copy_parts.record_part(tx, copy.id, part, status, reason)
 
 
 # ------------------------------------------------------------------ handling

@@ -1,6 +1,9 @@
-"""/linkgroup and /unlinkgroup, typed inside the group chat."""
+"""/linkgroup and /unlinkgroup, typed inside the group chat, and the service messages of a
+group that became a supergroup."""
 
 from __future__ import annotations
+
+import logging
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
@@ -10,6 +13,8 @@ from telegram.ext import ContextTypes
 from bot import groups, signup
 from bot.roles import Role, access_of
 from handlers.common import caller_of, is_private, refuse, reply, requires, services
+
+log = logging.getLogger(__name__)
 
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
@@ -66,3 +71,18 @@ async def unlinkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     await groups.unlink(svc.db, chat_id, caller.user_id)
     await reply(update, caller.t("group_unlinked"))
+
+
+async def on_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Telegram's service messages when a group became a supergroup: the old group gets one
+    naming the new id (migrate_to_chat_id), the new supergroup one naming the old id
+    (migrate_from_chat_id). Either is enough to move the group's links; nobody is answered."""
+    message = update.effective_message
+    if message.migrate_to_chat_id:
+        old_chat_id, new_chat_id = message.chat_id, message.migrate_to_chat_id
+    else:
+        old_chat_id, new_chat_id = message.migrate_from_chat_id, message.chat_id
+    if old_chat_id >= 0 or new_chat_id >= 0 or old_chat_id == new_chat_id:
+        log.warning("ignored a group migration message that names no two group chats")
+        return
+    await groups.move(services(context), old_chat_id, new_chat_id)

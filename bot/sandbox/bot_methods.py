@@ -28,6 +28,11 @@ _SCOPES = frozenset(
     }
 )
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+_LANGUAGE_RE = re.compile(r"^([a-z]{2})?$")
+_LEADING_INT_RE = re.compile(r"^\s*([+-]?\d+)")
+COMMANDS_LIMIT = 100
+COMMAND_LIMIT = 32
+COMMAND_DESCRIPTION_LIMIT = 256
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _CONFLICT_POLL = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
@@ -65,14 +70,11 @@ class BotMethods(ApiBase):
     async def _api_getupdates(self, params: dict) -> list[dict]:
         if self.webhook is not None:
             raise ApiError(409, _CONFLICT_WEBHOOK)
-        offset = self._int(params, "offset", required=False)
-        limit = self._int(params, "limit", required=False) or 100
-        limit = min(max(limit, 1), 100)
-        raw_timeout = params.get("timeout")
-        try:
-            timeout = max(0.0, float(raw_timeout)) if raw_timeout not in (None, "") else 0.0
-        except (TypeError, ValueError):
-            raise bad("invalid timeout specified") from None
+        # Telegram reads these leniently and clamps them (Client.cpp, get_integer_arg)
+        raw_offset = params.get("offset")
+        offset = None if raw_offset in (None, "") else _leading_int(raw_offset)
+        limit = min(max(_leading_int(params.get("limit"), 100), 1), 100)
+        timeout = min(max(_leading_int(params.get("timeout"), 0), 0), self.long_poll_max_timeout)
         allowed = params.get("allowed_updates")
         if allowed not in (None, ""):
             allowed = as_json(allowed, "can't parse allowed updates JSON object")
@@ -175,23 +177,15 @@ class BotMethods(ApiBase):
         return json.dumps(scope, sort_keys=True, separators=(",", ":"))
 
     def _api_setmycommands(self, params: dict) -> bool:
-        commands = as_json(params.get("commands"), "can't parse commands JSON object")
-        if not isinstance(commands, list):
-            raise bad("can't parse commands JSON object")
-        if len(commands) > 100:
-            raise bad("too many commands specified")
-        cleaned = []
-        for item in commands:
-            if not isinstance(item, dict):
-                raise bad("can't parse BotCommand JSON object")
-            command = str(item.get("command", "")).strip().removeprefix("/")
-            description = str(item.get("description", "")).strip()
-            if not _COMMAND_RE.match(command):
-                raise bad("BOT_COMMAND_INVALID")
-            if not 1 <= len(description) <= 256:
-                raise bad("BOT_COMMAND_DESCRIPTION_INVALID")
-            cleaned.append({"command": command, "description": description})
-        key = (self._scope_key(params), str(params.get("language_code") or ""))
+        commands = _parse_commands(params.get("commands"))
+        scope = self._scope_key(params)
+        key = (scope, _language(params))
+        cleaned = [_checked_command(item) for item in commands]
+        # Telegram's servers check these after TDLib has checked lengths
+        if len(cleaned) > COMMANDS_LIMIT:
+            raise bad("BOT_COMMANDS_TOO_MUCH")
+        if any(not _COMMAND_RE.match(c["command"]) for c in cleaned):
+            raise bad("BOT_COMMAND_INVALID")
         if cleaned:
             self.commands[key] = cleaned
         else:
@@ -199,51 +193,75 @@ class BotMethods(ApiBase):
         return True
 
     def _api_getmycommands(self, params: dict) -> list[dict]:
-        key = (self._scope_key(params), str(params.get("language_code") or ""))
+        key = (self._scope_key(params), _language(params))
         return list(self.commands.get(key, []))
 
     def _api_deletemycommands(self, params: dict) -> bool:
-        key = (self._scope_key(params), str(params.get("language_code") or ""))
+        key = (self._scope_key(params), _language(params))
         self.commands.pop(key, None)
         return True
 
-    def _setting(self, method: str, params: dict) -> bool:
+    def _setting(self, method: str, field: str, params: dict) -> bool:
+        """setMyDescription, setMyShortDescription and setMyName keep one text per
+        language_code; an empty text removes it."""
+        language = _language(params)
         self.bot_settings[method] = dict(params)
+        text = params.get(field)
+        if text in (None, ""):
+            self._bot_texts.pop((field, language), None)
+        else:
+            self._bot_texts[(field, language)] = str(text)
         return True
 
     def _api_setmydescription(self, params: dict) -> bool:
-        return self._setting("setMyDescription", params)
+        return self._setting("setMyDescription", "description", params)
 
     def _api_setmyshortdescription(self, params: dict) -> bool:
-        return self._setting("setMyShortDescription", params)
+        return self._setting("setMyShortDescription", "short_description", params)
 
     def _api_setmyname(self, params: dict) -> bool:
-        return self._setting("setMyName", params)
-
-    def _api_setchatmenubutton(self, params: dict) -> bool:
-        return self._setting("setChatMenuButton", params)
+        return self._setting("setMyName", "name", params)
 
     def _api_getmydescription(self, params: dict) -> dict:
-        stored = self.bot_settings.get("setMyDescription", {})
-        return {"description": stored.get("description", "")}
+        return {"description": self._bot_texts.get(("description", _language(params)), "")}
 
     def _api_getmyshortdescription(self, params: dict) -> dict:
-        stored = self.bot_settings.get("setMyShortDescription", {})
-        return {"short_description": stored.get("short_description", "")}
+        key = ("short_description", _language(params))
+        return {"short_description": self._bot_texts.get(key, "")}
 
     def _api_getmyname(self, params: dict) -> dict:
-        stored = self.bot_settings.get("setMyName", {})
-        return {"name": stored.get("name") or self._bot_user["first_name"]}
+        language = _language(params)
+        name = self._bot_texts.get(("name", language))
+        if name is None:
+            name = "" if language else self._bot_user["first_name"]
+        return {"name": name}
+
+    def _menu_chat(self, params: dict) -> int | None:
+        if params.get("chat_id") in (None, ""):
+            return None
+        chat = self._chat(params)
+        if chat.type != "private":
+            raise bad("chat not found")
+        return chat.id
+
+    def _api_setchatmenubutton(self, params: dict) -> bool:
+        raw = params.get("menu_button")
+        button = {"type": "default"} if raw in (None, "") else _menu_button(raw)
+        chat_id = self._menu_chat(params)
+        self.bot_settings["setChatMenuButton"] = dict(params)
+        self._menu_buttons[chat_id] = button
+        return True
 
     def _api_getchatmenubutton(self, params: dict) -> dict:
-        stored = self.bot_settings.get("setChatMenuButton", {})
-        button = stored.get("menu_button")
-        return as_json(button, "can't parse JSON") if button else {"type": "default"}
+        chat_id = self._menu_chat(params)
+        button = self._menu_buttons.get(chat_id) or self._menu_buttons.get(None)
+        return dict(button) if button else {"type": "default"}
 
     # ----------------------------------------------------------------- chats
 
     def _api_getchat(self, params: dict) -> dict:
-        return chat_full_info(self._chat(params).json)
+        chat = self._chat(params, read_only=True)
+        return chat_full_info(chat.json, chat.permissions)
 
     def _member_status(self, chat: _Chat, user_id: int) -> str:
         if user_id == self.bot_id:
@@ -255,8 +273,9 @@ class BotMethods(ApiBase):
         return chat.members.get(user_id, "left")
 
     def _api_getchatmember(self, params: dict) -> dict:
-        chat = self._chat(params)
         user_id = self._int(params, "user_id", missing="user_id is empty")
+        # only the bot's own membership stays readable in a group that became a supergroup
+        chat = self._chat(params, read_only=user_id == self.bot_id)
         user = self._bot_user if user_id == self.bot_id else self._users.get(user_id)
         if user is None:
             raise bad("user not found")
@@ -304,3 +323,82 @@ class BotMethods(ApiBase):
         if stored.data is not None:
             data["file_size"] = len(stored.data)
         return data
+
+
+def _leading_int(value: Any, default: int = 0) -> int:
+    """An integer parameter read the way the Bot API server reads it: the leading digits,
+    0 for anything else."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    match = _LEADING_INT_RE.match(str(value))
+    return int(match.group(1)) if match else 0
+
+
+def _language(params: dict) -> str:
+    """language_code of the per-language bot settings: empty or two lowercase letters."""
+    code = params.get("language_code")
+    code = "" if code is None else str(code)
+    if not _LANGUAGE_RE.match(code):
+        raise bad("invalid language code specified")
+    return code
+
+
+def _parse_commands(raw: Any) -> list:
+    if raw is None or raw == "":
+        return []
+    commands = as_json(raw, "can't parse commands JSON object")
+    if not isinstance(commands, list):
+        raise bad("expected an Array of BotCommand")
+    return commands
+
+
+def _checked_command(item: Any) -> dict:
+    """One BotCommand as TDLib checks it (trimmed, a leading "/" dropped)."""
+    if not isinstance(item, dict):
+        raise bad("can't parse BotCommand: expected an Object")
+    for name in ("command", "description"):
+        if name not in item:
+            raise bad(f"can't parse BotCommand: Can't find field \"{name}\"")
+        if not isinstance(item[name], str):
+            raise bad(f'can\'t parse BotCommand: Field "{name}" must be of type String')
+    command = item["command"].strip().removeprefix("/")
+    description = item["description"].strip()
+    if not command:
+        raise bad("command must be non-empty")
+    if len(command) > COMMAND_LIMIT:
+        raise bad(f"command length must not exceed {COMMAND_LIMIT}")
+    if not description:
+        raise bad("command description must be non-empty")
+    if len(description) > COMMAND_DESCRIPTION_LIMIT:
+        raise bad(f"command description length must not exceed {COMMAND_DESCRIPTION_LIMIT}")
+    return {"command": command, "description": description}
+
+
+def _menu_button(raw: Any) -> dict:
+    """A MenuButton as the Bot API server parses it (get_bot_menu_button)."""
+    button = as_json(raw, "can't parse menu button JSON object")
+
+    def refuse(reason: str) -> ApiError:
+        return bad(f"can't parse menu button: {reason}")
+
+    if not isinstance(button, dict):
+        raise refuse("MenuButton must be an Object")
+    kind = button.get("type")
+    if not isinstance(kind, str):
+        raise refuse('Can\'t find field "type"')
+    if kind in ("default", "commands"):
+        return {"type": kind}
+    if kind != "web_app":
+        raise refuse("MenuButton has unsupported type")
+    if not isinstance(button.get("text"), str):
+        raise refuse('Can\'t find field "text"')
+    web_app = button.get("web_app")
+    if not isinstance(web_app, dict):
+        raise refuse('Can\'t find field "web_app"')
+    if not isinstance(web_app.get("url"), str):
+        raise refuse('Can\'t find field "url"')
+    return {"type": "web_app", "text": button["text"], "web_app": {"url": web_app["url"]}}

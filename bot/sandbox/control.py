@@ -1,7 +1,12 @@
 """HTTP control surface under /sandbox/ for out-of-process users (benchmarks, demos).
 
 Thin JSON wrappers over the in-process methods; ``POST /sandbox/users`` registers many users
-at once (``{"users": [{"user_id": ..., "first_name": ...}, ...]}``). Answers are
+at once (``{"users": [{"user_id": ..., "first_name": ...}, ...]}``); ``POST /sandbox/migrate``
+(``{"chat_id": ...}``) upgrades a basic group and answers ``{"chat_id": new_id}``;
+``POST /sandbox/permissions`` (``{"chat_id": ..., "can_send_photos": false, ...}``) sets a
+group's permissions; ``POST /sandbox/callbacks`` (``{"timeout": seconds, "expire": true}``)
+sets how long button presses can be answered and lets all pending ones expire; ``fail_next``
+specs in ``POST /sandbox/faults`` take a ``description``. Answers are
 ``{"ok": true, "result": ...}`` or ``{"ok": false, "description": ...}`` with status 400.
 """
 
@@ -178,6 +183,23 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
             sandbox.set_bot_membership(int(a["chat_id"]), str(a["status"]))
         return True
 
+    def migrate(a: dict) -> dict:
+        by_user = a.get("by_user_id")
+        new_id = sandbox.migrate_group(
+            int(a["chat_id"]), by_user_id=int(by_user) if by_user is not None else None
+        )
+        return {"chat_id": new_id}
+
+    def permissions(a: dict) -> dict:
+        perms = {k: v for k, v in a.items() if k != "chat_id"}
+        return sandbox.set_permissions(int(a["chat_id"]), **perms)
+
+    def callbacks(a: dict) -> dict:
+        if "timeout" in a:
+            sandbox.callback_timeout = float(a["timeout"])
+        expired = sandbox.expire_callbacks() if a.get("expire") else 0
+        return {"callback_timeout": sandbox.callback_timeout, "expired": expired}
+
     def state(a: dict) -> dict:
         return {
             "base_url": sandbox.base_url,
@@ -205,6 +227,9 @@ def add_control_routes(app: web.Application, sandbox: Sandbox) -> None:
         ("POST", "block", block),
         ("POST", "unblock", unblock),
         ("POST", "membership", membership),
+        ("POST", "migrate", migrate),
+        ("POST", "permissions", permissions),
+        ("POST", "callbacks", callbacks),
         ("GET", "state", state),
         ("GET", "callback_answers", answers),
     ]

@@ -8,6 +8,21 @@ from dataclasses import dataclass
 __all__ = ["Fault", "Faults"]
 
 _DROPS = ("drop", "drop_after")
+# the error statuses the Bot API answers with; others are turned into 400 by its server
+_STATUSES = frozenset({400, 401, 403, 404, 409, 429, *range(500, 600)})
+_PREFIXES = {400: "Bad Request", 403: "Forbidden", 409: "Conflict"}
+_DEFAULTS = {
+    400: "chat not found",
+    403: "bot was blocked by the user",
+    409: "terminated by other getUpdates request; make sure that only one bot instance is running",
+}
+_FIXED = {401: "Unauthorized", 404: "Not Found"}
+_SERVER_TEXT = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 @dataclass(slots=True)
@@ -18,6 +33,31 @@ class Fault:
     retry_after: int = 1
     chat_id: int | None = None
     count: int = 1
+    description: str | None = None
+
+    def error_text(self) -> str:
+        """The description Telegram would give for this status: 400, 403 and 409 carry
+        their prefix ("Bad Request: ...") before the given or a typical description; 401,
+        404 and 429 have fixed texts; 5xx keep a given description."""
+        status = int(self.status)
+        if status == 429:
+            return f"Too Many Requests: retry after {self.retry_after}"
+        if status in _FIXED:
+            return _FIXED[status]
+        if status in _PREFIXES:
+            return _prefixed(_PREFIXES[status], self.description or _DEFAULTS[status])
+        return self.description or _SERVER_TEXT.get(status, "Internal Server Error")
+
+
+def _prefixed(prefix: str, description: str) -> str:
+    """Prefix a description like the Bot API server does (Client.cpp,
+    fail_query_with_error): kept if already prefixed; otherwise "Prefix: " and the text
+    with its first letter lowered, unless it is an error code such as BUTTON_DATA_INVALID."""
+    if description.startswith(prefix):
+        return description
+    if len(description) >= 2 and (description[1] == "_" or description[1].isupper()):
+        return f"{prefix}: {description}"
+    return f"{prefix}: {description[:1].lower()}{description[1:]}"
 
 
 @dataclass(slots=True)
@@ -34,11 +74,13 @@ def _key(method: str) -> str:
 
 
 class Faults:
-    """Failure knobs. Faulted requests have no side effect, except ``status="drop_after"``,
-    which handles the request normally and then closes the connection without answering.
+    """Failure knobs for every Bot API method, getUpdates and answerCallbackQuery included.
+    Faulted requests have no side effect, except ``status="drop_after"``, which handles the
+    request normally and then closes the connection without answering.
 
     ``latency`` is added to every request, ``method_latency[name]`` on top of it for one
-    method. Method names are case-insensitive and ``"*"`` means every method.
+    method. Method names are case-insensitive and ``"*"`` means every method; a fault for
+    the method itself is used before one for ``"*"``.
     """
 
     def __init__(self) -> None:
@@ -60,21 +102,33 @@ class Faults:
         count: int = 1,
         retry_after: int = 1,
         chat_id: int | None = None,
+        description: str | None = None,
     ) -> None:
         """Fail the next ``count`` calls of ``method`` (optionally only those to ``chat_id``).
 
-        ``status`` is an HTTP error status (429 carries ``retry_after``), "drop" (close the
-        connection, no side effect) or "drop_after" (do the work, then close the connection).
+        ``status`` is an error status the Bot API uses (400, 401, 403, 404, 409, 429, 5xx),
+        "drop" (close the connection, no side effect) or "drop_after" (do the work, then
+        close the connection). The answer reads like Telegram's: ``description`` gets the
+        status's prefix if it lacks it (400 ``"message to edit not found"`` becomes
+        ``"Bad Request: message to edit not found"``); without one, 400 says
+        "Bad Request: chat not found" and 403 "Forbidden: bot was blocked by the user".
+        429 carries ``retry_after`` in ``parameters``.
         """
         if isinstance(status, str):
             if status not in _DROPS:
                 raise ValueError(f"status must be an int, 'drop' or 'drop_after', not {status!r}")
-        elif not 400 <= status <= 599:
-            raise ValueError(f"status must be an HTTP error status, not {status}")
+        elif status not in _STATUSES:
+            raise ValueError(f"the Bot API never answers with status {status}")
         if count < 1:
             raise ValueError("count must be at least 1")
         self._scripted.setdefault(_key(method), []).append(
-            Fault(status, retry_after=retry_after, chat_id=chat_id, count=count)
+            Fault(
+                status,
+                retry_after=retry_after,
+                chat_id=chat_id,
+                count=count,
+                description=description,
+            )
         )
 
     def rates(
@@ -153,6 +207,7 @@ class Faults:
                         "count": f.count,
                         "retry_after": f.retry_after,
                         "chat_id": f.chat_id,
+                        "description": f.description,
                     }
                     for f in queue
                 ]

@@ -190,6 +190,7 @@ class MessageMethods(ApiBase):
         text, entities = self._format(params, "text", caption=False)
         markup = self._markup(params)
         reply_to = self._reply_target(chat, params)
+        self._check_content_allowed(chat, "text")
         msg = self._store(
             chat,
             kind="text",
@@ -208,6 +209,7 @@ class MessageMethods(ApiBase):
         caption, entities = self._format(params, "caption", caption=True)
         markup = self._markup(params)
         reply_to = self._reply_target(chat, params)
+        self._check_content_allowed(chat, "photo")
         msg = self._store(
             chat,
             kind="photo",
@@ -229,6 +231,7 @@ class MessageMethods(ApiBase):
         caption, entities = self._format(params, "caption", caption=True)
         markup = self._markup(params)
         reply_to = self._reply_target(chat, params)
+        self._check_content_allowed(chat, "document")
         document: dict[str, Any] = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
@@ -265,6 +268,7 @@ class MessageMethods(ApiBase):
             raise bad("wrong latitude or longitude specified")
         markup = self._markup(params)
         reply_to = self._reply_target(chat, params)
+        self._check_content_allowed(chat, "location")
         msg = self._store(
             chat,
             kind="location",
@@ -396,7 +400,13 @@ class MessageMethods(ApiBase):
     def _api_answercallbackquery(self, params: dict) -> bool:
         query_id = str(params.get("callback_query_id") or "")
         query = self._callbacks.get(query_id)
-        if query is None or query["answered"]:
+        # an unknown, expired or already answered query all get Telegram's QUERY_ID_INVALID
+        if (
+            query is None
+            or query["answered"]
+            or query["expired"]
+            or time.monotonic() - query["pressed_at"] > self.callback_timeout
+        ):
             raise bad("query is too old and response timeout expired or query ID is invalid")
         text = params.get("text")
         if text is not None and len(str(text)) > 200:

@@ -124,31 +124,17 @@ _GIFT_TYPES = {
 }
 
 
-def chat_full_info(chat: dict) -> dict:
-    """ChatFullInfo for getChat: the Chat plus the fields Telegram always includes."""
+def chat_full_info(chat: dict, permissions: dict[str, bool] | None = None) -> dict:
+    """ChatFullInfo for getChat: the Chat plus the fields Telegram always includes, and the
+    default member permissions of a group."""
     data = dict(chat)
     data.update(
         accent_color_id=abs(chat["id"]) % 7,
         max_reaction_count=11,
         accepted_gift_types=dict(_GIFT_TYPES),
     )
-    if chat["type"] != "private":
-        data["permissions"] = {
-            "can_send_messages": True,
-            "can_send_audios": True,
-            "can_send_documents": True,
-            "can_send_photos": True,
-            "can_send_videos": True,
-            "can_send_video_notes": True,
-            "can_send_voice_notes": True,
-            "can_send_polls": True,
-            "can_send_other_messages": True,
-            "can_add_web_page_previews": True,
-            "can_change_info": False,
-            "can_invite_users": True,
-            "can_pin_messages": False,
-            "can_manage_topics": False,
-        }
+    if chat["type"] != "private" and permissions is not None:
+        data["permissions"] = dict(permissions)
     return data
 
 
@@ -179,6 +165,7 @@ _RESTRICTED = {
     "can_send_polls": False,
     "can_send_other_messages": False,
     "can_add_web_page_previews": False,
+    "can_react_to_messages": False,
     "can_change_info": False,
     "can_invite_users": False,
     "can_pin_messages": False,

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from .formatting import FormatError, format_text
 from .objects import Msg, StoredFile
-from .state import _Chat, _Signal, bad, forbidden
+from .state import _Chat, _Signal, bad, forbidden, migrated
 
 if TYPE_CHECKING:
     from .faults import Faults
@@ -20,9 +20,21 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_UPDATE_TYPES", "ApiBase", "as_bool", "as_json", "is_public_host"]
 
+# which ChatPermissions field allows a kind of content, and how TDLib names it in its refusal
+CONTENT_RIGHTS = {
+    "text": ("can_send_messages", "text messages"),
+    "photo": ("can_send_photos", "photos"),
+    "document": ("can_send_documents", "documents"),
+    "location": ("can_send_messages", "locations"),
+    "contact": ("can_send_messages", "contacts"),
+}
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
+# Telegram refuses an inline keyboard that is too large without publishing the threshold;
+# these are the bounds the bot keeps to (TDLib itself drops buttons past 12 in a row)
+INLINE_ROW_LIMIT = 8
+INLINE_BUTTON_LIMIT = 100
 # what getUpdates delivers without allowed_updates: all but chat_member and reactions
 DEFAULT_UPDATE_TYPES = frozenset(
     {
@@ -111,9 +123,13 @@ class ApiBase:
     faults: Faults
     calls: list[Call]
     callback_answers: dict[str, dict]
+    callback_timeout: float
+    long_poll_max_timeout: float
     commands: dict[tuple[str, str], list[dict]]
     webhook: dict | None
     bot_settings: dict[str, dict]
+    _bot_texts: dict[tuple[str, str], str]
+    _menu_buttons: dict[int | None, dict]
     _bot_user: dict
     _chats: dict[int, _Chat]
     _users: dict[int, dict]
@@ -151,7 +167,10 @@ class ApiBase:
         except (TypeError, ValueError):
             raise bad(f"invalid {name} specified") from None
 
-    def _chat(self, params: dict, name: str = "chat_id") -> _Chat:
+    def _chat(self, params: dict, name: str = "chat_id", *, read_only: bool = False) -> _Chat:
+        """The chat a request names. A basic group that became a supergroup refuses every
+        request except plain reads (``read_only``: getChat, the bot's own membership), as
+        Telegram's check_chat_access does."""
         raw = params.get(name)
         if raw is None or raw == "":
             raise bad("chat_id is empty")
@@ -169,9 +188,12 @@ class ApiBase:
                 chat = None
         if chat is None:
             raise bad("chat not found")
+        if chat.migrated_to is not None and not read_only:
+            raise migrated(chat.migrated_to)
         return chat
 
     def _writable_chat(self, params: dict) -> _Chat:
+        """The chat a send goes to: refuses blocked users and groups the bot is not in."""
         chat = self._chat(params)
         if chat.type == "private":
             if chat.blocked:
@@ -183,6 +205,16 @@ class ApiBase:
         elif chat.bot_status == "restricted":
             raise bad("not enough rights to send text messages to the chat")
         return chat
+
+    @staticmethod
+    def _check_content_allowed(chat: _Chat, content: str) -> None:
+        """TDLib checks each content type against the chat's permissions
+        (can_send_message_content); administrators are exempt."""
+        if chat.type == "private" or chat.bot_status in ("administrator", "creator"):
+            return
+        permission, what = CONTENT_RIGHTS[content]
+        if not chat.permissions.get(permission, True):
+            raise bad(f"not enough rights to send {what} to the chat")
 
     def _format(self, params: dict, field: str, *, caption: bool) -> tuple[str, list[dict]]:
         entities_field = "caption_entities" if caption else "entities"
@@ -272,6 +304,12 @@ class ApiBase:
                     error = _button_url_error(button["url"])
                     if error:
                         raise bad(error)
+        # the size is judged by Telegram's servers, after the Bot API server parsed each button
+        if (
+            any(len(row) > INLINE_ROW_LIMIT for row in rows)
+            or sum(len(row) for row in rows) > INLINE_BUTTON_LIMIT
+        ):
+            raise bad("reply markup is too long")
 
     def _reply_target(self, chat: _Chat, params: dict) -> int | None:
         raw = params.get("reply_parameters")

@@ -10,6 +10,23 @@ texts); an unknown parse_mode is rejected with "unsupported parse_mode".
 Groups follow privacy mode by default: like a fresh bot, the bot only receives group messages
 that are commands (``/cmd`` or ``/cmd@this_bot``), replies to its messages or mention it,
 unless it is an administrator. Pass ``privacy_mode=False`` for a bot with privacy disabled.
+
+Groups change like on Telegram: `Sandbox.migrate_group` upgrades a basic group to a
+supergroup with a new id (the old id then answers 400 with ``parameters.migrate_to_chat_id``,
+PTB's ``ChatMigrated``), and `Sandbox.set_permissions` sets what members may send; a bot that
+is not an administrator gets "not enough rights to send photos to the chat" (documents, text
+messages, locations likewise) for a content type the group does not allow.
+
+Limits: a button press can be answered once and within `Sandbox.callback_timeout` seconds
+(15; `Sandbox.expire_callbacks` ends all pending presses at once), else 400 "query is too
+old and response timeout expired or query ID is invalid"; an inline keyboard holds at most 8
+buttons a row and 100 in all ("reply markup is too long"); callback answers at most 200
+characters; setMyCommands follows TDLib's checks; getUpdates clamps ``limit`` to 1-100 and
+its long poll to `Sandbox.long_poll_max_timeout` (50 s). Every object returned carries the
+fields the Bot API spec requires.
+
+Faults (`Sandbox.faults`, see `Faults`) can hit any method, getUpdates included, and their
+answers read like Telegram's ("Bad Request: ...", "Forbidden: ...").
 """
 
 # ruff: noqa: ASYNC109  -- the public API takes explicit timeouts by design
@@ -40,13 +57,6 @@ __all__ = ["SANDBOX_TOKEN", "Call", "Msg", "Sandbox"]
 
 SANDBOX_TOKEN = "123456:SANDBOX-not-a-real-token"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
-_FAULT_TEXT = {
-    429: "Too Many Requests: retry after {retry_after}",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
 
 
 def _json_response(status: int, body: Any) -> web.Response:
@@ -87,9 +97,16 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
         self.faults = Faults()
         self.calls: list[Call] = []
         self.callback_answers: dict[str, dict] = {}
+        # seconds a button press can be answered; Telegram does not publish its timeout
+        self.callback_timeout: float = 15.0
+        # Telegram answers a long poll after at most 50 s, whatever timeout was asked for
+        self.long_poll_max_timeout: float = 50.0
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.webhook: dict | None = None
+        # the parameters of the last call of each bot settings method
         self.bot_settings: dict[str, dict] = {}
+        self._bot_texts: dict[tuple[str, str], str] = {}
+        self._menu_buttons: dict[int | None, dict] = {}
         # why the last injected update was not delivered (privacy mode, allowed_updates)
         self.last_undelivered: str | None = None
         self.base_url = ""
@@ -255,8 +272,7 @@ class Sandbox(UserSide, MessageMethods, BotMethods):
             _drop(request)
             return web.Response(status=500)
         status = int(fault.status)
-        text = _FAULT_TEXT.get(status, "Injected fault")
-        description = text.format(retry_after=fault.retry_after)
+        description = fault.error_text()
         error = ApiError(
             status, description, retry_after=fault.retry_after if status == 429 else None
         )

@@ -10,17 +10,35 @@ from typing import Any
 
 from .objects import Msg
 
-__all__ = ["ApiError", "NotDelivered", "Upload", "_Chat", "_Signal", "bad", "forbidden"]
+__all__ = [
+    "DEFAULT_PERMISSIONS",
+    "ApiError",
+    "NotDelivered",
+    "Upload",
+    "_Chat",
+    "_Signal",
+    "bad",
+    "forbidden",
+    "migrated",
+]
 
 
 class ApiError(Exception):
     """A Bot API error answer: ``{"ok": false, "error_code": status, "description": ...}``."""
 
-    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def body(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -30,6 +48,8 @@ class ApiError(Exception):
         }
         if self.retry_after is not None:
             data["parameters"] = {"retry_after": self.retry_after}
+        elif self.migrate_to_chat_id is not None:
+            data["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return data
 
 
@@ -43,6 +63,37 @@ def bad(description: str) -> ApiError:
 
 def forbidden(description: str) -> ApiError:
     return ApiError(403, f"Forbidden: {description}")
+
+
+def migrated(new_chat_id: int) -> ApiError:
+    """What Telegram answers for a basic group that became a supergroup (Client.cpp,
+    check_chat_access); PTB turns it into `telegram.error.ChatMigrated`."""
+    return ApiError(
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=new_chat_id,
+    )
+
+
+# ChatPermissions fields and what a group allows its members by default
+DEFAULT_PERMISSIONS: dict[str, bool] = {
+    "can_send_messages": True,
+    "can_send_audios": True,
+    "can_send_documents": True,
+    "can_send_photos": True,
+    "can_send_videos": True,
+    "can_send_video_notes": True,
+    "can_send_voice_notes": True,
+    "can_send_polls": True,
+    "can_send_other_messages": True,
+    "can_add_web_page_previews": True,
+    "can_react_to_messages": True,
+    "can_change_info": False,
+    "can_invite_users": True,
+    "can_pin_messages": False,
+    "can_manage_topics": False,
+    "can_edit_tag": False,
+}
 
 
 @dataclass(slots=True)
@@ -73,6 +124,10 @@ class _Chat:
     events: list[tuple[int, Msg, bool]] = field(default_factory=list)
     members: dict[int, str] = field(default_factory=dict)
     undelivered: str | None = None
+    # default rights of members in a group (ChatPermissions); unused in private chats
+    permissions: dict[str, bool] = field(default_factory=lambda: dict(DEFAULT_PERMISSIONS))
+    # set once a basic group has become this supergroup; the old id then refuses every write
+    migrated_to: int | None = None
 
     @property
     def label(self) -> str:

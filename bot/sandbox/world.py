@@ -11,12 +11,14 @@ from typing import Any
 from .client import SandboxUser
 from .formatting import detect_entities
 from .objects import SAMPLE_JPEG, chat_member, image_size, user_json
-from .state import _Chat, _Signal
+from .params import CONTENT_RIGHTS
+from .state import DEFAULT_PERMISSIONS, _Chat, _Signal
 
 __all__ = ["UserSide"]
 
 _BOT_STATUSES = frozenset({"member", "administrator", "left", "kicked", "restricted"})
 _MEMBER_STATUSES = _BOT_STATUSES | {"creator"}
+_ADMINS = ("creator", "administrator")
 _SUPERGROUP_LIMIT = -1_000_000_000_000
 # Telegram's "GroupAnonymousBot": who a membership change is attributed to when nobody is given.
 _ANONYMOUS_ADMIN = user_json(1087968824, "Group", username="GroupAnonymousBot", is_bot=True)
@@ -107,6 +109,92 @@ class UserSide:
         chat.bot_status = "member" if bot_member else "left"
         return dict(chat_json)
 
+    def migrate_group(self, chat_id: int, *, by_user_id: int | None = None) -> int:
+        """Upgrade a basic group to a supergroup, as Telegram does at 200 members or when an
+        admin makes the group public; returns the supergroup's new id (-100...).
+
+        Title, members and the bot's status and permissions carry over. Like Telegram, two
+        service messages are queued (privacy mode does not hold back service messages): one
+        in the old chat with ``migrate_to_chat_id``, sent by the user who upgraded it
+        (``by_user_id``, else its creator or an admin, else the anonymous admin), and the
+        first message of the new chat with ``migrate_from_chat_id``, sent on behalf of the
+        supergroup itself. From then on every Bot API call with the old id except getChat
+        (and getChatMember for the bot itself) answers 400 "group chat was upgraded to a
+        supergroup chat" with ``parameters.migrate_to_chat_id``, which PTB raises as
+        `telegram.error.ChatMigrated`.
+        """
+        old = self._known_chat(chat_id)
+        if old.type != "group":
+            raise ValueError(f"chat {chat_id} is a {old.type}; only basic groups migrate")
+        if old.migrated_to is not None:
+            raise ValueError(f"chat {chat_id} already became supergroup {old.migrated_to}")
+        new_id = _SUPERGROUP_LIMIT - abs(chat_id)
+        while new_id in self._chats:
+            new_id -= 1
+        new_json = {k: v for k, v in old.json.items() if k not in ("id", "type")}
+        new_json = {"id": new_id, **new_json, "type": "supergroup"}
+        new = self._chats[new_id] = _Chat(new_id, "supergroup", new_json)
+        new.members = dict(old.members)
+        new.bot_status = old.bot_status
+        new.permissions = dict(old.permissions)
+        old.migrated_to = new_id
+        if old.bot_status in ("left", "kicked"):
+            self._changed.fire()
+            return new_id
+        actor = self._actor(old, by_user_id)
+        now = int(time.time())
+        notice: dict[str, Any] = {"message_id": old.next_message_id, "from": actor}
+        if actor is _ANONYMOUS_ADMIN:
+            notice["sender_chat"] = old.json
+        notice.update(chat=old.json, date=now, migrate_to_chat_id=new_id)
+        old.next_message_id += 1
+        self._enqueue("message", notice)
+        first = {
+            "message_id": new.next_message_id,
+            "from": _ANONYMOUS_ADMIN,
+            "sender_chat": new.json,
+            "chat": new.json,
+            "date": now,
+            "migrate_from_chat_id": chat_id,
+        }
+        new.next_message_id += 1
+        self._enqueue("message", first)
+        return new_id
+
+    def set_permissions(self, chat_id: int, **perms: bool) -> dict[str, bool]:
+        """Set a group's default member permissions (ChatPermissions field names, e.g.
+        ``can_send_photos=False``); returns them all. A bot that is not an administrator
+        then gets Telegram's refusal for each content type the group does not allow:
+        "not enough rights to send photos to the chat" (``can_send_photos``), "... documents
+        ..." (``can_send_documents``), "... text messages ..." and "... locations ..." (both
+        ``can_send_messages``). getChat returns the permissions."""
+        chat = self._known_chat(chat_id)
+        if chat.type == "private":
+            raise ValueError("private chats have no permissions")
+        if chat.migrated_to is not None:
+            raise ValueError(f"chat {chat_id} became supergroup {chat.migrated_to}")
+        unknown = sorted(set(perms) - set(DEFAULT_PERMISSIONS))
+        if unknown:
+            raise ValueError(f"not ChatPermissions fields: {unknown}")
+        for name, value in perms.items():
+            if not isinstance(value, bool):
+                raise ValueError(f"{name} must be True or False")
+        chat.permissions.update(perms)
+        self._changed.fire()
+        return dict(chat.permissions)
+
+    def _actor(self, chat: _Chat, by_user_id: int | None) -> dict:
+        """Who a change in a group is attributed to: the given user, else its creator or an
+        administrator, else Telegram's anonymous admin."""
+        actor = self._users.get(by_user_id) if by_user_id is not None else None
+        if actor is not None:
+            return actor
+        for wanted in ("creator", "administrator"):
+            for uid, status in chat.members.items():
+                if status == wanted and uid in self._users:
+                    return self._users[uid]
+        return _ANONYMOUS_ADMIN
+
     def _known_chat(self, chat_id: int) -> _Chat:
         chat = self._chats.get(chat_id)
         if chat is None:
@@ -128,19 +216,10 @@ class UserSide:
         chat = self._known_chat(chat_id)
         if chat.type == "private":
             raise ValueError("use block()/unblock() for private chats")
+        _check_restricted(chat, status)
         old, chat.bot_status = chat.bot_status, status
         if notify and old != status:
-            actor = self._users.get(by_user_id) if by_user_id is not None else None
-            if actor is None:
-                actor = next(
-                    (
-                        self._users[uid]
-                        for uid, s in chat.members.items()
-                        if s in ("creator", "administrator") and uid in self._users
-                    ),
-                    _ANONYMOUS_ADMIN,
-                )
-            self._member_update(chat, actor, old, status)
+            self._member_update(chat, self._actor(chat, by_user_id), old, status)
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """Set a registered user's status in a group (creator, administrator, member, ...)."""
@@ -150,6 +229,7 @@ class UserSide:
         chat = self._known_chat(chat_id)
         if chat.type == "private":
             raise ValueError("private chats have no member list")
+        _check_restricted(chat, status)
         chat.members[user_id] = status
         self._changed.fire()
 
@@ -237,9 +317,23 @@ class UserSide:
             if chat.blocked:
                 self.unblock(chat_id)
         else:
+            if chat.migrated_to is not None:
+                raise ValueError(f"chat {chat_id} became supergroup {chat.migrated_to}")
             if chat.bot_status in ("left", "kicked"):
                 raise ValueError(f"the bot is not in chat {chat_id} ({chat.bot_status})")
             chat.members.setdefault(from_user_id, "member")
+            if edited_message_id is None and chat.members[from_user_id] not in _ADMINS:
+                if photo is not False:
+                    content = "photo"
+                elif location is not None:
+                    content = "location"
+                elif contact_phone is not None:
+                    content = "contact"
+                else:
+                    content = "text"
+                permission, what = CONTENT_RIGHTS[content]
+                if not chat.permissions.get(permission, True):
+                    raise ValueError(f"chat {chat_id} does not allow its members to send {what}")
         now = int(time.time())
         if edited_message_id is not None:
             old = chat.messages.get(edited_message_id)
@@ -307,7 +401,8 @@ class UserSide:
     def inject_callback(
         self, from_user_id: int, chat_id: int, message_id: int, data: str, *, check: bool = False
     ) -> str:
-        """Queue a callback_query for a button press; returns the callback query id.
+        """Queue a callback_query for a button press; returns the callback query id. The bot
+        can answer it once, within `callback_timeout` seconds of the press.
 
         ``data`` is sent as given, so forged or stale button data can be tested. With
         ``check=True`` the message must be the bot's and carry a button with exactly this
@@ -315,6 +410,8 @@ class UserSide:
         """
         user = self._known_user(from_user_id)
         chat = self._known_chat(chat_id)
+        if chat.migrated_to is not None:
+            raise ValueError(f"chat {chat_id} became supergroup {chat.migrated_to}")
         msg = chat.bot_messages.get(message_id)
         if check:
             if msg is None or msg.deleted:
@@ -338,9 +435,24 @@ class UserSide:
             "chat_instance": str(abs(chat_id) * 7919 + 424242),
             "data": data,
         }
-        self._callbacks[query_id] = {"answered": False, "chat_id": chat_id}
-        self._callbacks[query_id]["delivered"] = self._enqueue("callback_query", payload) > 0
+        query = self._callbacks[query_id] = {
+            "answered": False,
+            "expired": False,
+            "chat_id": chat_id,
+            "pressed_at": time.monotonic(),
+        }
+        query["delivered"] = self._enqueue("callback_query", payload) > 0
         return query_id
+
+    def expire_callbacks(self) -> int:
+        """Let every button press so far run out of time at once, as if the bot had been
+        away longer than `callback_timeout`; returns how many were still unanswered."""
+        pending = 0
+        for query in self._callbacks.values():
+            if not query["answered"] and not query["expired"]:
+                pending += 1
+            query["expired"] = True
+        return pending
 
     def inject_update(self, update: dict) -> int:
         """Queue a raw (possibly malformed) update as is; assigns update_id if missing."""
@@ -355,3 +467,9 @@ class UserSide:
         self._updates_signal.fire()
         self._changed.fire()
         return update_id
+
+
+def _check_restricted(chat: _Chat, status: str) -> None:
+    # ChatMemberRestricted exists in supergroups only; a basic group has no such members
+    if status == "restricted" and chat.type != "supergroup":
+        raise ValueError(f"only supergroups have restricted members; chat {chat.id} is a group")

@@ -452,4 +452,9 @@ TEXTS: dict[str, str] = {
     "page_back_button": "◀ Page {page}",
     "page_forward_button": "Page {page} ▶",
     "area_remove_choose": "Which area do you want to remove?",
+    # Groups that move, and what a group allows the bot to send
+    "summary_chart_not_allowed": (
+        "📊 The chart could not be sent here: this group does not allow pictures. "
+        "Send /summary to the bot in a private chat to see it."
+    ),
 }

@@ -457,4 +457,9 @@ TEXTS: dict[str, str] = {
     "page_back_button": "◀ Sida {page}",
     "page_forward_button": "Sida {page} ▶",
     "area_remove_choose": "Vilket område vill du ta bort?",
+    # Groups that move, and what a group allows the bot to send
+    "summary_chart_not_allowed": (
+        "📊 Diagrammet kunde inte skickas hit: gruppen tillåter inte bilder. "
+        "Skriv /summary till boten i en privat chatt för att se det."
+    ),
 }
