@@ -323,9 +323,12 @@ class FlowPersistence(BasePersistence[dict, dict, dict]):
             return
         try:
             async with self.db.transaction() as tx:
-                await flow_rows.save(tx, saves)
-                await flow_rows.delete(tx, deletes)
-                await flow_rows.touch(tx, touches, now)
+                if saves:
+                    await flow_rows.save(tx, saves)
+                if deletes:
+                    await flow_rows.delete(tx, deletes)
+                if touches:
+                    await flow_rows.touch(tx, touches, now)
         except BaseException:
             self._dirty |= dirty
             self._active |= active
@@ -339,10 +342,20 @@ class FlowPersistence(BasePersistence[dict, dict, dict]):
     async def save(self, application: Application, user_id: int | None) -> None:
         """After an update: hand PTB's changes over and write them at once."""
         if user_id is not None:
+            if not self._concerns(application, user_id):
+                return  # most updates: nothing of this user's is kept, or to be kept
             application.mark_data_for_update_persistence(user_ids=user_id)
             self._active.add(user_id)  # their flows' timeouts start again
         await application.update_persistence()
         await self.flush()
+
+    def _concerns(self, application: Application, user_id: int) -> bool:
+        """Whether the user has something kept, or now holds something to keep. A flow that
+        starts or goes on always holds its draft; one that ended had a draft kept before."""
+        if user_id in self._values or user_id in self._steps or user_id in self._stored:
+            return True
+        live = application.user_data.get(user_id) or {}
+        return any(key in live for key in (*self._drafts, *self._entries))
 
     # ------------------------------------------------------------------ expiry
 
