@@ -8,9 +8,10 @@ Nothing else: ``bot_data`` holds live services, and chat data and callback data 
 - **Plain JSON, not pickles.** A draft is stored as plain values (areas by id, rebuilt from
   the database on load), so that the next version of the bot can still read it. A draft that
   cannot be read any more is dropped with a log line, never a crash.
-- **Written after every update** (:func:`save_after_update`), before the update is confirmed
-  to Telegram, in one transaction and only what changed: a crash right after the bot answered
-  a step does not lose the step. PTB alone would write every 60 s.
+- **Written after every update** (:func:`save_after_update`), in one transaction and only
+  what changed, before the update is confirmed to Telegram (PTB alone would write every 60 s).
+  A crash right after the bot answered a step does not lose the step: either it was written,
+  or the update is still unconfirmed and is handled again after the restart.
 - **A flow is stored with both its step and its draft, or not at all.** When the flow ends
   (Send, Cancel, timeout) its row is deleted with the update that ended it; a draft left in
   memory without its conversation, or a conversation without its draft (after /forget), is

@@ -56,7 +56,8 @@ async def caller_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Calle
     if participant is not None:
         lang = participant.language
     else:
-        # Not registered yet: a language picked before consent lives in memory only.
+        # Not registered yet: a language picked before consent (kept until consent, or
+        # forgotten like a flow when idle; see bot/app.py KEPT_ENTRIES).
         lang = context.user_data.get(LANG, svc.settings.municipality.language)
     if lang not in LANGUAGES:
         lang = svc.settings.municipality.language
