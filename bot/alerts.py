@@ -7,13 +7,16 @@ import html
 import logging
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
 from bot.roles import Access, Role
 from bot.services import Services
+from bot.stored import check_stored, of_type
 from bot.texts import LANGUAGES, t
 from storage import areas as area_rows
 from storage import deliveries as outbox_rows
@@ -49,10 +52,40 @@ def kind_for(access: Access, *, notice: bool) -> str:
 
 @dataclass(slots=True)
 class Draft:
+    """An alert or notice being written; also what reminders send. In the /alert flow it is
+    kept until Send or Cancel, in memory and (see bot/persistence.py) in the database."""
+
+    # Raise when a field's meaning or the flow's steps change: older stored drafts are then
+    # dropped instead of being misread.
+    STORED_VERSION: ClassVar[int] = 1
+
     kind: str
     sender_id: int | None  # None for scheduled reminders
     areas: list[Area]
     text: str = ""
+
+    def to_stored(self) -> dict[str, Any]:
+        """Plain JSON values; areas by id, so that a renamed area shows its new name."""
+        return {
+            "version": self.STORED_VERSION,
+            "kind": self.kind,
+            "sender_id": self.sender_id,
+            "areas": [a.id for a in self.areas],
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_stored(cls, values: dict[str, Any], areas: Mapping[int, Area]) -> Draft:
+        """The draft :meth:`to_stored` wrote; ValueError if these values are not one. An
+        area deleted in the meantime is left out: the preview's count was for the old list,
+        and Send with no area left says there is nobody to send to."""
+        check_stored(values, cls.STORED_VERSION, cls(Kind.POLICE, None, []).to_stored())
+        return cls(
+            kind=of_type(values["kind"], str),
+            sender_id=of_type(values["sender_id"], int, optional=True),
+            areas=[areas[i] for i in values["areas"] if i in areas],
+            text=of_type(values["text"], str),
+        )
 
     @property
     def area_names(self) -> str:

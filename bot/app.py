@@ -21,6 +21,9 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot import tips
+from bot.alerts import Draft as AlertDraft
+from bot.persistence import Flow, FlowPersistence, save_after_update
 from bot.request import AiohttpRequest
 from bot.services import Services
 from bot.tgbot import GrannbotBot
@@ -39,7 +42,7 @@ from handlers import (
     tip_admin,
     tip_flow,
 )
-from handlers.common import on_error
+from handlers.common import LANG, on_error
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,12 @@ log = logging.getLogger(__name__)
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 PRIVATE = filters.ChatType.PRIVATE
 FLOW_TIMEOUT = 15 * 60  # seconds a half-finished flow is kept before it is dropped
+# user_data entries kept over a restart besides the flows' drafts, with their lifetime: a
+# language chosen before consent belongs to signing up, and is forgotten like a flow.
+KEPT_ENTRIES = {LANG: FLOW_TIMEOUT}
+# Handler group that runs after every update's handlers (group 0): it writes the flows the
+# update changed before the update is confirmed to Telegram.
+AFTER_UPDATE = 1
 
 # Our flows keep their state per user and chat, not per message; PTB warns about that choice.
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
@@ -85,8 +94,9 @@ def routes() -> list[BaseHandler]:
         button(keyboards.LEAVE_PAGE, areas.on_leave_page),
         button(keyboards.LEAVE_ALL, areas.on_leave_all_button),
         command("areas", areas.areas),
-        # Alerts and notices: a guided flow with a preview; /cancel leaves it at any step
-        ConversationHandler(
+        # Alerts and notices: a guided flow with a preview; /cancel leaves it at any step.
+        # Its step and draft survive a restart (bot/persistence.py).
+        Flow(
             entry_points=[
                 command("alert", alerts.alert_command),
                 command("notice", alerts.notice_command),
@@ -107,6 +117,9 @@ def routes() -> list[BaseHandler]:
             conversation_timeout=FLOW_TIMEOUT,
             allow_reentry=True,
             name="alert",
+            persistent=True,
+            draft=alerts.DRAFT,
+            draft_type=AlertDraft,
         ),
         command("alerts", alerts.recent),
         # Group chats
@@ -125,8 +138,9 @@ def routes() -> list[BaseHandler]:
         command("members", admin.members),
         command("qr", admin.qr),
         # Tips: a guided flow (or one line) for residents; /cancel leaves it at any step.
-        # Before the fallbacks: its steps take free text, photos and locations.
-        ConversationHandler(
+        # Before the fallbacks: its steps take free text, photos and locations. Its step and
+        # draft survive a restart (bot/persistence.py).
+        Flow(
             entry_points=[command("tip", tip_flow.tip_command)],
             states={
                 tip_flow.CATEGORY: [
@@ -192,6 +206,9 @@ def routes() -> list[BaseHandler]:
             conversation_timeout=tip_flow.TIMEOUT,
             allow_reentry=True,
             name="tip",
+            persistent=True,
+            draft=tip_flow.DRAFT,
+            draft_type=tips.Draft,
         ),
         command("tipstatus", tip_flow.tipstatus),
         command("tips", tip_admin.tips_command),
@@ -233,8 +250,13 @@ def build_application(services: Services) -> Application:
         request=AiohttpRequest(connection_pool_size=24),
         get_updates_request=AiohttpRequest(connection_pool_size=1),
     )
-    application = ApplicationBuilder().bot(bot).build()
+    handlers = routes()
+    persistence = FlowPersistence(
+        services.db, [h for h in handlers if isinstance(h, Flow)], entries=KEPT_ENTRIES
+    )
+    application = ApplicationBuilder().bot(bot).persistence(persistence).build()
     application.bot_data["services"] = services
-    application.add_handlers(routes())
+    application.add_handlers(handlers)
+    application.add_handler(TypeHandler(Update, save_after_update), group=AFTER_UPDATE)
     application.add_error_handler(on_error)
     return application

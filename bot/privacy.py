@@ -13,11 +13,14 @@ from storage.db import Database
 
 async def export(db: Database, user_id: int, municipality: str) -> bytes:
     """All data held about the user as a JSON document."""
+    rows = await privacy_rows.rows_about(db, user_id)
+    for flow in rows["in_progress"]:
+        flow["draft"] = json.loads(flow["draft"])  # stored as JSON text; shown as it is
     document = {
         "controller": municipality,
         "telegram_user_id": user_id,
         "exported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        **await privacy_rows.rows_about(db, user_id),
+        **rows,
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 

@@ -17,6 +17,7 @@ from bot.alerts import Reports, render
 from bot.app import build_application
 from bot.config import Settings
 from bot.delivery import Outbox
+from bot.persistence import schedule_expiry
 from bot.polling import Poller
 from bot.reminders import start_schedule
 from bot.services import Services
@@ -71,6 +72,8 @@ class Grannbot:
         await start_schedule(self.application)
         # Tips past [tips] retention_days are deleted once a day (local time).
         schedule_retention(self.application)
+        # Flows in progress (kept in the database) are deleted once idle past their timeout.
+        schedule_expiry(self.application)
         # Updates last, once everything their handlers need is running.
         if telegram.mode != "webhook":
             self.poller = Poller(self.application, timeout=self.poll_timeout)

@@ -9,10 +9,11 @@ import logging
 import re
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
+from typing import Any, ClassVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
@@ -20,6 +21,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot import groups
 from bot.services import Services
+from bot.stored import check_stored, of_type
 from bot.texts import Safe, plain, t
 from storage import areas as area_rows
 from storage import audit
@@ -101,7 +103,12 @@ _ALIAS_ORDER = sorted(_ALIASES, key=len, reverse=True)
 
 @dataclass(slots=True)
 class Draft:
-    """A tip being put together in the guided flow (kept in memory until Send)."""
+    """A tip being put together in the guided flow. Kept until Send or Cancel, in memory and
+    (see bot/persistence.py) in the database, so that a restart does not lose it."""
+
+    # Raise when a field's meaning or the flow's steps change: older stored drafts are then
+    # dropped instead of being misread.
+    STORED_VERSION: ClassVar[int] = 1
 
     category: str | None = None
     area: Area | None = None
@@ -113,6 +120,41 @@ class Draft:
     phone: str | None = None
     areas: list[Area] = field(default_factory=list)  # the reporter's areas, to choose from
     steps: list[int] = field(default_factory=list)  # the steps shown so far, for "back"
+
+    def to_stored(self) -> dict[str, Any]:
+        """Plain JSON values; areas by id, so that a renamed area shows its new name."""
+        return {
+            "version": self.STORED_VERSION,
+            "category": self.category,
+            "area": self.area.id if self.area else None,
+            "occurred": self.occurred,
+            "description": self.description,
+            "photo": list(self.photo) if self.photo else None,
+            "location": list(self.location) if self.location else None,
+            "contact": self.contact,
+            "phone": self.phone,
+            "areas": [a.id for a in self.areas],
+            "steps": list(self.steps),
+        }
+
+    @classmethod
+    def from_stored(cls, values: dict[str, Any], areas: Mapping[int, Area]) -> Draft:
+        """The draft :meth:`to_stored` wrote; ValueError if these values are not one. An
+        area deleted in the meantime is left out (a tip without area is still a tip)."""
+        check_stored(values, cls.STORED_VERSION, cls().to_stored())
+        photo, location = values["photo"], values["location"]
+        return cls(
+            category=of_type(values["category"], str, optional=True),
+            area=areas.get(values["area"]) if values["area"] is not None else None,
+            occurred=of_type(values["occurred"], str, optional=True),
+            description=of_type(values["description"], str),
+            photo=(of_type(photo[0], str), of_type(photo[1], str)) if photo else None,
+            location=(float(location[0]), float(location[1])) if location else None,
+            contact=of_type(values["contact"], str, optional=True),
+            phone=of_type(values["phone"], str, optional=True),
+            areas=[areas[i] for i in values["areas"] if i in areas],
+            steps=[of_type(step, int) for step in values["steps"]],
+        )
 
 
 @dataclass(frozen=True, slots=True)

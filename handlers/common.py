@@ -26,6 +26,7 @@ from storage.participants import Participant
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+LANG = "lang"  # user_data: a language chosen before consent (after it, the participant's)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -55,8 +56,9 @@ async def caller_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Calle
     if participant is not None:
         lang = participant.language
     else:
-        # Not registered yet: a language picked before consent lives in memory only.
-        lang = context.user_data.get("lang", svc.settings.municipality.language)
+        # Not registered yet: a language picked before consent (kept until consent, or
+        # forgotten like a flow when idle; see bot/app.py KEPT_ENTRIES).
+        lang = context.user_data.get(LANG, svc.settings.municipality.language)
     if lang not in LANGUAGES:
         lang = svc.settings.municipality.language
     return Caller(user.id, user.first_name or "", participant, lang)

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot import signup, tips
 from bot.roles import Role, access_of
 from bot.texts import LANGUAGES, plain
-from handlers.common import caller_of, is_private, private_only, reply, services
+from handlers.common import LANG, caller_of, is_private, private_only, reply, services
 
 # Commands shown in menus and /help, per role; each role also sees the ones before it.
 RESIDENT_COMMANDS = (
@@ -95,7 +95,7 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, caller.t("language_usage"))
         return
     if not await signup.set_language(services(context).db, caller.user_id, wanted):
-        context.user_data["lang"] = wanted
+        context.user_data[LANG] = wanted
     await reply(update, plain(wanted, "language_set"))
 
 

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import signup
 from handlers import keyboards
-from handlers.common import Caller, caller_of, edit_pressed, private_only, reply, services
+from handlers.common import LANG, Caller, caller_of, edit_pressed, private_only, reply, services
 
 AREA_LINK = "area_"
 
@@ -82,6 +82,8 @@ async def record_consent(
 ) -> Caller:
     """Store the consent, thank the resident, and return them as now registered."""
     await signup.give_consent(services(context).db, caller.user_id, caller.first_name, caller.lang)
+    # From now on the language is the participant's; the one kept for signing up goes.
+    context.user_data.pop(LANG, None)
     await reply(update, caller.t("consent_thanks", name=caller.first_name))
     return await caller_of(update, context)
 

@@ -34,6 +34,9 @@ async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any
         "tip_status_changes": "SELECT t.ref, h.status, h.note, h.changed_at"
         " FROM tip_status_history h JOIN tips t ON t.id = h.tip_id WHERE h.changed_by = ?"
         " ORDER BY h.id",
+        # A tip or alert being written, kept over a restart until it is sent or times out.
+        "in_progress": "SELECT name AS flow, value AS draft, touched_at AS last_active"
+        " FROM flow_state WHERE user_id = ? ORDER BY name",
     }
     result = {}
     for name, sql in queries.items():
@@ -62,5 +65,7 @@ async def erase(tx: Executor, user_id: int) -> None:
     await tx.execute(
         "UPDATE tip_status_history SET changed_by = NULL WHERE changed_by = ?", (user_id,)
     )
+    # A flow in progress (a half-written tip may hold a description and a phone number).
+    await tx.execute("DELETE FROM flow_state WHERE user_id = ?", (user_id,))
     # memberships and roles go with the participant (ON DELETE CASCADE)
     await tx.execute("DELETE FROM participants WHERE user_id = ?", (user_id,))
