@@ -24,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 from bot.request import AiohttpRequest
 from bot.services import Services
 from bot.tgbot import GrannbotBot
+from bot.updates import FairUpdates, FloodGuard, flood_notice
 from handlers import (
     admin,
     alerts,
@@ -223,7 +224,11 @@ def build_application(services: Services) -> Application:
         request=AiohttpRequest(connection_pool_size=24),
         get_updates_request=AiohttpRequest(connection_pool_size=1),
     )
-    application = ApplicationBuilder().bot(bot).build()
+    # Updates come from bot/polling.py or bot/webhook.py, not from PTB's Updater, and are
+    # handled by FairUpdates (one chat in order, chats concurrently, a flood guard).
+    updates = FairUpdates(flood=FloodGuard(telegram.flood_burst, telegram.flood_seconds))
+    application = ApplicationBuilder().bot(bot).updater(None).concurrent_updates(updates).build()
+    updates.attach(application, on_drop_notice=flood_notice(application))
     application.bot_data["services"] = services
     application.add_handlers(routes())
     application.add_error_handler(on_error)

@@ -447,4 +447,9 @@ TEXTS: dict[str, str] = {
     "cmd_reminders": "List scheduled reminders",
     "cmd_unremind": "Remove a reminder",
     "cmd_summary": "Weekly summary",
+    # Flood guard
+    "flood_notice": (
+        "You are sending a lot of messages in a short time. I am skipping the ones that "
+        "come in now. Wait a moment, then send what you want again."
+    ),
 }

@@ -452,4 +452,9 @@ TEXTS: dict[str, str] = {
     "cmd_reminders": "Visa schemalagda påminnelser",
     "cmd_unremind": "Ta bort en påminnelse",
     "cmd_summary": "Veckosammanfattning",
+    # Flood guard
+    "flood_notice": (
+        "Du skickar väldigt många meddelanden på kort tid. Jag hoppar över dem som kommer "
+        "nu. Vänta en liten stund och skicka sedan det du vill igen."
+    ),
 }
