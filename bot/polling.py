@@ -36,6 +36,9 @@ MAX_BACKOFF = 30.0
 # Nothing new came, only updates in hand: ask again once one of them is handled, or after
 # this long (new updates from other chats must not wait for a slow one).
 REPOLL = 0.1
+# While updates are in hand every getUpdates returns at once, and returns them again: at
+# most one call per this many seconds, so that a busy bot does not spend its time on them.
+MIN_GAP = 0.02
 
 
 class Poller:
@@ -89,12 +92,14 @@ class Poller:
     async def _run(self) -> None:
         backoff = 1.0
         bot = self.application.bot
+        loop = asyncio.get_running_loop()
         while not self._stopping:
             self._progress.clear()
+            asked = loop.time()
             try:
-                updates = await bot.get_updates(
+                batch = await bot.get_update_data(
                     offset=self.offset,
-                    timeout=self.timeout,
+                    long_poll=self.timeout,
                     limit=BATCH,
                     allowed_updates=Update.ALL_TYPES,
                 )
@@ -117,16 +122,31 @@ class Poller:
             backoff = 1.0
             if self._stopping:
                 return  # fetched but not handed over: not confirmed, so they come again
-            fresh = [u for u in updates if self._highest is None or u.update_id > self._highest]
-            for update in fresh:
-                self._take(update)
-            if updates and not fresh:
+            fresh = [
+                data
+                for data in batch
+                if isinstance(data, dict)
+                and isinstance(data.get("update_id"), int)
+                and (self._highest is None or data["update_id"] > self._highest)
+            ]
+            for data in fresh:
+                self._take(data)
+            if batch and not fresh:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._progress.wait(), REPOLL)
+            if self._unhandled:
+                await asyncio.sleep(max(0.0, asked + MIN_GAP - loop.time()))
 
-    def _take(self, update: Update) -> None:
-        update_id = update.update_id
+    def _take(self, data: dict) -> None:
+        update_id = data["update_id"]
         self._highest = update_id
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception:
+            # Skipped (it counts as handled): it would fail the same way every time, and the
+            # updates after it must not wait for it.
+            log.warning("update %s could not be parsed; it is skipped", update_id)
+            return
         self._unhandled.add(update_id)
         self.updates.submit(update).add_done_callback(lambda done: self._handled(update_id, done))
 

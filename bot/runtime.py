@@ -40,7 +40,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 FIRST_RETRY = 1.0
-MAX_RETRY = 30.0
+MAX_RETRY = 10.0  # a bot started before the network should serve soon after it is up
 STOP_GRACE = 8.0  # seconds the updates being handled get to finish at a stop
 
 
