@@ -51,6 +51,30 @@ FIGURES = [
         "",
     ),
     (
+        "inbound",
+        "inbound tips/s at 40 ms round trip",
+        r"Grannbot /tip at 40 ms\s*:\s*([\d.]+)",
+        ">= 200",
+    ),
+    (
+        "inbound",
+        "  residents' /help p95, one user sends 100 at once (ms)",
+        r"Grannbot, one user sends \d+ at once\s*:[^\n]*p95\s+([\d.]+) ms",
+        "<= 500",
+    ),
+    (
+        "inbound",
+        "  residents' /help p95, one user sends 20 a second (ms)",
+        r"Grannbot, one user sends \d+, 20 a second\s*:[^\n]*p95\s+([\d.]+) ms",
+        "<= 500",
+    ),
+    (
+        "inbound",
+        "  residents' /help p95, alert to 5,000 sending (ms)",
+        r"Grannbot, alert to \d+ residents sending\s*:[^\n]*p95\s+([\d.]+) ms",
+        "<= 500",
+    ),
+    (
         "summary",
         "summary at 1,000,000 tips (ms)",
         r"compute: median ([\d.]+) ms",

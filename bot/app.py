@@ -27,6 +27,7 @@ from bot.persistence import Flow, FlowPersistence, save_after_update
 from bot.request import AiohttpRequest
 from bot.services import Services
 from bot.tgbot import GrannbotBot
+from bot.updates import FairUpdates, FloodGuard, flood_notice
 from handlers import (
     admin,
     alerts,
@@ -254,7 +255,18 @@ def build_application(services: Services) -> Application:
     persistence = FlowPersistence(
         services.db, [h for h in handlers if isinstance(h, Flow)], entries=KEPT_ENTRIES
     )
-    application = ApplicationBuilder().bot(bot).persistence(persistence).build()
+    # Updates come from bot/polling.py or bot/webhook.py, not from PTB's Updater, and are
+    # handled by FairUpdates (one chat in order, chats concurrently, a flood guard).
+    updates = FairUpdates(flood=FloodGuard(telegram.flood_burst, telegram.flood_seconds))
+    application = (
+        ApplicationBuilder()
+        .bot(bot)
+        .updater(None)
+        .concurrent_updates(updates)
+        .persistence(persistence)
+        .build()
+    )
+    updates.attach(application, on_drop_notice=flood_notice(application))
     application.bot_data["services"] = services
     application.add_handlers(handlers)
     application.add_handler(TypeHandler(Update, save_after_update), group=AFTER_UPDATE)

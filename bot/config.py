@@ -94,6 +94,9 @@ class TelegramSettings(_Section):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr = SecretStr("")
+    # Flood guard: a user's updates past this many in flood_seconds are dropped (0: off).
+    flood_burst: int = Field(default=20, ge=0)
+    flood_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("token", mode="before")
     @classmethod

@@ -2,14 +2,17 @@
 
 PTB's Updater confirms each batch of updates (by asking for the next one) before the
 handlers have run, so a crash loses whatever was fetched but not yet handled — a resident's
-tip among them. Here a batch is handled first and confirmed with the next getUpdates call;
-after a crash Telegram hands out the unconfirmed updates again. Updates are therefore handled
-at least once: only the batch that was being handled at the moment of a crash can be seen
-twice.
+tip among them. Here every update is handed to :class:`~bot.updates.FairUpdates` as soon as
+it arrives, and the offset of the next getUpdates moves only up to the lowest update that is
+not handled yet: everything below it is handled, everything from it on comes again. After a
+crash Telegram hands out the unconfirmed updates again, so updates are handled at least once;
+only those in hand at the moment of a crash can be seen twice.
 
-Within a batch, updates from different chats are handled concurrently (a few chats at a time:
-more only makes the HTTP connection pool slower) and updates from the same chat strictly in
-order, so a conversation never sees its steps out of order.
+Because the offset stays at the oldest unhandled update, getUpdates returns the updates in
+hand again (and returns at once instead of waiting); those are skipped, and when nothing new
+came, the next call waits for an update to be handled (briefly) instead of asking again at
+once. Telegram returns at most 100 updates from the offset, so one update that takes long
+lets at most 99 later ones be fetched and handled meanwhile.
 """
 
 from __future__ import annotations
@@ -17,59 +20,86 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.tgbot import retry_after_seconds
+from bot.updates import FairUpdates
 
 log = logging.getLogger(__name__)
 
 BATCH = 100  # Telegram's maximum
 MAX_BACKOFF = 30.0
-CHATS_AT_ONCE = 8
+# Nothing new came, only updates in hand: ask again once one of them is handled, or after
+# this long (new updates from other chats must not wait for a slow one).
+REPOLL = 0.1
+# While updates are in hand every getUpdates returns at once, and returns them again: at
+# most one call per this many seconds, so that a busy bot does not spend its time on them.
+MIN_GAP = 0.02
 
 
 class Poller:
-    def __init__(self, application: Application, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        application: Application,
+        updates: FairUpdates,
+        *,
+        timeout: float = 10.0,
+        on_token_rejected: Callable[[], None] | None = None,
+    ) -> None:
         self.application = application
+        self.updates = updates
         self.timeout = timeout
-        self._offset: int | None = None
+        self._on_token_rejected = on_token_rejected
+        self._highest: int | None = None  # the newest update fetched so far
+        self._unhandled: set[int] = set()  # fetched and not handled yet
+        self._progress = asyncio.Event()
         self._task: asyncio.Task | None = None
-        self._idle = asyncio.Event()
-        self._idle.set()
         self._stopping = False
+
+    @property
+    def offset(self) -> int | None:
+        """What the next getUpdates confirms: every update below it is handled."""
+        if self._unhandled:
+            return min(self._unhandled)
+        return None if self._highest is None else self._highest + 1
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="poller")
 
     async def stop(self, grace: float = 8.0) -> None:
-        """Let the batch in hand finish (up to ``grace`` seconds), then stop and confirm
-        everything that was handled."""
-        if self._task is None:
+        """Stop fetching, let the updates being handled finish (up to ``grace`` seconds) and
+        confirm everything that was handled."""
+        task, self._task = self._task, None
+        if task is None:
             return
         self._stopping = True
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._idle.wait(), grace)
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
-        if self._offset is not None:
-            # Confirm the last handled batch; updates returned here are not confirmed.
+        # aiohttp can turn the cancellation of a request into a connection error, which the
+        # loop survives; it sees _stopping then, or the next cancel ends it.
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=1.0)
+        await self.updates.drain(grace)
+        offset = self.offset
+        if offset is not None:
+            # Confirms what was handled; updates returned here are not confirmed.
             with contextlib.suppress(TelegramError):
-                await self.application.bot.get_updates(offset=self._offset, timeout=0, limit=1)
+                await self.application.bot.get_updates(offset=offset, timeout=0, limit=1)
 
     async def _run(self) -> None:
         backoff = 1.0
         bot = self.application.bot
-        while True:
+        loop = asyncio.get_running_loop()
+        while not self._stopping:
+            self._progress.clear()
+            asked = loop.time()
             try:
-                updates = await bot.get_updates(
-                    offset=self._offset,
-                    timeout=self.timeout,
+                batch = await bot.get_update_data(
+                    offset=self.offset,
+                    long_poll=self.timeout,
                     limit=BATCH,
                     allowed_updates=Update.ALL_TYPES,
                 )
@@ -77,45 +107,50 @@ class Poller:
                 await asyncio.sleep(retry_after_seconds(exc))
                 continue
             except InvalidToken:
-                log.critical("Telegram does not accept the bot token; polling stops")
-                raise
+                log.critical(
+                    "Telegram no longer accepts the bot token (GRANNBOT_TELEGRAM__TOKEN); "
+                    "polling stops"
+                )
+                if self._on_token_rejected is not None:
+                    self._on_token_rejected()
+                return
             except TelegramError as exc:
-                log.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)
+                log.warning("getUpdates failed (%s); retrying in %.0f s", exc.message, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(MAX_BACKOFF, backoff * 2)
                 continue
             backoff = 1.0
             if self._stopping:
-                return  # fetched but not handled: not confirmed, so they come again
-            if not updates:
-                continue
-            self._idle.clear()
-            try:
-                await self._handle(updates)
-            finally:
-                self._offset = updates[-1].update_id + 1
-                self._idle.set()
+                return  # fetched but not handed over: not confirmed, so they come again
+            fresh = [
+                data
+                for data in batch
+                if isinstance(data, dict)
+                and isinstance(data.get("update_id"), int)
+                and (self._highest is None or data["update_id"] > self._highest)
+            ]
+            for data in fresh:
+                self._take(data)
+            if batch and not fresh:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._progress.wait(), REPOLL)
+            if self._unhandled:
+                await asyncio.sleep(max(0.0, asked + MIN_GAP - loop.time()))
 
-    async def _handle(self, updates: tuple[Update, ...]) -> None:
-        by_chat: dict[object, list[Update]] = defaultdict(list)
-        for update in updates:
-            chat = update.effective_chat
-            user = update.effective_user
-            key = chat.id if chat else user.id if user else ("update", update.update_id)
-            by_chat[key].append(update)
-        slots = asyncio.Semaphore(CHATS_AT_ONCE)
+    def _take(self, data: dict) -> None:
+        update_id = data["update_id"]
+        self._highest = update_id
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception:
+            # Skipped (it counts as handled): it would fail the same way every time, and the
+            # updates after it must not wait for it.
+            log.warning("update %s could not be parsed; it is skipped", update_id)
+            return
+        self._unhandled.add(update_id)
+        self.updates.submit(update).add_done_callback(lambda done: self._handled(update_id, done))
 
-        async def chat_in_order(batch: list[Update]) -> None:
-            async with slots:
-                await self._in_order(batch)
-
-        await asyncio.gather(*(chat_in_order(batch) for batch in by_chat.values()))
-
-    async def _in_order(self, updates: list[Update]) -> None:
-        for update in updates:
-            try:
-                await self.application.process_update(update)
-            except Exception:
-                # Handlers' own errors reach the error handler inside process_update; this
-                # is a failure around it, and must not stop the other updates.
-                log.exception("update %s could not be processed", update.update_id)
+    def _handled(self, update_id: int, done: asyncio.Future[bool]) -> None:
+        if not done.cancelled() and done.result():
+            self._unhandled.discard(update_id)
+            self._progress.set()

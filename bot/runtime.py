@@ -1,15 +1,25 @@
 """Start and stop the whole bot: database, migrations, seeded areas, PTB application, updates
-(polling or webhook). Used alike by `python -m bot run`, the demo and the tests."""
+(polling or webhook). Used alike by `python -m bot run`, the demo and the tests.
+
+Start-up waits for Telegram: while it cannot be reached (the network is not up yet at boot)
+it tries again with backoff, one log line per attempt, and serves as soon as Telegram
+answers. A token Telegram rejects ends start-up with :class:`TokenRejected`. Whatever fails
+during start-up, what was opened until then (database, application, outbox, webhook server)
+is closed again, so the process can always exit.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import signal
 from typing import Any
 from urllib.parse import urlsplit
 
+from telegram import Update
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot import groups
@@ -21,53 +31,84 @@ from bot.persistence import schedule_expiry
 from bot.polling import Poller
 from bot.reminders import start_schedule
 from bot.services import Services
+from bot.tgbot import retry_after_seconds
 from bot.tips import schedule_retention, send_copy
+from bot.updates import FairUpdates
+from bot.webhook import MAX_CONNECTIONS, WebhookServer
 from handlers.menus import set_all_menus
 from storage.areas import seed_areas
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+FIRST_RETRY = 1.0
+MAX_RETRY = 10.0  # a bot started before the network should serve soon after it is up
+STOP_GRACE = 8.0  # seconds the updates being handled get to finish at a stop
+
+
+class TokenRejected(Exception):
+    """Telegram does not accept the configured bot token. Deliberately carries no text of
+    Telegram's or PTB's: those can contain the token itself."""
+
+    def __init__(self) -> None:
+        super().__init__("Telegram rejected the bot token; check GRANNBOT_TELEGRAM__TOKEN")
+
 
 class Grannbot:
     """A running bot. ``async with Grannbot(settings) as bot:`` starts it and stops it again."""
 
     def __init__(
-        self, settings: Settings, *, poll_timeout: float = 10.0, **outbox_options: Any
+        self,
+        settings: Settings,
+        *,
+        poll_timeout: float = 10.0,
+        first_retry: float = FIRST_RETRY,
+        **outbox_options: Any,
     ) -> None:
         self.settings = settings
         self.poll_timeout = poll_timeout
+        self.first_retry = first_retry
         # Tuning for tests and benchmarks (e.g. backoff); production uses the defaults.
         self.outbox_options = outbox_options
         self.db: Database | None = None
         self.application: Application | None = None
-        self.poller: Poller | None = None
+        self.source: Poller | WebhookServer | None = None
+        # Set when Telegram stops accepting the token while the bot runs.
+        self.token_rejected = asyncio.Event()
+        self._opened = contextlib.AsyncExitStack()
 
     @property
     def services(self) -> Services:
         return self.application.bot_data["services"]
 
+    @property
+    def updates(self) -> FairUpdates:
+        return self.application.update_processor  # type: ignore[return-value]
+
     async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         settings = self.settings
+        opened = self._opened
         self.db = await Database.open(settings.database.path)
+        opened.push_async_callback(self._close_database)
         seeds = [(a.code, a.name, list(a.postcodes)) for a in settings.areas]
         if seeds:
             await seed_areas(self.db, seeds)
         self.application = build_application(Services(settings, self.db))
+        opened.push_async_callback(self._shut_down_application)
+        await self._reach_telegram()
         await self.application.initialize()
         await set_all_menus(self.application)
-        telegram = settings.telegram
-        if telegram.mode == "webhook":
-            await self.application.updater.start_webhook(
-                listen=telegram.webhook_listen,
-                port=telegram.webhook_port,
-                # The reverse proxy forwards the public URL's path unchanged.
-                url_path=urlsplit(telegram.webhook_url).path.lstrip("/"),
-                webhook_url=telegram.webhook_url,
-                secret_token=telegram.webhook_secret.get_secret_value() or None,
-            )
         await self.application.start()
+        opened.push_async_callback(self.application.stop)
         await self._start_outbox()
+        opened.push_async_callback(self.services.outbox.stop)
         # Reminders and the weekly summary: jobs rebuilt from the database, missed runs first.
         await start_schedule(self.application)
         # Tips past [tips] retention_days are deleted once a day (local time).
@@ -75,10 +116,32 @@ class Grannbot:
         # Flows in progress (kept in the database) are deleted once idle past their timeout.
         schedule_expiry(self.application)
         # Updates last, once everything their handlers need is running.
-        if telegram.mode != "webhook":
-            self.poller = Poller(self.application, timeout=self.poll_timeout)
-            await self.poller.start()
-        log.info("Grannbot started (%s) for %s", telegram.mode, settings.municipality.name)
+        await self._start_updates()
+        log.info("Grannbot started (%s) for %s", settings.telegram.mode, settings.municipality.name)
+
+    async def _reach_telegram(self) -> None:
+        """Ask Telegram who the bot is until it answers; retry while it cannot be reached."""
+        bot = self.application.bot
+        delay = self.first_retry
+        attempt = 1
+        while True:
+            try:
+                await bot.initialize()
+                return
+            except InvalidToken:
+                raise TokenRejected() from None
+            except RetryAfter as exc:
+                wait = retry_after_seconds(exc)
+                reason = "asks to wait"
+            except TelegramError as exc:
+                wait = delay
+                delay = min(MAX_RETRY, delay * 2)
+                reason = f"cannot be reached ({exc.message})"
+            log.warning(
+                "Telegram %s; start-up attempt %d, trying again in %.0f s", reason, attempt, wait
+            )
+            attempt += 1
+            await asyncio.sleep(wait)
 
     async def _start_outbox(self) -> None:
         services = self.services
@@ -97,22 +160,62 @@ class Grannbot:
         )
         await services.outbox.start()
 
+    async def _start_updates(self) -> None:
+        telegram = self.settings.telegram
+        bot = self.application.bot
+        if telegram.mode == "webhook":
+            server = WebhookServer(
+                self.application,
+                self.updates,
+                listen=telegram.webhook_listen,
+                port=telegram.webhook_port,
+                # The reverse proxy forwards the public URL's path unchanged.
+                path=urlsplit(telegram.webhook_url).path,
+                secret=telegram.webhook_secret.get_secret_value() or None,
+            )
+            await server.start()
+            self.source = server
+            self._opened.push_async_callback(self._stop_source)
+            await bot.set_webhook(
+                telegram.webhook_url,
+                secret_token=telegram.webhook_secret.get_secret_value() or None,
+                allowed_updates=Update.ALL_TYPES,
+                max_connections=MAX_CONNECTIONS,
+            )
+        else:
+            # A webhook left over from webhook mode would make every getUpdates fail.
+            await bot.delete_webhook()
+            poller = Poller(
+                self.application,
+                self.updates,
+                timeout=self.poll_timeout,
+                on_token_rejected=self.token_rejected.set,
+            )
+            await poller.start()
+            self.source = poller
+            self._opened.push_async_callback(self._stop_source)
+
     async def stop(self) -> None:
-        if self.poller is not None:
-            await self.poller.stop()
-            self.poller = None
-        if self.application is not None and self.services.outbox is not None:
-            await self.services.outbox.stop()
-        if self.application is not None:
-            if self.application.updater.running:
-                await self.application.updater.stop()
-            if self.application.running:
-                await self.application.stop()
-            await self.application.shutdown()
-            self.application = None
-        if self.db is not None:
-            await self.db.close()
-            self.db = None
+        """Stop taking updates (those being handled get a few seconds), then close everything
+        start() opened, in reverse order. Safe after a failed or partial start."""
+        opened, self._opened = self._opened, contextlib.AsyncExitStack()
+        await opened.aclose()
+
+    async def _stop_source(self) -> None:
+        source, self.source = self.source, None
+        if source is not None:
+            await source.stop(STOP_GRACE)
+
+    async def _shut_down_application(self) -> None:
+        application, self.application = self.application, None
+        # shutdown() does nothing for an application that never finished initialize(); the
+        # bot's HTTP sessions may be open all the same.
+        await application.shutdown()
+        await application.bot.shutdown()
+
+    async def _close_database(self) -> None:
+        db, self.db = self.db, None
+        await db.close()
         log.info("Grannbot stopped")
 
     async def __aenter__(self) -> Grannbot:
@@ -124,10 +227,32 @@ class Grannbot:
 
 
 async def run_until_signalled(settings: Settings) -> None:
-    """`python -m bot run`: serve until SIGINT or SIGTERM, then stop cleanly."""
+    """`python -m bot run`: serve until SIGINT or SIGTERM, then stop cleanly. A signal during
+    start-up (e.g. while Telegram cannot be reached) stops it too. Raises
+    :class:`TokenRejected` when Telegram does not accept the token, at start-up or later."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with Grannbot(settings):
-        await stop.wait()
+    bot = Grannbot(settings)
+    starting = asyncio.create_task(bot.start())
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            # start() closes what it opened when it is cancelled.
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+            return
+        starting.result()
+        rejected = asyncio.create_task(bot.token_rejected.wait())
+        try:
+            await asyncio.wait({stopping, rejected}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            rejected.cancel()
+            await bot.stop()
+        if bot.token_rejected.is_set():
+            raise TokenRejected()
+    finally:
+        stopping.cancel()

@@ -37,6 +37,24 @@ class GrannbotBot(ExtBot):
         finally:
             self._check_each_update = False
 
+    async def get_update_data(
+        self, *, offset: int | None, long_poll: float, limit: int, allowed_updates: list[str]
+    ) -> list[Any]:
+        """getUpdates without parsing the updates: the poller hands out updates it already
+        has again and again until they are confirmed, and parses only the new ones (PTB
+        takes about 0.2 ms of CPU per update)."""
+        data: dict[str, Any] = {
+            "timeout": long_poll,
+            "limit": limit,
+            "allowed_updates": allowed_updates,
+        }
+        if offset is not None:
+            data["offset"] = offset
+        # As PTB's get_updates: the long poll's timeout comes on top of the read timeout.
+        read_timeout = (self._request[0].read_timeout or 0) + long_poll
+        result = await super()._post("getUpdates", data, read_timeout=read_timeout)
+        return result if isinstance(result, list) else []
+
     async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, data, *args, **kwargs)
         if self._check_each_update and endpoint == "getUpdates" and isinstance(result, list):

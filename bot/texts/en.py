@@ -457,4 +457,9 @@ TEXTS: dict[str, str] = {
         "📊 The chart could not be sent here: this group does not allow pictures. "
         "Send /summary to the bot in a private chat to see it."
     ),
+    # Flood guard
+    "flood_notice": (
+        "You are sending a lot of messages in a short time. I am skipping the ones that "
+        "come in now. Wait a moment, then send what you want again."
+    ),
 }

@@ -462,4 +462,9 @@ TEXTS: dict[str, str] = {
         "📊 Diagrammet kunde inte skickas hit: gruppen tillåter inte bilder. "
         "Skriv /summary till boten i en privat chatt för att se det."
     ),
+    # Flood guard
+    "flood_notice": (
+        "Du skickar väldigt många meddelanden på kort tid. Jag hoppar över dem som kommer "
+        "nu. Vänta en liten stund och skicka sedan det du vill igen."
+    ),
 }
