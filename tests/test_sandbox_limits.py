@@ -4,6 +4,7 @@ have a size, command menus follow TDLib's rules, getUpdates clamps its parameter
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
@@ -122,6 +123,32 @@ async def test_a_late_answer_fails_but_the_press_is_still_handled(sandbox: Sandb
             await app.stop()
     assert edited.text == "Registrerat"
     assert outcomes == ["Query is too old and response timeout expired or query id is invalid"]
+
+
+async def test_press_tells_when_the_answer_came_too_late(sandbox: Sandbox) -> None:
+    alice = sandbox.user(ALICE, "Alice")
+
+    async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        # the bot is slow: the press has run out of time before it answers
+        sandbox.expire_callbacks()
+        with contextlib.suppress(BadRequest):
+            await query.answer()
+
+    app = ApplicationBuilder().token(SANDBOX_TOKEN).base_url(sandbox.base_url).build()
+    app.add_handler(CallbackQueryHandler(pressed))
+    async with app:
+        await app.bot.send_message(ALICE, "Bekräfta", reply_markup=buttons(1))
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=5)
+        try:
+            with pytest.raises(TimeoutError, match=r"answered in vain \(Bad Request: query is"):
+                await alice.press("0.0", timeout=3.0)
+        finally:
+            await app.updater.stop()
+            await app.stop()
 
 
 async def test_callbacks_over_the_control_route(sandbox: Sandbox, bot: Bot) -> None:

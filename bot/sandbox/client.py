@@ -187,7 +187,8 @@ class SandboxUser:
         Waits until the bot has answered the callback query. Returns the bot's first message
         or edit in the chat after the press, or None when the bot answered and then made no
         other Bot API request for ``quiet`` seconds (an absence can only be seen over time).
-        Raises TimeoutError if the query is never answered: Telegram apps keep spinning.
+        Raises TimeoutError if the query is never answered (Telegram apps keep spinning), also
+        when the bot's answer came too late (`Sandbox.callback_timeout`) and was refused.
         """
         chat = self._chat(chat_id)
         sandbox = self.sandbox
@@ -213,6 +214,15 @@ class SandboxUser:
                     wait = min(wait, quiet - idle)
             if remaining <= 0:
                 state = "answered" if answered else "never answered (answerCallbackQuery)"
+                refused = [
+                    c.description
+                    for c in sandbox.calls
+                    if c.method == "answerCallbackQuery"
+                    and str(c.params.get("callback_query_id")) == query_id
+                    and c.status not in (200, -1)
+                ]
+                if refused:
+                    state = f"answered in vain ({refused[-1]})"
                 raise TimeoutError(
                     f"callback {data!r} on message {msg.message_id} was {state} within "
                     f"{timeout}s\n{sandbox._describe_chat(chat)}\n{sandbox._describe_activity()}"

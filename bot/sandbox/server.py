@@ -47,6 +47,7 @@ from .bot_methods import BotMethods
 from .client import SandboxUser
 from .control import add_control_routes
 from .faults import Fault, Faults
+from .groups import GroupSide
 from .messages import MessageMethods
 from .objects import Call, Msg, StoredFile, user_json
 from .params import DEFAULT_UPDATE_TYPES
@@ -77,7 +78,7 @@ def _peek_chat_id(params: dict) -> int | None:
         return None
 
 
-class Sandbox(UserSide, MessageMethods, BotMethods):
+class Sandbox(UserSide, GroupSide, MessageMethods, BotMethods):
     """Fake Bot API server plus the user side of the conversation. See the module docstring."""
 
     def __init__(
