@@ -15,6 +15,7 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import tips
+from bot.config import Settings, load_settings
 from bot.sandbox import Sandbox, SandboxUser
 from bot.sandbox.objects import Msg
 from bot.texts import LANGUAGES
@@ -269,6 +270,13 @@ def config_file(config_file: Path) -> Path:
     )
     config_file.write_text(config_file.read_text(encoding="utf-8") + extra, encoding="utf-8")
     return config_file
+
+
+@pytest.fixture(name="settings")
+def flood_guard_off(config_file: Path) -> Settings:
+    """The test presses through six pages of areas far faster than a person would; the flood
+    guard (tested on its own) would drop those presses."""
+    return load_settings(config_file, telegram={"flood_burst": 0})
 
 
 def all_codes(rows) -> list[str]:
