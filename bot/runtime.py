@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from telegram.ext import Application
 
+from bot import notices
 from bot.alerts import Reports, render
 from bot.app import build_application
 from bot.config import Settings
@@ -40,6 +41,7 @@ class Grannbot:
         self.db: Database | None = None
         self.application: Application | None = None
         self.poller: Poller | None = None
+        self.reports: Reports | None = None
 
     @property
     def services(self) -> Services:
@@ -79,12 +81,16 @@ class Grannbot:
     async def _start_outbox(self) -> None:
         services = self.services
         broadcast = self.settings.broadcast
-        reports = Reports(services, self.application.bot)
+        self.reports = reports = Reports(services, self.application.bot)
+        await reports.start()
         services.outbox = Outbox(
             services.db,
             self.application.bot,
             render,
             send_tip=functools.partial(send_copy, services),
+            send_notice=functools.partial(
+                notices.send, services, on_sent={notices.REPORT: reports.first_sent}
+            ),
             messages_per_second=broadcast.messages_per_second,
             group_messages_per_minute=broadcast.group_messages_per_minute,
             on_progress=reports.update,
@@ -98,6 +104,9 @@ class Grannbot:
             self.poller = None
         if self.application is not None and self.services.outbox is not None:
             await self.services.outbox.stop()
+        if self.reports is not None:
+            await self.reports.stop()
+            self.reports = None
         if self.application is not None:
             if self.application.updater.running:
                 await self.application.updater.stop()

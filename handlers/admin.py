@@ -13,7 +13,9 @@ from bot.roles import Role, access_of
 from bot.texts import Safe
 from handlers.common import (
     Caller,
+    answer,
     caller_of,
+    confirm,
     edit_pressed,
     private_only,
     refuse,
@@ -37,7 +39,7 @@ async def _area_arg(update: Update, context, caller: Caller, code: str) -> Area 
 
 
 async def _answer(update: Update, caller: Caller, outcome: admin.Outcome) -> None:
-    await reply(update, caller.t(outcome.key, **outcome.values))
+    await confirm(update, caller.t(outcome.key, **outcome.values))
 
 
 @private_only
@@ -74,7 +76,7 @@ async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         count = await admin.member_count(db, target)
         if count == 0:
             await admin.remove_area(services(context), caller.user_id, target)
-            await reply(update, caller.t("area_removed", name=target.name, count=0))
+            await confirm(update, caller.t("area_removed", name=target.name, count=0))
             return
         markup = InlineKeyboardMarkup(
             [
@@ -101,15 +103,20 @@ async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_remove_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
-    await query.answer()
     code = query.data.partition(":")[2]
     if code == "-":
+        await answer(query)
         await edit_pressed(query, caller.t("area_kept"))
         return
-    target = await _area_arg(update, context, caller, code)
-    if target is None:
+    lookup = await signup.find_area(services(context).db, code)
+    if lookup.area is None or lookup.postcode is not None:
+        # Removed already (a second press), or never there.
+        await answer(query, caller.plain("button_expired"))
+        await edit_pressed(query, reply_markup=None)
         return
+    target = lookup.area
     count = await admin.remove_area(services(context), caller.user_id, target)
+    await answer(query)
     await edit_pressed(query, caller.t("area_removed", name=target.name, count=count))
 
 
@@ -132,7 +139,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     code = await admin.issue_invite(services(context).db, caller.user_id, role, target)
     link = f"{context.bot.link}?start=inv_{code}"
     key = "invite_created_contact" if target else "invite_created_police"
-    await reply(update, caller.t(key, code=code, link=link, area=target.name if target else ""))
+    await confirm(update, caller.t(key, code=code, link=link, area=target.name if target else ""))
 
 
 def _user_id(text: str) -> int | None:
@@ -147,8 +154,8 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user_id is None:
         await reply(update, caller.t("revoke_usage"))
         return
-    removed = await admin.revoke(services(context).db, caller.user_id, user_id)
-    await reply(update, caller.t("revoked", user_id=user_id, count=removed))
+    removed = await admin.revoke(services(context), caller.user_id, user_id)
+    await confirm(update, caller.t("revoked", user_id=user_id, count=removed))
     await set_menu_for(context.application, user_id)
 
 
@@ -162,7 +169,7 @@ async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     reason = " ".join(context.args[1:])[:200] or None
     if await admin.ban(services(context).db, caller.user_id, user_id, reason):
-        await reply(update, caller.t("banned_user", user_id=user_id))
+        await confirm(update, caller.t("banned_user", user_id=user_id))
     else:
         await reply(update, caller.t("unknown_user", user_id=user_id))
 
@@ -176,7 +183,7 @@ async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, caller.t("unban_usage"))
         return
     if await admin.unban(services(context).db, caller.user_id, user_id):
-        await reply(update, caller.t("unbanned_user", user_id=user_id))
+        await confirm(update, caller.t("unbanned_user", user_id=user_id))
     else:
         await reply(update, caller.t("not_banned", user_id=user_id))
 

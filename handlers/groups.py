@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot import groups, signup
 from bot.roles import Role, access_of
-from handlers.common import caller_of, is_private, refuse, reply, requires, services
+from handlers.common import caller_of, confirm, is_private, refuse, reply, requires, services
 
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
@@ -46,7 +46,7 @@ async def linkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     chat = update.effective_chat
     await groups.link(svc.db, chat.id, chat.title or "", lookup.area, caller.user_id)
-    await reply(update, caller.t("group_linked", area=lookup.area.name))
+    await confirm(update, caller.t("group_linked", area=lookup.area.name))
 
 
 @requires(Role.COORDINATOR, Role.CONTACT)
@@ -65,4 +65,4 @@ async def unlinkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await refuse(update, context, "unlinkgroup", str(chat_id), "not_allowed")
         return
     await groups.unlink(svc.db, chat_id, caller.user_id)
-    await reply(update, caller.t("group_unlinked"))
+    await confirm(update, caller.t("group_unlinked"))

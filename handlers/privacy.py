@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import ContextTypes
 
 from bot import privacy
-from handlers.common import caller_of, edit_pressed, private_only, reply, services
+from handlers.common import answer, caller_of, edit_pressed, private_only, reply, services
 
 FORGET = "forget"  # "forget" asks; "forget:yes" / "forget:no" answer
 
@@ -42,10 +42,11 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
-    await query.answer()
     if query.data == f"{FORGET}:yes":
         await privacy.erase_person(services(context).db, caller.user_id)
         context.user_data.clear()
+        await answer(query)
         await edit_pressed(query, caller.t("forgotten"))
     else:
+        await answer(query)
         await edit_pressed(query, caller.t("forget_kept"))

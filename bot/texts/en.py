@@ -447,4 +447,18 @@ TEXTS: dict[str, str] = {
     "cmd_reminders": "List scheduled reminders",
     "cmd_unremind": "Remove a reminder",
     "cmd_summary": "Weekly summary",
+    # Notices through the outbox (role changes)
+    "role_revoked_notice": (
+        "The municipality's coordinator has removed your rights as a police officer or area "
+        "contact in Grannbot. As a resident you can use Grannbot as before. Type /help to see "
+        "what you can do now."
+    ),
+    "invite_used_notice_police": (
+        "Your invite for a police officer was used by {name} (user id {user_id}). "
+        "The wrong person? Remove the rights with /revoke {user_id}."
+    ),
+    "invite_used_notice_contact": (
+        "Your invite for an area contact in {area} was used by {name} (user id {user_id}). "
+        "The wrong person? Remove the rights with /revoke {user_id}."
+    ),
 }

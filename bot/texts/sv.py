@@ -452,4 +452,18 @@ TEXTS: dict[str, str] = {
     "cmd_reminders": "Visa schemalagda påminnelser",
     "cmd_unremind": "Ta bort en påminnelse",
     "cmd_summary": "Veckosammanfattning",
+    # Notices through the outbox (role changes)
+    "role_revoked_notice": (
+        "Kommunens samordnare har tagit bort din behörighet som polis eller kontaktombud i "
+        "Grannbot. Som boende kan du använda Grannbot som vanligt. Skriv /help för att se vad "
+        "du kan göra nu."
+    ),
+    "invite_used_notice_police": (
+        "Din inbjudan för en polis har använts av {name} (användar-id {user_id}). "
+        "Var det fel person? Ta bort behörigheten med /revoke {user_id}."
+    ),
+    "invite_used_notice_contact": (
+        "Din inbjudan för kontaktombud i {area} har använts av {name} (användar-id {user_id}). "
+        "Var det fel person? Ta bort behörigheten med /revoke {user_id}."
+    ),
 }
