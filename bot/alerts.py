@@ -11,6 +11,7 @@ import random
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -289,14 +290,16 @@ class Reports:
         for alert_id in alert_ids:
             self._mark(alert_id, now)
 
-    async def first_sent(self, tx: Executor, notice: NoticeRow, message_id: int, text: str) -> None:
-        """The outbox sent the report's first message: from now on it is edited."""
-        if notice.subject_id is None:
-            return
-        await outbox_rows.set_report_message(
-            tx, notice.subject_id, notice.chat_id, message_id, text
-        )
-        self._mark(notice.subject_id, time.monotonic())
+    async def first_sent(
+        self, tx: Executor, notice: NoticeRow, message_id: int, text: str
+    ) -> Callable[[], None] | None:
+        """The outbox sent the report's first message: from now on it is edited. Looked at
+        again once this is committed (the worker reads committed data only)."""
+        alert_id = notice.subject_id
+        if alert_id is None:
+            return None
+        await outbox_rows.set_report_message(tx, alert_id, notice.chat_id, message_id, text)
+        return lambda: self._mark(alert_id, time.monotonic())
 
     def _mark(self, alert_id: int, now: float) -> None:
         at = max(now, self._edited_at.get(alert_id, 0.0) + self.interval)

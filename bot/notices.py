@@ -52,8 +52,9 @@ class Notice:
     subject_id: int | None = None
 
 
-# Called once the notice was sent, inside the transaction that stores its message id.
-OnSent = Callable[[Executor, NoticeRow, int, str], Awaitable[None]]
+# Called once the notice was sent, inside the transaction that stores its message id; what
+# it returns is called after that transaction committed (e.g. to have the message edited).
+OnSent = Callable[[Executor, NoticeRow, int, str], Awaitable[Callable[[], None] | None]]
 
 
 def _encode(value: Any) -> Any:
@@ -118,11 +119,15 @@ async def send(
     text = render(lang, row.text_key, row.vals)
     message = await bot.send_message(row.chat_id, text)
     hook = (on_sent or {}).get(row.purpose or "")
+    then = None
     try:
         async with services.db.transaction() as tx:
             await notice_rows.set_message_id(tx, row.id, message.message_id)
             if hook is not None:
-                await hook(tx, row, message.message_id, text)
+                then = await hook(tx, row, message.message_id, text)
     except Exception:
         # The message is out: raising would make the outbox send it a second time.
         log.exception("notice %d sent, but its message id was not stored", row.id)
+        return
+    if then is not None:
+        then()

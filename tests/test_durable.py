@@ -524,6 +524,7 @@ def test_notice_values_are_translated_and_escaped_once():
 async def test_mydata_shows_notices_and_forget_removes_them(
     sandbox: Sandbox, bot, db_path: Path, rows
 ):
+    seed_residents(sandbox, db_path, [771], ["centrum"])
     coordinator = sandbox.user(COORDINATOR_ID, "Kerstin")
     code = invite_code((await coordinator.send("/invite police")).text)
     olle = sandbox.user(770, "Olle")
@@ -538,7 +539,6 @@ async def test_mydata_shows_notices_and_forget_removes_them(
         )
     )
     # A notice about someone else, which must survive Olle's /forget.
-    seed_residents(sandbox, db_path, [771], ["centrum"])
     grant = await coordinator.send("/invite contact centrum")
     other = sandbox.user(771, "Boende 771")
     await other.send(f"/redeem {invite_code(grant.text)}")
