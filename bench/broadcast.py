@@ -58,7 +58,7 @@ async def through_outbox(
     await outbox.start()
     areas = await area_rows.all_areas(db)
     started = time.perf_counter()
-    await queue(services, Draft("police", 1, areas, "Flera bilinbrott i natt"), None)
+    await queue(services, Draft("police", 1, areas, "Flera bilinbrott i natt"))
     await asyncio.wait_for(finished.wait(), 600)
     elapsed = time.perf_counter() - started
     await outbox.stop()

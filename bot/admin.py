@@ -14,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
+from bot import notices, signup
 from bot.services import Services
-from bot.signup import normalise_postcode
+from bot.signup import Consent, normalise_postcode
 from storage import areas as area_rows
 from storage import audit, events, invites
 from storage import deliveries as outbox_rows
@@ -69,8 +70,14 @@ async def issue_invite(db: Database, actor_id: int, role: str, area: Area | None
     return code
 
 
-async def redeem(db: Database, user_id: int, code: str) -> Outcome:
-    """Grant the invite's role; a used, expired or unknown code is refused (and audited)."""
+async def redeem(
+    services: Services, user_id: int, first_name: str, code: str, *, consent: Consent | None = None
+) -> Outcome:
+    """Grant the invite's role; a used, expired or unknown code is refused (and audited).
+    The coordinator who made the invite is told through the outbox who now holds the role
+    (with the user id that /revoke takes, should it be the wrong person). ``consent``, when
+    the redeemer just gave it, is stored in the same transaction."""
+    db = services.db
     invite = await invites.by_hash(db, hash_code(code)) if code.strip() else None
     problem = None
     if invite is None:
@@ -79,7 +86,14 @@ async def redeem(db: Database, user_id: int, code: str) -> Outcome:
         problem = "error_invite_used"
     elif invite.expires_at <= _iso(datetime.now(UTC)):
         problem = "error_invite_expired"
+    area = None
+    if invite is not None and invite.area_id is not None:
+        found = await area_rows.areas_by_ids(db, [invite.area_id])
+        area = found[0] if found else None
+    told = False
     async with db.transaction() as tx:
+        if consent is not None:
+            await signup.record_consent(tx, user_id, consent)
         if problem is None and not await invites.mark_used(tx, invite.id):
             problem = "error_invite_used"
         if problem is not None:
@@ -87,9 +101,21 @@ async def redeem(db: Database, user_id: int, code: str) -> Outcome:
             return _done(problem)
         await role_rows.grant(tx, user_id, invite.role, invite.area_id, None)
         await audit.record(tx, user_id, "redeem", target=invite.role)
+        if invite.created_by is not None and invite.created_by != user_id:
+            await notices.queue(
+                tx,
+                notices.Notice(
+                    invite.created_by,
+                    f"invite_used_notice_{invite.role}",
+                    {"name": first_name, "user_id": user_id, "area": area.name if area else ""},
+                    about_id=user_id,
+                ),
+            )
+            told = True
+    if told:
+        notices.wake(services)
     if invite.role == "contact":
-        [area] = await area_rows.areas_by_ids(db, [invite.area_id])
-        return _done("invite_redeemed_contact", area=area.name)
+        return _done("invite_redeemed_contact", area=area.name if area else "")
     return _done("invite_redeemed_police")
 
 
@@ -182,10 +208,16 @@ async def member_names(db: Database, area: Area) -> list[str]:
 # -- roles and bans -----------------------------------------------------------------------
 
 
-async def revoke(db: Database, actor_id: int, user_id: int) -> int:
-    async with db.transaction() as tx:
+async def revoke(services: Services, actor_id: int, user_id: int) -> int:
+    """Take every granted role from the user; they are told through the outbox, in the same
+    transaction, so that nobody loses a role without hearing of it."""
+    async with services.db.transaction() as tx:
         removed = await role_rows.revoke_all(tx, user_id)
         await audit.record(tx, actor_id, "revoke", target=str(user_id), detail=f"{removed} roles")
+        if removed:
+            await notices.queue(tx, notices.Notice(user_id, "role_revoked_notice"))
+    if removed:
+        notices.wake(services)
     return removed
 
 

@@ -3,33 +3,43 @@ the outbox, render per language and report delivery back to the sender."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import logging
+import random
 import re
+import secrets
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from telegram import Bot
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, RetryAfter, TelegramError
 
+from bot import notices
 from bot.roles import Access, Role
 from bot.services import Services
 from bot.stored import check_stored, of_type
 from bot.texts import LANGUAGES, t
+from bot.tgbot import retry_after_seconds
 from storage import areas as area_rows
+from storage import audit
 from storage import deliveries as outbox_rows
 from storage import participants as people
 from storage.areas import Area
-from storage.db import Database
+from storage.db import Database, Executor
 from storage.deliveries import Alert
+from storage.notices import NoticeRow
 
 log = logging.getLogger(__name__)
 
 TELEGRAM_TEXT_LIMIT = 4096
 RECENT_ALERTS = 5
 REPORT_EDIT_INTERVAL = 1.5  # seconds between progress edits of one report
+RECHECK_FINISHED = timedelta(days=1)  # at start-up, reports of alerts finished since then
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -63,6 +73,8 @@ class Draft:
     sender_id: int | None  # None for scheduled reminders
     areas: list[Area]
     text: str = ""
+    # Names this draft in the alert it becomes, so that it is sent at most once.
+    key: str = field(default_factory=lambda: secrets.token_hex(8))
 
     def to_stored(self) -> dict[str, Any]:
         """Plain JSON values; areas by id, so that a renamed area shows its new name."""
@@ -152,88 +164,247 @@ async def recipient_counts(db: Database, areas: list[Area]) -> tuple[int, int]:
     return await outbox_rows.recipient_counts(db, [a.id for a in areas])
 
 
-async def queue(services: Services, draft: Draft, report: tuple[int, int] | None) -> int:
-    """Write the alert and one outbox row per recipient in one transaction, then wake the
-    sender. ``report`` is the (chat, message) of the sender's delivery report."""
-    settings = services.settings
+async def send(services: Services, draft: Draft, report_chat_id: int) -> int | None:
+    """The sender pressed Send: the alert, one outbox row per recipient, the audit row and the
+    first message of the sender's delivery report, all in one transaction; then the
+    recipients' lane is woken. Returns the alert's id, or None when nobody would receive it.
+
+    Sending the same draft again (a second press, or the press handled again after a crash)
+    queues nothing new and returns the first alert's id. The report's lane is woken by
+    :func:`bot.notices.wake` once the sender has been answered, so that the report follows
+    the answer instead of overtaking it."""
     area_ids = [a.id for a in draft.areas]
     async with services.db.transaction() as tx:
-        alert_id = await outbox_rows.insert_alert(
+        sent = await outbox_rows.alert_by_draft(tx, draft.key)
+        if sent is not None:
+            return sent
+        people_count, groups = await outbox_rows.recipient_counts(tx, area_ids)
+        if people_count + groups == 0:
+            return None
+        alert_id, queued = await _write(tx, services, draft, report_chat_id)
+        await audit.record(
             tx,
-            kind=draft.kind,
-            sender_id=draft.sender_id,
-            area_ids=area_ids,
-            area_names=draft.area_names,
-            text=draft.text.strip(),
+            draft.sender_id,
+            draft.kind,
+            target=",".join(a.code for a in draft.areas),
+            detail=f"alert {alert_id}",
         )
-        if report is not None:
-            await outbox_rows.set_report_message(tx, alert_id, *report)
-        queued = await outbox_rows.enqueue_recipients(
-            tx, alert_id, area_ids, settings.municipality.language
+        await notices.queue(
+            tx,
+            notices.Notice(
+                report_chat_id,
+                "alert_report_progress",
+                report_values(draft.kind, draft.area_names, _all_pending(queued)),
+                purpose=notices.REPORT,
+                subject_id=alert_id,
+            ),
         )
-        if queued == 0:
-            await outbox_rows.finish_alerts(tx, [alert_id])
     log.info("alert %d (%s) queued for %d chats", alert_id, draft.kind, queued)
-    if services.outbox is not None:
-        services.outbox.wake()
+    _wake(services)
     return alert_id
 
 
-def report_text(lang: str, kind: str, area_names: str, counts: dict[str, int]) -> str:
-    total = sum(counts.values())
-    key = "alert_report_done" if counts["pending"] == 0 else "alert_report_progress"
-    return t(
-        lang,
-        key,
-        heading=t(lang, f"alert_heading_plain_{kind}", areas=area_names),
-        total=total,
-        delivered=counts["delivered"],
-        blocked=counts["blocked"],
-        failed=counts["failed"],
-        pending=counts["pending"],
+async def queue(services: Services, draft: Draft) -> int:
+    """Write an alert nobody waits a report for (a reminder) and one outbox row per
+    recipient in one transaction, then wake the sender."""
+    async with services.db.transaction() as tx:
+        alert_id, queued = await _write(tx, services, draft, None)
+    log.info("alert %d (%s) queued for %d chats", alert_id, draft.kind, queued)
+    _wake(services)
+    return alert_id
+
+
+async def _write(
+    tx: Executor, services: Services, draft: Draft, report_chat_id: int | None
+) -> tuple[int, int]:
+    area_ids = [a.id for a in draft.areas]
+    alert_id = await outbox_rows.insert_alert(
+        tx,
+        kind=draft.kind,
+        sender_id=draft.sender_id,
+        area_ids=area_ids,
+        area_names=draft.area_names,
+        text=draft.text.strip(),
+        draft_key=draft.key,
+        report_chat_id=report_chat_id,
     )
+    queued = await outbox_rows.enqueue_recipients(
+        tx, alert_id, area_ids, services.settings.municipality.language
+    )
+    if queued == 0:
+        await outbox_rows.finish_alerts(tx, [alert_id])
+    return alert_id, queued
+
+
+def _wake(services: Services) -> None:
+    if services.outbox is not None:
+        services.outbox.wake()
+
+
+def _all_pending(total: int) -> dict[str, int]:
+    return {"pending": total, "delivered": 0, "blocked": 0, "failed": 0}
+
+
+def report_values(kind: str, area_names: str, counts: dict[str, int]) -> dict:
+    return {
+        "heading": notices.Term(f"alert_heading_plain_{kind}", {"areas": area_names}),
+        "total": sum(counts.values()),
+        "delivered": counts["delivered"],
+        "blocked": counts["blocked"],
+        "failed": counts["failed"],
+        "pending": counts["pending"],
+    }
+
+
+def report_text(lang: str, kind: str, area_names: str, counts: dict[str, int]) -> str:
+    """The report as the outbox first sends it and as every edit shows it: one rendering,
+    so that equal counts give an equal text."""
+    key = "alert_report_done" if counts["pending"] == 0 else "alert_report_progress"
+    return notices.render(lang, key, report_values(kind, area_names, counts))
 
 
 class Reports:
-    """Keeps each sender's delivery report message up to date while the outbox works."""
+    """Keeps each sender's delivery report message up to date while the outbox works.
 
-    def __init__(self, services: Services, bot: Bot) -> None:
+    The outbox creates the report's first message (a notice, see :meth:`first_sent`) and
+    says which alerts made progress (:meth:`update`); one worker here edits each report to
+    the current counts, at most every ``interval`` seconds per report, compares with what
+    the message shows before every edit (Telegram refuses an edit into the same content),
+    and retries an edit that failed on the way (5xx, network, 429) with backoff, so that a
+    report reaches its final counts."""
+
+    def __init__(
+        self,
+        services: Services,
+        bot: Bot,
+        *,
+        interval: float = REPORT_EDIT_INTERVAL,
+        backoff: float = 1.0,
+        max_attempts: int = 8,
+    ) -> None:
         self.services = services
         self.bot = bot
+        self.interval = interval
+        self.backoff = backoff
+        self.max_attempts = max_attempts
+        self._due: dict[int, float] = {}  # alert id -> when to look at its report again
         self._edited_at: dict[int, float] = {}
-        self._shown: dict[int, str] = {}
+        self._failures: dict[int, int] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._stopping = False
+
+    async def start(self) -> None:
+        """Look again at recent reports (a restart may have come between an outcome and its
+        edit), then keep them up to date."""
+        since = (datetime.now(UTC) - RECHECK_FINISHED).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for alert_id in await outbox_rows.reports_to_check(self.services.db, since):
+            self._mark(alert_id, time.monotonic())
+        self._task = asyncio.create_task(self._run(), name="reports")
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Make the edits that are due (the outbox's last outcomes), then stop; an edit is
+        not cut off half-way, or the stored text could differ from what the message shows."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        _, running = await asyncio.wait({self._task}, timeout=grace)
+        for task in running:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._task = None
 
     async def update(self, alert_ids: list[int], finished: list[int]) -> None:
-        db = self.services.db
-        alerts = await outbox_rows.alerts_by_ids(db, alert_ids)
-        done = set(finished)
+        """The outbox recorded outcomes of these alerts (``finished`` are done)."""
         now = time.monotonic()
-        for alert in alerts.values():
-            if alert.report_message_id is None:
+        for alert_id in alert_ids:
+            self._mark(alert_id, now)
+
+    async def first_sent(
+        self, tx: Executor, notice: NoticeRow, message_id: int, text: str
+    ) -> Callable[[], None] | None:
+        """The outbox sent the report's first message: from now on it is edited. Looked at
+        again once this is committed (the worker reads committed data only)."""
+        alert_id = notice.subject_id
+        if alert_id is None:
+            return None
+        await outbox_rows.set_report_message(tx, alert_id, notice.chat_id, message_id, text)
+        return lambda: self._mark(alert_id, time.monotonic())
+
+    def _mark(self, alert_id: int, now: float) -> None:
+        at = max(now, self._edited_at.get(alert_id, 0.0) + self.interval)
+        self._due[alert_id] = min(at, self._due.get(alert_id, at))
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            now = time.monotonic()
+            ready = sorted(a for a, at in self._due.items() if at <= now)
+            for alert_id in ready:
+                del self._due[alert_id]
+                try:
+                    await self._refresh(alert_id)
+                except Exception:
+                    log.exception("report for alert %d not updated", alert_id)
+            if ready:
                 continue
-            final = alert.id in done or alert.finished_at is not None
-            if not final and now - self._edited_at.get(alert.id, 0.0) < REPORT_EDIT_INTERVAL:
-                continue
-            counts = await outbox_rows.status_counts(db, alert.id)
-            lang = await self._language(alert.report_chat_id)
-            text = report_text(lang, alert.kind, alert.area_names, counts)
-            if self._shown.get(alert.id) == text:
-                continue
-            try:
-                await self.bot.edit_message_text(
-                    text, chat_id=alert.report_chat_id, message_id=alert.report_message_id
-                )
-            except BadRequest as exc:
-                if "not modified" not in exc.message:
-                    log.warning("report for alert %d: %s", alert.id, exc.message)
-            except TelegramError as exc:
-                log.warning("report for alert %d not updated: %s", alert.id, exc)
-                continue
-            self._edited_at[alert.id] = now
-            self._shown[alert.id] = text
-            if final:
-                self._edited_at.pop(alert.id, None)
-                self._shown.pop(alert.id, None)
+            if self._stopping:
+                return  # later edits are made after the next start (see start())
+            timeout = min(self._due.values()) - now if self._due else None
+            # asyncio.timeout rather than wait_for: in Python 3.11 wait_for can swallow a
+            # cancellation that meets a wake-up, and stop() would wait forever.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
+
+    async def _refresh(self, alert_id: int) -> None:
+        db = self.services.db
+        alert = (await outbox_rows.alerts_by_ids(db, [alert_id])).get(alert_id)
+        if alert is None or alert.report_message_id is None:
+            return  # its first message is not out yet: first_sent marks it again
+        counts = await outbox_rows.status_counts(db, alert_id)
+        lang = await self._language(alert.report_chat_id)
+        text = report_text(lang, alert.kind, alert.area_names, counts)
+        if text == alert.report_text:
+            self._failures.pop(alert_id, None)
+            return
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=alert.report_chat_id, message_id=alert.report_message_id
+            )
+        except RetryAfter as exc:
+            self._retry_at(alert_id, time.monotonic() + retry_after_seconds(exc))
+            return
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                # Deleted by the sender, or too old to edit: nothing more to do for it.
+                log.warning("report for alert %d cannot be edited: %s", alert_id, exc.message)
+                self._failures.pop(alert_id, None)
+                return
+            # An earlier edit arrived although its answer was lost: it shows this already.
+        except TelegramError as exc:
+            failures = self._failures.get(alert_id, 0) + 1
+            if failures >= self.max_attempts:
+                log.warning("report for alert %d not updated, giving up: %s", alert_id, exc)
+                self._failures.pop(alert_id, None)
+                return
+            self._failures[alert_id] = failures
+            delay = self.backoff * 2 ** (failures - 1) * random.uniform(0.8, 1.2)
+            self._retry_at(alert_id, time.monotonic() + delay)
+            return
+        self._failures.pop(alert_id, None)
+        self._edited_at[alert_id] = time.monotonic()
+        async with db.transaction() as tx:
+            await outbox_rows.set_report_text(tx, alert_id, text)
+        if counts["pending"] == 0:
+            self._edited_at.pop(alert_id, None)
+
+    def _retry_at(self, alert_id: int, at: float) -> None:
+        self._due[alert_id] = min(at, self._due.get(alert_id, at))
+        self._wake.set()
 
     async def _language(self, chat_id: int) -> str:
         person = await people.participant(self.services.db, chat_id)

@@ -1,10 +1,12 @@
 """The outbox worker: drains pending delivery rows within Telegram's limits and records the
 outcome of each.
 
-Every alert, notice and reminder is written to the ``deliveries`` table, and every handler's
-copy of a new tip to ``tip_copies``, before anything is sent; this worker is the only thing
-that sends them. It drains two lanes: tip copies (a few at a time, never behind an alert to
-thousands of residents) and everything else. Both share the rates below. Guarantees:
+Every alert, notice and reminder is written to the ``deliveries`` table, every handler's
+copy of a new tip to ``tip_copies``, and every single message someone relies on (a reporter's
+status notice, a role change, a delivery report's first message) to ``notices``, before
+anything is sent; this worker is the only thing that sends them. It drains three lanes: tip
+copies and single notices (a few at a time each, never behind an alert to thousands of
+residents) and alerts. All share the rates below. Guarantees:
 
 * rates: overall ``messages_per_second`` (a leaky bucket of capacity one, so no 1-second
   window sees more than the rate plus one), ``group_messages_per_minute`` per group, and at
@@ -41,12 +43,12 @@ from bot import groups
 from bot.tgbot import retry_after_seconds
 from storage import deliveries as outbox_rows
 from storage.db import Database
-from storage.deliveries import ALERT, TIP, Alert, Delivery, Outcome
+from storage.deliveries import ALERT, NOTICE, TIP, Alert, Delivery, Outcome
 
 log = logging.getLogger(__name__)
 
 Render = Callable[[Alert, str], str]
-SendTip = Callable[[Bot, Delivery], Awaitable[None]]
+SendOne = Callable[[Bot, Delivery], Awaitable[None]]  # a tip copy or a notice
 Progress = Callable[[list[int], list[int]], Awaitable[None]]
 MoveChat = Callable[[int, int], Awaitable[object]]
 
@@ -54,6 +56,7 @@ PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the sam
 MAX_BACKOFF = 60.0
 CONCURRENCY = 16
 TIP_CONCURRENCY = 4  # a handful of handlers per tip
+NOTICE_CONCURRENCY = 4  # one message per decision; a few at once keep them prompt
 FLUSH_SIZE = 100
 
 
@@ -75,7 +78,8 @@ class Outbox:
         bot: Bot,
         render: Render,
         *,
-        send_tip: SendTip | None = None,
+        send_tip: SendOne | None = None,
+        send_notice: SendOne | None = None,
         messages_per_second: float | None,
         group_messages_per_minute: int | None,
         on_progress: Progress | None = None,
@@ -91,6 +95,7 @@ class Outbox:
         self.bot = bot
         self.render = render
         self.send_tip = send_tip
+        self.send_notice = send_notice
         self.on_progress = on_progress
         self.move_chat = move_chat or functools.partial(groups.move_chat, db)
         self.max_attempts = max_attempts
@@ -107,6 +112,8 @@ class Outbox:
         self._lanes = {ALERT: _Lane(ALERT, asyncio.Semaphore(concurrency))}
         if send_tip is not None:
             self._lanes[TIP] = _Lane(TIP, asyncio.Semaphore(TIP_CONCURRENCY))
+        if send_notice is not None:
+            self._lanes[NOTICE] = _Lane(NOTICE, asyncio.Semaphore(NOTICE_CONCURRENCY))
         self._flush_now = asyncio.Event()
         self._outcomes: list[Outcome] = []
         self._alerts: dict[int, Alert] = {}
@@ -122,8 +129,8 @@ class Outbox:
     def duplicate_bound_for(flush_size: int = FLUSH_SIZE, concurrency: int = CONCURRENCY) -> int:
         """The most alert messages that can be sent twice after a crash: those in flight plus
         those whose outcome was still waiting to be written (``flush_size`` triggers a write;
-        up to ``concurrency`` more can finish while it runs). Tip copies add at most
-        ``2 * TIP_CONCURRENCY`` of their own."""
+        up to ``concurrency`` more can finish while it runs). Tip copies and notices add at
+        most ``2 * TIP_CONCURRENCY`` and ``2 * NOTICE_CONCURRENCY`` of their own."""
         return flush_size + 2 * concurrency
 
     async def start(self) -> None:
@@ -192,8 +199,11 @@ class Outbox:
             if dispatched:
                 continue
             timeout = lane.retries[0][0] - time.monotonic() if lane.retries else None
+            # asyncio.timeout, not wait_for: in Python 3.11 wait_for can swallow a cancellation
+            # that meets a wake-up, and stop() would then wait for this lane forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(lane.wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await lane.wake.wait()
 
     async def _dispatch(self, lane: _Lane, delivery: Delivery) -> None:
         await lane.slots.acquire()
@@ -246,6 +256,8 @@ class Outbox:
             await self._wait_turn(delivery)
             if delivery.kind == TIP:
                 await self.send_tip(self.bot, delivery)
+            elif delivery.kind == NOTICE:
+                await self.send_notice(self.bot, delivery)
             else:
                 await self.bot.send_message(delivery.chat_id, self._text(delivery))
         except RetryAfter as exc:
@@ -344,7 +356,8 @@ class Outbox:
     async def _flusher(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._flush_now.wait(), self.flush_interval)
+                async with asyncio.timeout(self.flush_interval):
+                    await self._flush_now.wait()
             self._flush_now.clear()
             try:
                 await self._flush()

@@ -33,6 +33,7 @@ from bot.alerts import Draft, Kind
 from bot.services import Services
 from bot.texts import t
 from storage import areas as area_rows
+from storage import audit
 from storage import reminders as rows
 from storage.areas import Area
 from storage.reminders import ReminderRow, parse_stamp, stamp
@@ -301,8 +302,10 @@ async def create(
     areas: list[Area],
     all_areas: bool,
     text: str,
+    target: str = "",
 ) -> Reminder:
-    """Store a reminder and register its job. A one-off time that has passed is refused."""
+    """Store a reminder with its audit row (``target`` as the coordinator typed it) and
+    register its job. A one-off time that has passed is refused."""
     tz = services.settings.municipality.tz
     now = clock.now()
     first = schedule.next_after(now, tz)
@@ -319,6 +322,13 @@ async def create(
             created_by=creator_id,
             next_run=stamp(first),
         )
+        await audit.record(
+            tx,
+            creator_id,
+            "remind",
+            target=target,
+            detail=f"reminder {reminder_id}: {schedule.spec}",
+        )
         row = await rows.reminder(tx, reminder_id)
     reminder = Reminder.of(row)
     if job_queue is not None:
@@ -331,9 +341,13 @@ async def listing(services: Services) -> list[Reminder]:
     return [Reminder.of(r) for r in await rows.listed(services.db)]
 
 
-async def remove(services: Services, job_queue: JobQueue | None, reminder_id: int) -> bool:
+async def remove(
+    services: Services, job_queue: JobQueue | None, reminder_id: int, *, actor_id: int | None
+) -> bool:
     async with services.db.transaction() as tx:
         removed = await rows.delete(tx, reminder_id)
+        if removed:
+            await audit.record(tx, actor_id, "unremind", target=str(reminder_id))
     if removed and job_queue is not None:
         for job in job_queue.get_jobs_by_name(job_name(reminder_id)):
             job.schedule_removal()
@@ -379,7 +393,7 @@ async def run_due(
     text = reminder.text
     if late_for is not None:
         text = f"{late_note(services, late_for)}\n\n{text}"
-    alert_id = await alerts.queue(services, Draft(Kind.REMINDER, None, areas, text), None)
+    alert_id = await alerts.queue(services, Draft(Kind.REMINDER, None, areas, text))
     log.info("reminder %d sent as alert %d%s", reminder_id, alert_id, " (late)" * bool(late_for))
     return alert_id
 

@@ -22,7 +22,7 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot import groups
+from bot import groups, notices
 from bot.alerts import Reports, render
 from bot.app import build_application
 from bot.config import Settings
@@ -76,6 +76,7 @@ class Grannbot:
         # Set when Telegram stops accepting the token while the bot runs.
         self.token_rejected = asyncio.Event()
         self._opened = contextlib.AsyncExitStack()
+        self.reports: Reports | None = None
 
     @property
     def services(self) -> Services:
@@ -146,12 +147,17 @@ class Grannbot:
     async def _start_outbox(self) -> None:
         services = self.services
         broadcast = self.settings.broadcast
-        reports = Reports(services, self.application.bot)
+        self.reports = reports = Reports(services, self.application.bot)
+        await reports.start()
+        self._opened.push_async_callback(reports.stop)
         services.outbox = Outbox(
             services.db,
             self.application.bot,
             render,
             send_tip=functools.partial(send_copy, services),
+            send_notice=functools.partial(
+                notices.send, services, on_sent={notices.REPORT: reports.first_sent}
+            ),
             messages_per_second=broadcast.messages_per_second,
             group_messages_per_minute=broadcast.group_messages_per_minute,
             on_progress=reports.update,
@@ -216,6 +222,7 @@ class Grannbot:
     async def _close_database(self) -> None:
         db, self.db = self.db, None
         await db.close()
+        self.reports: Reports | None = None
         log.info("Grannbot stopped")
 
     async def __aenter__(self) -> Grannbot:

@@ -10,7 +10,7 @@ from storage import areas as area_rows
 from storage import events
 from storage import participants as people
 from storage.areas import Area
-from storage.db import Database
+from storage.db import Database, Executor
 from storage.participants import Participant
 
 _POSTCODE_LIKE = re.compile(r"^[\d\s]+$")
@@ -56,10 +56,36 @@ async def participant(db: Database, user_id: int) -> Participant | None:
     return await people.participant(db, user_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """What is stored when someone presses the consent button."""
+
+    first_name: str
+    language: str
+
+
+async def record_consent(tx: Executor, user_id: int, consent: Consent) -> None:
+    """Inside the caller's transaction, with whatever the same press decided."""
+    await people.upsert_consent(tx, user_id, consent.first_name, consent.language)
+    await events.record(tx, "consent")
+
+
 async def give_consent(db: Database, user_id: int, first_name: str, language: str) -> None:
     async with db.transaction() as tx:
-        await people.upsert_consent(tx, user_id, first_name, language)
-        await events.record(tx, "consent")
+        await record_consent(tx, user_id, Consent(first_name, language))
+
+
+async def register(db: Database, user_id: int, consent: Consent, area: Area | None) -> bool:
+    """Consent and, from a sign's deep link, the area's membership: one press, one
+    transaction. True when the area was joined now."""
+    async with db.transaction() as tx:
+        await record_consent(tx, user_id, consent)
+        if area is None:
+            return False
+        joined = await people.add_membership(tx, user_id, area.id)
+        if joined:
+            await events.record(tx, "join", [area.id])
+        return joined
 
 
 async def join(db: Database, user_id: int, area: Area) -> bool:

@@ -16,10 +16,10 @@ from datetime import time as clock
 from typing import Any, ClassVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
-from bot import groups
+from bot import groups, notices
 from bot.services import Services
 from bot.stored import check_stored, of_type
 from bot.texts import Safe, plain, t
@@ -369,11 +369,6 @@ async def recipients(services: Services) -> list[int]:
     return list(dict.fromkeys(chats))
 
 
-async def language_of(services: Services, chat_id: int) -> str:
-    person = await people.participant(services.db, chat_id)
-    return person.language if person else services.settings.municipality.language
-
-
 def status_buttons(lang: str, tip: Tip) -> InlineKeyboardMarkup:
     """Callback data ``tipst:<id>:<status>`` (at most 28 bytes, well under Telegram's 64)."""
     buttons = [
@@ -496,11 +491,15 @@ class Change:
 async def change_status(
     services: Services, tip_id: int, status: str, note: str | None, actor_id: int
 ) -> Change | None:
-    """Set the status, keep the change as history (who, when, note) and audit it. A
-    false alarm stays in the database and counts in the statistics as such."""
+    """Set the status, keep the change as history (who, when, note), audit it and, for a
+    reporter who chose to be reachable, queue their notice: one transaction, so that a
+    recorded change is always told and a told change always recorded. A false alarm stays
+    in the database and counts in the statistics as such. An anonymous reporter is never
+    told (nothing links the tip to them)."""
     if status not in STATUSES:
         raise ValueError(status)
     note = (note or "").strip()[:MAX_NOTE] or None
+    told = False
     async with services.db.transaction() as tx:
         before = await tip_rows.tip_by_id(tx, tip_id)
         if before is None:
@@ -510,25 +509,29 @@ async def change_status(
         await tip_rows.set_status(tx, tip_id, status, note, actor_id)
         await audit.record(tx, actor_id, "tipset", target=before.ref, detail=status)
         after = await tip_rows.tip_by_id(tx, tip_id)
-    assert after is not None
+        assert after is not None
+        if reachable(after) and status != before.status:
+            await notices.queue(tx, status_notice(after))
+            told = True
+    if told:
+        notices.wake(services)
     return Change(after, before.status)
 
 
-async def notify_reporter(services: Services, bot: Bot, change: Change) -> bool:
-    """Tell a reporter who chose to be reachable that their tip's status changed."""
-    tip = change.tip
-    if tip.reporter_id is None or tip.contact == "anonymous" or tip.status == change.previous:
-        return False
-    lang = await language_of(services, tip.reporter_id)
-    try:
-        await bot.send_message(
-            tip.reporter_id,
-            t(lang, "tip_status_changed", ref=tip.ref, status=status_name(lang, tip.status)),
-        )
-    except TelegramError as exc:
-        log.warning("reporter of %s not told about the status change: %s", tip.ref, exc)
-        return False
-    return True
+def reachable(tip: Tip) -> bool:
+    """A reporter who gave their name and is still known (not anonymous, not forgotten)."""
+    return tip.reporter_id is not None and tip.contact != "anonymous"
+
+
+def status_notice(tip: Tip) -> notices.Notice:
+    assert tip.reporter_id is not None
+    return notices.Notice(
+        tip.reporter_id,
+        "tip_status_changed",
+        {"ref": tip.ref, "status": notices.Term(f"tip_status_{tip.status}")},
+        purpose=notices.TIP_STATUS,
+        subject_id=tip.id,
+    )
 
 
 async def list_for_handlers(

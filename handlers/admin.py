@@ -14,7 +14,9 @@ from bot.texts import Safe, plain, t
 from handlers import keyboards
 from handlers.common import (
     Caller,
+    answer,
     caller_of,
+    confirm,
     edit_pressed,
     private_only,
     refuse,
@@ -40,7 +42,7 @@ async def _area_arg(update: Update, context, caller: Caller, code: str) -> Area 
 
 
 async def _answer(update: Update, caller: Caller, outcome: admin.Outcome) -> None:
-    await reply(update, caller.t(outcome.key, **outcome.values))
+    await confirm(update, caller.t(outcome.key, **outcome.values))
 
 
 @private_only
@@ -99,7 +101,7 @@ async def _remove_or_ask(
     count = await admin.member_count(services(context).db, target)
     if count == 0 and not always_ask:
         await admin.remove_area(services(context), caller.user_id, target)
-        await reply(update, caller.t("area_removed", name=target.name, count=0))
+        await confirm(update, caller.t("area_removed", name=target.name, count=0))
         return
     await reply(
         update,
@@ -134,7 +136,7 @@ async def on_remove_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """An area pressed in the /area remove list: asks before removing it."""
     query = update.callback_query
     caller = await caller_of(update, context)
-    await query.answer()
+    await answer(query)
     target = await _area_arg(update, context, caller, query.data.partition(":")[2])
     if target is not None:
         await _remove_or_ask(update, context, caller, target, always_ask=True)
@@ -145,7 +147,7 @@ async def on_remove_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_remove_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
-    await query.answer()
+    await answer(query)
     areas = await signup.all_areas(services(context).db)
     if not areas:
         await edit_pressed(query, caller.t("no_areas"))
@@ -159,15 +161,20 @@ async def on_remove_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_remove_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
-    await query.answer()
     code = query.data.partition(":")[2]
     if code == "-":
+        await answer(query)
         await edit_pressed(query, caller.t("area_kept"))
         return
-    target = await _area_arg(update, context, caller, code)
-    if target is None:
+    lookup = await signup.find_area(services(context).db, code)
+    if lookup.area is None or lookup.postcode is not None:
+        # Removed already (a second press), or never there.
+        await answer(query, caller.plain("button_expired"))
+        await edit_pressed(query, reply_markup=None)
         return
+    target = lookup.area
     count = await admin.remove_area(services(context), caller.user_id, target)
+    await answer(query)
     await edit_pressed(query, caller.t("area_removed", name=target.name, count=count))
 
 
@@ -190,7 +197,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     code = await admin.issue_invite(services(context).db, caller.user_id, role, target)
     link = f"{context.bot.link}?start=inv_{code}"
     key = "invite_created_contact" if target else "invite_created_police"
-    await reply(update, caller.t(key, code=code, link=link, area=target.name if target else ""))
+    await confirm(update, caller.t(key, code=code, link=link, area=target.name if target else ""))
 
 
 def _user_id(text: str) -> int | None:
@@ -205,8 +212,8 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user_id is None:
         await reply(update, caller.t("revoke_usage"))
         return
-    removed = await admin.revoke(services(context).db, caller.user_id, user_id)
-    await reply(update, caller.t("revoked", user_id=user_id, count=removed))
+    removed = await admin.revoke(services(context), caller.user_id, user_id)
+    await confirm(update, caller.t("revoked", user_id=user_id, count=removed))
     await set_menu_for(context.application, user_id)
 
 
@@ -220,7 +227,7 @@ async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     reason = " ".join(context.args[1:])[:200] or None
     if await admin.ban(services(context).db, caller.user_id, user_id, reason):
-        await reply(update, caller.t("banned_user", user_id=user_id))
+        await confirm(update, caller.t("banned_user", user_id=user_id))
     else:
         await reply(update, caller.t("unknown_user", user_id=user_id))
 
@@ -234,7 +241,7 @@ async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, caller.t("unban_usage"))
         return
     if await admin.unban(services(context).db, caller.user_id, user_id):
-        await reply(update, caller.t("unbanned_user", user_id=user_id))
+        await confirm(update, caller.t("unbanned_user", user_id=user_id))
     else:
         await reply(update, caller.t("not_banned", user_id=user_id))
 

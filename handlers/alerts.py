@@ -6,14 +6,16 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot import alerts
+from bot import alerts, notices
 from bot.alerts import Draft, Kind
 from bot.roles import Role, access_of
 from bot.texts import Safe, plain, t
 from handlers import keyboards
 from handlers.common import (
     Caller,
+    answer,
     caller_of,
+    confirm,
     edit_pressed,
     private_only,
     refuse,
@@ -22,7 +24,6 @@ from handlers.common import (
     services,
 )
 from storage import areas as area_rows
-from storage import audit
 from storage.areas import Area
 
 CHOOSE, TYPE, CONFIRM = range(3)
@@ -120,15 +121,15 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     caller = await caller_of(update, context)
     draft: Draft | None = context.user_data.get(DRAFT)
     if draft is None:
-        await query.answer(caller.plain("button_expired"))
+        await answer(query, caller.plain("button_expired"))
         return END
     all_areas = await area_rows.all_areas(services(context).db)
     action = query.data.split(":")
     if action[1] == "next":
         if not draft.areas:
-            await query.answer(caller.plain("alert_pick_one"))
+            await answer(query, caller.plain("alert_pick_one"))
             return CHOOSE
-        await query.answer()
+        await answer(query)
         await edit_pressed(query, reply_markup=None)
         await reply(update, caller.t("alert_type_text", areas=draft.area_names))
         return TYPE
@@ -141,7 +142,7 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         codes = [a.code for a in all_areas]
         # Stay on the page of the area just pressed.
         page = keyboards.page_of(codes.index(action[2])) if action[2] in codes else 1
-    await query.answer()
+    await answer(query)
     await keyboards.show(query, _chooser(caller.lang, all_areas, draft.areas, page))
     return CHOOSE
 
@@ -193,37 +194,26 @@ async def _preview(
 
 @requires(Role.POLICE, Role.COORDINATOR, Role.CONTACT)
 async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Decide, commit, then talk: the alert is queued before the officer hears a word, so
+    that no failure of the answer, the edit or "Skickat" can lose it."""
     query = update.callback_query
     caller = await caller_of(update, context)
     svc = services(context)
-    draft: Draft | None = context.user_data.pop(DRAFT, None)
+    draft: Draft | None = context.user_data.get(DRAFT)
     if draft is None:
-        await query.answer(caller.plain("button_expired"))
+        await answer(query, caller.plain("button_expired"))
         return END
-    await query.answer()
-    await edit_pressed(query, reply_markup=None)
-    people, groups = await alerts.recipient_counts(svc.db, draft.areas)
-    if people + groups == 0:
-        await reply(update, caller.t("alert_no_recipients"))
-        return END
-    await reply(update, caller.t("alert_sent"))
-    report = await update.effective_chat.send_message(
-        alerts.report_text(
-            caller.lang,
-            draft.kind,
-            draft.area_names,
-            {"pending": people + groups, "delivered": 0, "blocked": 0, "failed": 0},
+    alert_id = await alerts.send(svc, draft, update.effective_chat.id)
+    context.user_data.pop(DRAFT, None)
+    try:
+        await answer(query)
+        await edit_pressed(query, reply_markup=None)
+        await confirm(
+            update, caller.t("alert_sent" if alert_id is not None else "alert_no_recipients")
         )
-    )
-    alert_id = await alerts.queue(svc, draft, (report.chat_id, report.message_id))
-    async with svc.db.transaction() as tx:
-        await audit.record(
-            tx,
-            caller.user_id,
-            draft.kind,
-            target=",".join(a.code for a in draft.areas),
-            detail=f"alert {alert_id}",
-        )
+    finally:
+        # The report (from the outbox) comes after "Skickat", not before it.
+        notices.wake(svc)
     return END
 
 
@@ -231,7 +221,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     caller = await caller_of(update, context)
     context.user_data.pop(DRAFT, None)
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await answer(update.callback_query)
         await edit_pressed(update.callback_query, reply_markup=None)
     await reply(update, caller.t("alert_cancelled"))
     return END

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot import signup
 from bot.texts import Safe
 from handlers import keyboards
-from handlers.common import caller_of, edit_pressed, private_only, reply, services
+from handlers.common import answer, caller_of, confirm, edit_pressed, private_only, reply, services
 from handlers.start import ask_consent, join_and_confirm, offer_areas
 
 
@@ -33,11 +33,19 @@ async def join(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
-    await query.answer()
     if caller.participant is None:
+        await answer(query)
         await ask_consent(update, context, caller, query.data.partition(":")[2])
         return
-    await join_and_confirm(update, context, caller, query.data.partition(":")[2])
+    db = services(context).db
+    lookup = await signup.find_area(db, query.data.partition(":")[2])
+    if lookup.area is None:
+        await answer(query)
+        await reply(update, caller.t("unknown_area"))
+        return
+    joined = await signup.join(db, caller.user_id, lookup.area)
+    await answer(query)
+    await confirm(update, caller.t("joined" if joined else "already_member", area=lookup.area.name))
 
 
 @private_only
@@ -45,7 +53,7 @@ async def on_join_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Another page of the areas to join."""
     query = update.callback_query
     caller = await caller_of(update, context)
-    await query.answer()
+    await answer(query)
     all_areas = await signup.all_areas(services(context).db)
     page = keyboards.page_number(query.data)
     await keyboards.show(query, keyboards.area_choice(caller.lang, all_areas, page))
@@ -69,7 +77,7 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, caller.t(lookup.problem, postcode=lookup.postcode or ""))
         return
     left = await signup.leave(db, caller.user_id, lookup.area)
-    await reply(update, caller.t("left" if left else "not_member", area=lookup.area.name))
+    await confirm(update, caller.t("left" if left else "not_member", area=lookup.area.name))
 
 
 @private_only
@@ -77,13 +85,14 @@ async def on_leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query = update.callback_query
     caller = await caller_of(update, context)
     db = services(context).db
-    await query.answer()
     lookup = await signup.find_area(db, query.data.partition(":")[2])
     if lookup.area is None:
+        await answer(query)
         await reply(update, caller.t("unknown_area"))
         return
     left = await signup.leave(db, caller.user_id, lookup.area)
-    await reply(update, caller.t("left" if left else "not_member", area=lookup.area.name))
+    await answer(query)
+    await confirm(update, caller.t("left" if left else "not_member", area=lookup.area.name))
 
 
 @private_only
@@ -91,7 +100,7 @@ async def on_leave_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Another page of the resident's own areas."""
     query = update.callback_query
     caller = await caller_of(update, context)
-    await query.answer()
+    await answer(query)
     mine = await signup.areas_of(services(context).db, caller.user_id)
     if not mine:
         await edit_pressed(query, caller.t("no_memberships"))
@@ -106,14 +115,16 @@ async def on_leave_all_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     query = update.callback_query
     caller = await caller_of(update, context)
     db = services(context).db
-    await query.answer()
-    answer = query.data.partition(":")[2]
-    if answer == "yes":
+    choice = query.data.partition(":")[2]
+    if choice == "yes":
         await signup.leave_all(db, caller.user_id)
+        await answer(query)
         await edit_pressed(query, caller.t("left_all"))
-    elif answer == "no":
+    elif choice == "no":
+        await answer(query)
         await edit_pressed(query, caller.t("leave_all_kept"))
     else:
+        await answer(query)
         count = len(await signup.areas_of(db, caller.user_id))
         if count == 0:
             await reply(update, caller.t("no_memberships"))

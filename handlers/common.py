@@ -3,17 +3,17 @@ the error handler."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import html
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.roles import Role, access_of
@@ -80,7 +80,7 @@ def private_only(handler: Handler) -> Handler:
         lang = services(context).settings.municipality.language
         if update.callback_query is not None:
             # Buttons of private flows mean nothing in a group (old or forged data).
-            await update.callback_query.answer(plain(lang, "button_expired"))
+            await answer(update.callback_query, plain(lang, "button_expired"))
             return None
         button = InlineKeyboardButton(
             plain(lang, "open_private_button"), url=f"{context.bot.link}?start=from_group"
@@ -131,7 +131,7 @@ async def refuse(
         return
     caller = await caller_of(update, context)
     if update.callback_query is not None:
-        await update.callback_query.answer(caller.plain(key).format(**values))
+        await answer(update.callback_query, caller.plain(key).format(**values))
     else:
         await reply(update, caller.t(key, **values))
 
@@ -141,26 +141,88 @@ async def reply(update: Update, text: str, **kwargs: Any) -> None:
     await update.effective_chat.send_message(text, **kwargs)
 
 
+async def confirm(update: Update, text: str, **kwargs: Any) -> bool:
+    """Tell the user what was done, after it is committed. Telegram failing here must not
+    turn a decision that stands into "something went wrong" (someone would do it again), so
+    a failure is logged and the handler ends normally; whatever someone relies on receiving
+    goes through the outbox anyway."""
+    try:
+        await reply(update, text, **kwargs)
+    except TelegramError as exc:
+        log.warning("answer after a committed change not sent: %s", _reason(exc))
+        return False
+    return True
+
+
+async def answer(query: CallbackQuery, text: str | None = None) -> bool:
+    """Answer a button press (stop its spinner, or show ``text``). Telegram forgets a query
+    after some seconds and the network can fail: neither may stop the work the press asked
+    for, so a failure is logged and the handler carries on."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:
+        log.info("button press not answered: %s", _reason(exc))
+        return False
+    return True
+
+
+def _reason(exc: TelegramError) -> str:
+    # Telegram's descriptions and our transport's messages name no user or chat.
+    return f"{type(exc).__name__}: {exc.message}"[:300]
+
+
 _HARMLESS_EDIT_ERRORS = (
     "message is not modified",
     "message to edit not found",
     "message can't be edited",
 )
+_TAG = re.compile(r"<[^>]+>")
 
 
-async def edit_pressed(query: CallbackQuery, text: str | None = None, **kwargs: Any) -> None:
-    """Change the message whose button was pressed (its text, or only its buttons). An old or
-    forged press can point at a message that is gone or already looks like this: that is
-    not an error worth an apology."""
+def shows_already(message: object, text: str | None, markup: InlineKeyboardMarkup | None) -> bool:
+    """Whether ``message`` (the pressed one, as the update carries it) already has this text
+    (our HTML, compared as the plain text Telegram keeps) and these buttons."""
+    if not isinstance(message, Message):
+        return False
+    if markup != message.reply_markup:
+        return False
+    if text is None:
+        return True
+    shown = message.text if message.text is not None else message.caption
+    return shown is not None and html.unescape(_TAG.sub("", text)).strip() == shown.strip()
+
+
+async def edit_pressed(
+    query: CallbackQuery,
+    text: str | None = None,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    **kwargs: Any,
+) -> bool:
+    """Change the message whose button was pressed (its text, or only its buttons; without
+    ``reply_markup`` the buttons go). Nothing is sent when the message already looks like
+    this: Telegram refuses an edit into the same content. The edit is only a courtesy to the
+    person who pressed, so a failure is logged, never raised; an old or forged press can point
+    at a message that is gone, which is not worth an apology either."""
+    if shows_already(query.message, text, reply_markup):
+        return False
+    if not isinstance(query.message, Message):
+        return False  # inaccessible (deleted, or too old): nothing to edit
     try:
         if text is None:
-            await query.edit_message_reply_markup(**kwargs)
+            await query.edit_message_reply_markup(reply_markup=reply_markup, **kwargs)
         else:
-            await query.edit_message_text(text, **kwargs)
+            await query.edit_message_text(text, reply_markup=reply_markup, **kwargs)
     except BadRequest as exc:
-        if not any(part in exc.message.lower() for part in _HARMLESS_EDIT_ERRORS):
-            raise
-        log.info("edit after a button press skipped: %s", exc.message)
+        if any(part in exc.message.lower() for part in _HARMLESS_EDIT_ERRORS):
+            log.info("edit after a button press skipped: %s", exc.message)
+        else:
+            log.warning("edit after a button press refused: %s", _reason(exc))
+        return False
+    except TelegramError as exc:
+        log.warning("edit after a button press failed: %s", _reason(exc))
+        return False
+    return True
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -173,9 +235,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_user is not None:
             lang = (await caller_of(update, context)).lang
         if update.callback_query is not None:
-            with contextlib.suppress(BadRequest):
-                # The handler may have answered the press already.
-                await update.callback_query.answer()
+            # The handler may have answered the press already; then this one fails quietly.
+            await answer(update.callback_query)
         await update.effective_chat.send_message(t(lang, "error"))
     except Exception:
         log.exception("could not tell the user about the error")

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot import groups, signup
 from bot.roles import Role, access_of
-from handlers.common import caller_of, is_private, refuse, reply, requires, services
+from handlers.common import caller_of, confirm, is_private, refuse, reply, requires, services
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ async def linkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     chat = update.effective_chat
     await groups.link(svc.db, chat.id, chat.title or "", lookup.area, caller.user_id)
-    await reply(update, caller.t("group_linked", area=lookup.area.name))
+    await confirm(update, caller.t("group_linked", area=lookup.area.name))
 
 
 @requires(Role.COORDINATOR, Role.CONTACT)
@@ -70,7 +70,7 @@ async def unlinkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await refuse(update, context, "unlinkgroup", str(chat_id), "not_allowed")
         return
     await groups.unlink(svc.db, chat_id, caller.user_id)
-    await reply(update, caller.t("group_unlinked"))
+    await confirm(update, caller.t("group_unlinked"))
 
 
 async def on_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

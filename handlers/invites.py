@@ -7,10 +7,20 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import admin
+from bot.signup import Consent
 from handlers import keyboards
-from handlers.common import Caller, caller_of, edit_pressed, private_only, reply, services
+from handlers.common import (
+    Caller,
+    answer,
+    caller_of,
+    confirm,
+    edit_pressed,
+    private_only,
+    reply,
+    services,
+)
 from handlers.menus import set_menu_for
-from handlers.start import consent_text, record_consent
+from handlers.start import consent_of, consent_text
 
 INVITE_LINK = "inv_"
 CONSENT_INVITE = "consentinv"  # "consentinv:CODE": consent, then redeem the invite
@@ -33,25 +43,35 @@ async def redeem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def redeem_code(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, code: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    caller: Caller,
+    code: str,
+    *,
+    consent: Consent | None = None,
 ) -> None:
     code = code[:CODE_MAX]
-    if caller.participant is None:
+    if caller.participant is None and consent is None:
         markup = keyboards.consent_then(caller.lang, f"{CONSENT_INVITE}:{code}")
         await reply(update, consent_text(context, caller), reply_markup=markup)
         return
-    outcome = await admin.redeem(services(context).db, caller.user_id, code)
-    await reply(update, caller.t(outcome.key, **outcome.values))
+    outcome = await admin.redeem(
+        services(context), caller.user_id, caller.first_name, code, consent=consent
+    )
+    if update.callback_query is not None:
+        await answer(update.callback_query)
+        await edit_pressed(update.callback_query, reply_markup=None)
+    if consent is not None:
+        await confirm(update, caller.t("consent_thanks", name=caller.first_name))
+    await confirm(update, caller.t(outcome.key, **outcome.values))
     if outcome.ok:
         await set_menu_for(context.application, caller.user_id)
 
 
 @private_only
 async def on_consent_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    """Consent and the invite's role in one transaction, before the press is answered."""
     caller = await caller_of(update, context)
-    await query.answer()
-    await edit_pressed(query, reply_markup=None)
-    if caller.participant is None:
-        caller = await record_consent(update, context, caller)
-    await redeem_code(update, context, caller, query.data.partition(":")[2])
+    consent = consent_of(caller) if caller.participant is None else None
+    code = update.callback_query.data.partition(":")[2]
+    await redeem_code(update, context, caller, code, consent=consent)

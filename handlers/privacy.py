@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import privacy
 from bot.texts import plain
-from handlers.common import caller_of, edit_pressed, private_only, reply, services
+from handlers.common import answer, caller_of, edit_pressed, private_only, reply, services
 
 FORGET = "forget"  # "forget" asks; "forget:yes" / "forget:no" answer
 
@@ -46,10 +46,11 @@ def forget_confirm(lang: str) -> InlineKeyboardMarkup:
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
-    await query.answer()
     if query.data == f"{FORGET}:yes":
         await privacy.erase_person(services(context).db, caller.user_id)
         context.user_data.clear()
+        await answer(query)
         await edit_pressed(query, caller.t("forgotten"))
     else:
+        await answer(query)
         await edit_pressed(query, caller.t("forget_kept"))

@@ -8,7 +8,16 @@ from telegram.ext import ContextTypes
 from bot import signup, tips
 from bot.roles import Role, access_of
 from bot.texts import LANGUAGES, plain
-from handlers.common import LANG, caller_of, is_private, private_only, reply, services
+from handlers.common import (
+    LANG,
+    answer,
+    caller_of,
+    confirm,
+    is_private,
+    private_only,
+    reply,
+    services,
+)
 
 # Commands shown in menus and /help, per role; each role also sees the ones before it.
 RESIDENT_COMMANDS = (
@@ -96,7 +105,7 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await signup.set_language(services(context).db, caller.user_id, wanted):
         context.user_data[LANG] = wanted
-    await reply(update, plain(wanted, "language_set"))
+    await confirm(update, plain(wanted, "language_set"))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -129,4 +138,4 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press on a button whose data no handler knows (an old keyboard, or forged data)."""
     caller = await caller_of(update, context)
-    await update.callback_query.answer(caller.plain("button_expired"))
+    await answer(update.callback_query, caller.plain("button_expired"))

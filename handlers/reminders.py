@@ -10,8 +10,7 @@ from bot.reminders import Reminder, WhenError
 from bot.roles import Role
 from bot.services import Services
 from bot.texts import Safe
-from handlers.common import Caller, caller_of, private_only, reply, requires, services
-from storage import audit
+from handlers.common import Caller, caller_of, confirm, private_only, reply, requires, services
 
 LISTED_TEXT_MAX = 200  # /reminders shows the start of each text; the full one is stored
 
@@ -53,19 +52,12 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             areas=found,
             all_areas=everything,
             text=text,
+            target=target.lower(),
         )
     except WhenError as exc:
         await _explain(update, caller, exc)
         return
-    async with svc.db.transaction() as tx:
-        await audit.record(
-            tx,
-            caller.user_id,
-            "remind",
-            target=target.lower(),
-            detail=f"reminder {reminder.id}: {schedule.spec}",
-        )
-    await reply(
+    await confirm(
         update,
         caller.t(
             "remind_saved",
@@ -116,12 +108,10 @@ async def unremind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, caller.t("unremind_usage"))
         return
     reminder_id = int(args[0].lstrip("#"))
-    if not await reminders.remove(svc, context.job_queue, reminder_id):
+    if not await reminders.remove(svc, context.job_queue, reminder_id, actor_id=caller.user_id):
         await reply(update, caller.t("unremind_unknown", id=reminder_id))
         return
-    async with svc.db.transaction() as tx:
-        await audit.record(tx, caller.user_id, "unremind", target=str(reminder_id))
-    await reply(update, caller.t("unremind_done", id=reminder_id))
+    await confirm(update, caller.t("unremind_done", id=reminder_id))
 
 
 async def _explain(update: Update, caller: Caller, error: WhenError) -> None:

@@ -6,8 +6,19 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import signup
+from bot.signup import Consent
 from handlers import keyboards
-from handlers.common import LANG, Caller, caller_of, edit_pressed, private_only, reply, services
+from handlers.common import (
+    LANG,
+    Caller,
+    answer,
+    caller_of,
+    confirm,
+    edit_pressed,
+    private_only,
+    reply,
+    services,
+)
 
 AREA_LINK = "area_"
 
@@ -19,6 +30,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     caller = await caller_of(update, context)
     payload = context.args[0] if context.args else ""
     area_code = payload[len(AREA_LINK) :].lower() if payload.startswith(AREA_LINK) else None
+    lookup = None
     if area_code is not None:
         lookup = await signup.find_area(services(context).db, area_code)
         area_code = lookup.area.code if lookup.area else None
@@ -31,12 +43,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not caller.participant.active:
         # They had blocked the bot; writing to it again makes them reachable again.
         await signup.reactivate(db, caller.user_id)
+    joined = None
+    if lookup is not None and lookup.area is not None:
+        joined = await signup.join(db, caller.user_id, lookup.area)
     areas = await signup.areas_of(db, caller.user_id)
     names = ", ".join(a.name for a in areas) if areas else caller.plain("me_none")
     welcome = caller.t("welcome_back", name=caller.first_name, areas=names)
-    await reply(update, f"{welcome}\n\n{caller.t('emergency')}")
-    if area_code is not None:
-        await join_and_confirm(update, context, caller, area_code)
+    await confirm(update, f"{welcome}\n\n{caller.t('emergency')}")
+    if joined is not None:
+        await confirm(
+            update, caller.t("joined" if joined else "already_member", area=lookup.area.name)
+        )
     elif not areas:
         await offer_areas(update, context, caller)
 
@@ -62,30 +79,37 @@ async def ask_consent(
 
 @private_only
 async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Consent (and the area of a sign's deep link) is stored before the press is answered."""
     query = update.callback_query
     caller = await caller_of(update, context)
-    await query.answer()
+    db = services(context).db
     _, _, area_code = query.data.partition(":")
+    area = (await signup.find_area(db, area_code)).area if area_code else None
+    new = caller.participant is None
+    joined = False
+    if new:
+        joined = await signup.register(db, caller.user_id, consent_of(caller), area)
+        # From now on the language is the participant's; the one kept for signing up goes.
+        context.user_data.pop(LANG, None)
+    elif area is not None:
+        joined = await signup.join(db, caller.user_id, area)
+    await answer(query)
     await edit_pressed(query, reply_markup=None)
-    if caller.participant is None:
-        caller = await record_consent(update, context, caller)
+    if new:
+        await confirm(update, caller.t("consent_thanks", name=caller.first_name))
+        caller = await caller_of(update, context)
     else:
-        await reply(update, caller.t("consent_already"))
-    if area_code:
-        await join_and_confirm(update, context, caller, area_code)
-    elif not await signup.areas_of(services(context).db, caller.user_id):
+        await confirm(update, caller.t("consent_already"))
+    if area_code and area is None:
+        await confirm(update, caller.t("unknown_area"))
+    elif area is not None:
+        await confirm(update, caller.t("joined" if joined else "already_member", area=area.name))
+    elif not await signup.areas_of(db, caller.user_id):
         await offer_areas(update, context, caller)
 
 
-async def record_consent(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller
-) -> Caller:
-    """Store the consent, thank the resident, and return them as now registered."""
-    await signup.give_consent(services(context).db, caller.user_id, caller.first_name, caller.lang)
-    # From now on the language is the participant's; the one kept for signing up goes.
-    context.user_data.pop(LANG, None)
-    await reply(update, caller.t("consent_thanks", name=caller.first_name))
-    return await caller_of(update, context)
+def consent_of(caller: Caller) -> Consent:
+    return Consent(caller.first_name, caller.lang)
 
 
 async def offer_areas(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -106,4 +130,4 @@ async def join_and_confirm(
         await reply(update, caller.t("unknown_area"))
         return
     joined = await signup.join(db, caller.user_id, lookup.area)
-    await reply(update, caller.t("joined" if joined else "already_member", area=lookup.area.name))
+    await confirm(update, caller.t("joined" if joined else "already_member", area=lookup.area.name))

@@ -8,7 +8,16 @@ from telegram.ext import ContextTypes
 
 from bot import export, tips
 from bot.roles import Role
-from handlers.common import caller_of, private_only, reply, requires, services
+from handlers.common import (
+    answer,
+    caller_of,
+    confirm,
+    edit_pressed,
+    private_only,
+    reply,
+    requires,
+    services,
+)
 from storage import audit
 
 STATUS_PREFIX = tips.STATUS_PREFIX  # the status buttons route here
@@ -68,7 +77,10 @@ async def tipset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     note = parts[3] if len(parts) > 3 else None
     change = await tips.change_status(svc, tip.id, parts[2].lower(), note, caller.user_id)
-    await reply(
+    if change is None:
+        await reply(update, caller.t("tipstatus_unknown", ref=parts[1][:20]))
+        return
+    await confirm(
         update,
         caller.t(
             "tipset_done",
@@ -76,34 +88,34 @@ async def tipset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             status=tips.status_name(caller.lang, change.tip.status),
         ),
     )
-    await tips.notify_reporter(svc, context.bot, change)
 
 
 @requires(Role.COORDINATOR, Role.POLICE)
 async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``tipst:<id>:<status>`` on a tip card, in a private chat or the coordinators' group."""
+    """``tipst:<id>:<status>`` on a tip card, in a private chat or the coordinators' group.
+    The change (with its audit row and the reporter's notice) is committed before the press
+    is answered and the card redrawn."""
     query = update.callback_query
     caller = await caller_of(update, context)
     svc = services(context)
     _, tip_id, status = [*query.data.split(":"), "", ""][:3]
     if not tip_id.isdigit() or status not in tips.STATUSES:
-        await query.answer(caller.plain("button_expired"))
+        await answer(query, caller.plain("button_expired"))
         return
     change = await tips.change_status(svc, int(tip_id), status, None, caller.user_id)
     if change is None:
-        await query.answer(caller.plain("button_expired"))
+        await answer(query, caller.plain("button_expired"))
         return
-    await query.answer(
-        caller.plain("tip_status_set").format(status=tips.status_name(caller.lang, status))
+    await answer(
+        query, caller.plain("tip_status_set").format(status=tips.status_name(caller.lang, status))
     )
-    if change.previous == change.tip.status:
-        return
     tz = svc.settings.municipality.tz
-    await query.edit_message_text(
+    # Also after a second press: the card may still show the old status.
+    await edit_pressed(
+        query,
         tips.describe(caller.lang, change.tip, tz=tz),
         reply_markup=tips.status_buttons(caller.lang, change.tip),
     )
-    await tips.notify_reporter(svc, context.bot, change)
 
 
 @private_only

@@ -18,7 +18,16 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot import tips
 from bot.texts import Safe
 from handlers import keyboards
-from handlers.common import Caller, caller_of, private_only, reply, services
+from handlers.common import (
+    Caller,
+    answer,
+    caller_of,
+    confirm,
+    edit_pressed,
+    private_only,
+    reply,
+    services,
+)
 
 CATEGORY, AREA, WHEN, DATE, DESCRIBE, ATTACH, CONTACT, PHONE, CONFIRM = range(9)
 END = ConversationHandler.END
@@ -210,15 +219,15 @@ async def _draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tips.Dra
     draft = context.user_data.get(DRAFT)
     if draft is None and update.callback_query is not None:
         caller = await caller_of(update, context)
-        await update.callback_query.answer(caller.plain("button_expired"))
+        await answer(update.callback_query, caller.plain("button_expired"))
     return draft
 
 
 async def _pressed(update: Update) -> str:
     """Acknowledge the press and take the buttons off the step that was answered."""
     query = update.callback_query
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await answer(query)
+    await edit_pressed(query, reply_markup=None)
     return query.data.split(":", 2)[-1]
 
 
@@ -258,7 +267,7 @@ async def on_area_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     if draft is None:
         return END
     query = update.callback_query
-    await query.answer()
+    await answer(query)
     caller = await caller_of(update, context)
     await keyboards.show(query, _area_chooser(caller, draft, keyboards.page_number(query.data)))
     return AREA
@@ -440,8 +449,6 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft: tips.Draft | None = await _draft(update, context)
     if draft is None:
         return END
-    await _pressed(update)
-    context.user_data.pop(DRAFT, None)
     return await _submit(update, context, await caller_of(update, context), draft)
 
 
@@ -461,15 +468,22 @@ async def _submit(
         else await tips.may_report(svc, _limit(context), caller.user_id, caller.participant)
     )
     if refusal is not None:
+        context.user_data.pop(DRAFT, None)
+        if update.callback_query is not None:
+            await _pressed(update)
         await reply(update, caller.t(refusal.key, **refusal.values))
         return END
+    # Stored (with the handlers' copies queued) before the resident hears a word.
     tip = await tips.submit(svc, _limit(context), draft, caller.user_id)
+    context.user_data.pop(DRAFT, None)
+    if update.callback_query is not None:
+        await _pressed(update)
     key = "tip_received_anonymous" if tip.contact == "anonymous" else "tip_received"
     lines = [caller.t(key, ref=tip.ref)]
     if tip.area_id is None:
         lines.append(caller.t("tip_received_no_area"))
     lines.append(caller.t("emergency"))
-    await reply(update, Safe("\n\n".join(lines)))
+    await confirm(update, Safe("\n\n".join(lines)))
     return END
 
 

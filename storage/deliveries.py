@@ -1,5 +1,6 @@
 """SQL for alerts and the delivery outbox: one row per recipient chat, in ``deliveries`` for
-alerts, notices and reminders, and in ``tip_copies`` for the handlers' copies of a new tip."""
+alerts, notices and reminders, in ``tip_copies`` for the handlers' copies of a new tip, and
+in ``notices`` for single messages to one chat."""
 
 from __future__ import annotations
 
@@ -24,10 +25,28 @@ class Alert:
     report_chat_id: int | None
     report_message_id: int | None
     text_key: str | None = None
+    report_text: str | None = None  # what the report message shows now
+
+
+def _alert(row) -> Alert:
+    return Alert(
+        id=row["id"],
+        kind=row["kind"],
+        sender_id=row["sender_id"],
+        area_names=row["area_names"],
+        text=row["text"],
+        created_at=row["created_at"],
+        finished_at=row["finished_at"],
+        report_chat_id=row["report_chat_id"],
+        report_message_id=row["report_message_id"],
+        text_key=row["text_key"],
+        report_text=row["report_text"],
+    )
 
 
 ALERT = "alert"  # a row of ``deliveries``; its subject is an alert
 TIP = "tip"  # a row of ``tip_copies``; its subject is a tip
+NOTICE = "notice"  # a row of ``notices``; its subject, if any, depends on its purpose
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +84,13 @@ async def insert_alert(
     area_names: str,
     text: str,
     text_key: str | None = None,
+    draft_key: str | None = None,
+    report_chat_id: int | None = None,
 ) -> int:
     cursor = await tx.execute(
-        "INSERT INTO alerts (kind, sender_id, area_names, text, created_at, text_key)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (kind, sender_id, area_names, text, utcnow(), text_key),
+        "INSERT INTO alerts (kind, sender_id, area_names, text, created_at, text_key, draft_key,"
+        " report_chat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (kind, sender_id, area_names, text, utcnow(), text_key, draft_key, report_chat_id),
     )
     alert_id = cursor.lastrowid
     await tx.executemany(
@@ -118,22 +139,50 @@ async def recipient_counts(db: Executor, area_ids: list[int]) -> tuple[int, int]
     return people, groups
 
 
-async def set_report_message(tx: Executor, alert_id: int, chat_id: int, message_id: int) -> None:
+async def alert_by_draft(db: Executor, draft_key: str) -> int | None:
+    """The alert already sent from this draft, if any."""
+    return await db.fetchval("SELECT id FROM alerts WHERE draft_key = ?", (draft_key,))
+
+
+async def set_report_message(
+    tx: Executor, alert_id: int, chat_id: int, message_id: int, text: str
+) -> None:
+    """The report's first message was sent: from now on it is edited, never sent again."""
     await tx.execute(
-        "UPDATE alerts SET report_chat_id = ?, report_message_id = ? WHERE id = ?",
-        (chat_id, message_id, alert_id),
+        "UPDATE alerts SET report_message_id = ?, report_text = ?"
+        " WHERE id = ? AND report_chat_id = ?",
+        (message_id, text, alert_id, chat_id),
     )
 
 
-# kind -> (outbox table, its subject column)
-_OUTBOX_TABLES = {ALERT: ("deliveries", "alert_id"), TIP: ("tip_copies", "tip_id")}
+async def set_report_text(tx: Executor, alert_id: int, text: str) -> None:
+    await tx.execute("UPDATE alerts SET report_text = ? WHERE id = ?", (text, alert_id))
+
+
+async def reports_to_check(db: Executor, finished_since: str) -> list[int]:
+    """Alerts whose report message may still be behind: unfinished, or finished lately."""
+    rows = await db.fetchall(
+        "SELECT id FROM alerts WHERE report_message_id IS NOT NULL"
+        " AND (finished_at IS NULL OR finished_at >= ?) ORDER BY id",
+        (finished_since,),
+    )
+    return [r[0] for r in rows]
+
+
+# kind -> (outbox table, its columns as a Delivery). A notice has no language of its own: it
+# is rendered in its recipient's language when it is sent.
+_OUTBOX_TABLES = {
+    ALERT: ("deliveries", "alert_id, chat_id, is_group, language"),
+    TIP: ("tip_copies", "tip_id, chat_id, is_group, language"),
+    NOTICE: ("notices", "COALESCE(subject_id, 0), chat_id, chat_id < 0, ''"),
+}
 
 
 async def pending_after(db: Executor, kind: str, last_id: int, limit: int) -> list[Delivery]:
     """Pending rows of one outbox table (``kind``), oldest first, after ``last_id``."""
-    table, subject = _OUTBOX_TABLES[kind]
+    table, columns = _OUTBOX_TABLES[kind]
     rows = await db.fetchall(
-        f"""SELECT id, {subject}, chat_id, is_group, language, attempts FROM {table}
+        f"""SELECT id, {columns}, attempts FROM {table}
             WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?""",
         (last_id, limit),
     )
@@ -143,7 +192,7 @@ async def pending_after(db: Executor, kind: str, last_id: int, limit: int) -> li
 async def alerts_by_ids(db: Executor, ids: Iterable[int]) -> dict[int, Alert]:
     ids = list(ids)
     rows = await db.fetchall(f"SELECT * FROM alerts WHERE id IN ({_marks(ids)})", ids)
-    return {r["id"]: Alert(*r) for r in rows}
+    return {r["id"]: _alert(r) for r in rows}
 
 
 async def record_outcomes(tx: Executor, outcomes: list[Outcome]) -> None:
@@ -214,7 +263,7 @@ async def recent_alerts_for(db: Executor, user_id: int, limit: int) -> list[Aler
            ORDER BY id DESC LIMIT ?""",
         (user_id, limit),
     )
-    return [Alert(*r) for r in rows]
+    return [_alert(r) for r in rows]
 
 
 # ------------------------------------------------------------------ tip copies

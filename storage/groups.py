@@ -64,7 +64,7 @@ async def move_chat(tx: Executor, old_chat_id: int, new_chat_id: int) -> ChatMov
     )
     await tx.execute("DELETE FROM group_links WHERE chat_id = ?", (old_chat_id,))
     moved = {}
-    for table in ("deliveries", "tip_copies"):
+    for table in ("deliveries", "tip_copies", "notices"):
         cursor = await tx.execute(
             f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?",
             (new_chat_id, old_chat_id),

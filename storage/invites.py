@@ -14,6 +14,7 @@ class Invite:
     area_id: int | None
     expires_at: str
     used_at: str | None
+    created_by: int | None = None
 
 
 async def insert(
@@ -34,7 +35,8 @@ async def insert(
 
 async def by_hash(db: Executor, code_hash: str) -> Invite | None:
     row = await db.fetchone(
-        "SELECT id, role, area_id, expires_at, used_at FROM invites WHERE code_hash = ?",
+        "SELECT id, role, area_id, expires_at, used_at, created_by FROM invites"
+        " WHERE code_hash = ?",
         (code_hash,),
     )
     return Invite(*row) if row else None

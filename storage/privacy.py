@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from storage.db import Executor
@@ -20,6 +21,12 @@ async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any
         " WHERE d.chat_id = ? ORDER BY d.id",
         "tip_copies_received": "SELECT t.ref, c.status, c.updated_at FROM tip_copies c"
         " JOIN tips t ON t.id = c.tip_id WHERE c.chat_id = ? ORDER BY c.id",
+        "notices_received": 'SELECT text_key, vals AS "values", status, created_at, updated_at'
+        " FROM notices WHERE chat_id = ? ORDER BY id",
+        # Sent to someone else (e.g. the coordinator whose invite the user redeemed); the
+        # recipient is not shown, the text about the user is.
+        "notices_about_you": 'SELECT text_key, vals AS "values", created_at FROM notices'
+        " WHERE about_id = ? ORDER BY id",
         "alerts_sent": "SELECT id, kind, area_names, text, created_at FROM alerts"
         " WHERE sender_id = ? ORDER BY id",
         "groups_linked": "SELECT chat_id, title, linked_at FROM group_links WHERE linked_by = ?",
@@ -41,6 +48,9 @@ async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any
     result = {}
     for name, sql in queries.items():
         result[name] = [dict(row) for row in await db.fetchall(sql, (user_id,))]
+    for name in ("notices_received", "notices_about_you"):
+        for row in result[name]:
+            row["values"] = json.loads(row["values"])
     return result
 
 
@@ -49,6 +59,8 @@ async def erase(tx: Executor, user_id: int) -> None:
     (an alert that was sent, an audit entry) stay, without the person's id."""
     await tx.execute("DELETE FROM deliveries WHERE chat_id = ?", (user_id,))
     await tx.execute("DELETE FROM tip_copies WHERE chat_id = ?", (user_id,))
+    # Notices to the user, and notices to others that name the user.
+    await tx.execute("DELETE FROM notices WHERE chat_id = ? OR about_id = ?", (user_id, user_id))
     await tx.execute("UPDATE alerts SET sender_id = NULL WHERE sender_id = ?", (user_id,))
     await tx.execute(
         "UPDATE alerts SET report_chat_id = NULL, report_message_id = NULL"

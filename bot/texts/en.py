@@ -462,4 +462,18 @@ TEXTS: dict[str, str] = {
         "You are sending a lot of messages in a short time. I am skipping the ones that "
         "come in now. Wait a moment, then send what you want again."
     ),
+    # Notices through the outbox (role changes)
+    "role_revoked_notice": (
+        "The municipality's coordinator has removed your rights as a police officer or area "
+        "contact in Grannbot. As a resident you can use Grannbot as before. Type /help to see "
+        "what you can do now."
+    ),
+    "invite_used_notice_police": (
+        "Your invite for a police officer was used by {name} (user id {user_id}). "
+        "The wrong person? Remove the rights with /revoke {user_id}."
+    ),
+    "invite_used_notice_contact": (
+        "Your invite for an area contact in {area} was used by {name} (user id {user_id}). "
+        "The wrong person? Remove the rights with /revoke {user_id}."
+    ),
 }

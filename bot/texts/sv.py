@@ -467,4 +467,18 @@ TEXTS: dict[str, str] = {
         "Du skickar väldigt många meddelanden på kort tid. Jag hoppar över dem som kommer "
         "nu. Vänta en liten stund och skicka sedan det du vill igen."
     ),
+    # Notices through the outbox (role changes)
+    "role_revoked_notice": (
+        "Kommunens samordnare har tagit bort din behörighet som polis eller kontaktombud i "
+        "Grannbot. Som boende kan du använda Grannbot som vanligt. Skriv /help för att se vad "
+        "du kan göra nu."
+    ),
+    "invite_used_notice_police": (
+        "Din inbjudan för en polis har använts av {name} (användar-id {user_id}). "
+        "Var det fel person? Ta bort behörigheten med /revoke {user_id}."
+    ),
+    "invite_used_notice_contact": (
+        "Din inbjudan för kontaktombud i {area} har använts av {name} (användar-id {user_id}). "
+        "Var det fel person? Ta bort behörigheten med /revoke {user_id}."
+    ),
 }
