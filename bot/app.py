@@ -206,7 +206,7 @@ def routes() -> list[BaseHandler]:
             ],
             conversation_timeout=tip_flow.TIMEOUT,
             allow_reentry=True,
-            name="tip",
+            name=tips.FLOW,
             persistent=True,
             draft=tip_flow.DRAFT,
             draft_type=tips.Draft,

@@ -26,6 +26,7 @@ from bot.texts import Safe, plain, t
 from storage import areas as area_rows
 from storage import audit
 from storage import deliveries as outbox_rows
+from storage import flows as flow_rows
 from storage import participants as people
 from storage import tip_copies as copy_parts
 from storage import tips as tip_rows
@@ -36,6 +37,8 @@ from storage.participants import Participant
 from storage.tips import NewTip, Tip
 
 log = logging.getLogger(__name__)
+
+FLOW = "tip"  # the guided flow's name, under which its draft is kept
 
 CATEGORIES = (
     "drugs",
@@ -341,6 +344,9 @@ async def submit(services: Services, limit: HourlyLimit, draft: Draft, reporter_
     async with services.db.transaction() as tx:
         tip = await tip_rows.insert_tip(tx, new, year)
         await outbox_rows.enqueue_tip_copies(tx, tip.id, handlers, settings.municipality.language)
+        # The kept draft goes with the decision: the same Send handled again after a crash
+        # finds no draft instead of storing the tip twice.
+        await flow_rows.delete(tx, [(reporter_id, FLOW)])
     limit.note(reporter_id)
     log.info("tip %s (%s) received", tip.ref, new.category)
     if services.outbox is not None:

@@ -16,10 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from bot import tips
 from bot.config import Settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox, SandboxUser
+from bot.services import Services
 from handlers import tip_flow
+from storage import flows
+from storage.db import Database
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import received, seed_residents, start_bot_process, until
 from tests.test_privacy import references
@@ -158,6 +162,40 @@ async def test_alert_in_preview_is_sent_after_a_restart(sandbox: Sandbox, settin
     assert rows("SELECT kind, area_names, text FROM alerts") == [
         ("police", "Centrum", "Vattnet stängs av i natt på Storgatan")
     ]
+
+
+async def test_send_pressed_while_the_bot_is_down_still_sends_the_alert(
+    sandbox: Sandbox, settings, db_path, rows
+):
+    """The officer presses Send while the bot is restarting; by the time it is back the button
+    has expired, so Telegram refuses the answer. The alert must go out all the same."""
+    residents = [611, 612]
+    officer = sandbox.user(POLICE_ID, "Polis")
+    async with running(settings):
+        seed_residents(sandbox, db_path, residents, ["centrum"])
+        await officer.send("/alert centrum Polisen söker vittnen till en brand i natt")
+    preview = sandbox.messages(POLICE_ID)[-1]
+    (send_data,) = [
+        b["callback_data"]
+        for row in preview.reply_markup["inline_keyboard"]
+        for b in row
+        if "Skicka" in b["text"]
+    ]
+    query_id = sandbox.inject_callback(POLICE_ID, POLICE_ID, preview.message_id, send_data)
+    assert sandbox.expire_callbacks() == 1
+
+    async with running(settings):
+        await sandbox.wait_for(
+            lambda: all(received(sandbox, r, HEADING) == 1 for r in residents), timeout=30
+        )
+        await sandbox.wait_for(
+            lambda: "Klart" in (sandbox.messages(POLICE_ID)[-1].text or ""), timeout=30
+        )
+    answers = [c for c in sandbox.calls if c.method == "answerCallbackQuery"]
+    assert [c.params.get("callback_query_id") for c in answers] == [query_id]
+    assert answers[0].status == 400 and "query is too old" in answers[0].description
+    assert rows("SELECT count(*) FROM alerts") == [(1,)]
+    assert flow_rows(db_path) == []
 
 
 async def test_killed_right_after_a_step_loses_nothing(
@@ -385,3 +423,20 @@ async def test_updates_without_a_flow_write_nothing(sandbox: Sandbox, settings, 
             await user.send("/tip")
             await user.wait_text("Vad gäller det?")
             await until(lambda: version() != before)  # the flow's first step is written
+
+
+async def test_a_stored_tip_takes_its_kept_draft_with_it(settings, db_path):
+    """The tip and the end of its kept draft commit together: if the bot died before the
+    flow's own save, the same Send handled again would find no draft, not store a second tip."""
+    db = await Database.open(db_path)
+    try:
+        async with db.transaction() as tx:
+            await flows.save(
+                tx, [flows.FlowRow(RESIDENT, tips.FLOW, RESIDENT, "8", "{}", "2026-01-01T00:00Z")]
+            )
+        draft = tips.Draft(category="other", description="Okänd bil", contact="anonymous")
+        await tips.submit(Services(settings, db), tips.HourlyLimit(5), draft, RESIDENT)
+        assert await flows.all_flows(db) == []
+        assert await db.fetchval("SELECT count(*) FROM tips") == 1
+    finally:
+        await db.close()
