@@ -107,3 +107,59 @@ async def until(predicate: Callable[[], bool], within: float = 10.0) -> None:
         if loop.time() > deadline:
             raise TimeoutError(f"condition not met within {within}s")
         await asyncio.sleep(0.05)
+
+
+class StepFailed(Exception):
+    """A person gave up on a step: the bot's answer never came, even after trying again."""
+
+
+class Persistent:
+    """A person who, when the bot's answer does not come, does the same thing again (types it
+    again, presses the same button again) a few times, as people do when Telegram is slow.
+
+    Presses are injected directly instead of through `SandboxUser.press`, which waits for the
+    button's answer: when Telegram fails, that answer is what gets lost."""
+
+    def __init__(self, sandbox: Sandbox, user_id: int, name: str, *, wait: float = 3.0) -> None:
+        self.sandbox = sandbox
+        self.user = sandbox.user(user_id, name)
+        self.user_id = user_id
+        self.wait = wait
+
+    def _button(self, label: str) -> tuple[int, str] | None:
+        for msg in reversed(self.sandbox.messages(self.user_id)):
+            for row in (msg.reply_markup or {}).get("inline_keyboard", []):
+                for button in row:
+                    if label in button.get("text", "") and button.get("callback_data"):
+                        return msg.message_id, button["callback_data"]
+        return None
+
+    async def _answer(self, since: int, expect: str) -> bool:
+        try:
+            await self.sandbox._wait_event(
+                self.user_id, since, self.wait, match=lambda m: expect in (m.text or "")
+            )
+        except TimeoutError:
+            return False
+        return True
+
+    async def send(self, text: str, expect: str, *, tries: int = 4) -> None:
+        for _ in range(tries):
+            mark = self.sandbox.seq
+            self.sandbox.inject_message(self.user_id, self.user_id, text)
+            if await self._answer(mark, expect):
+                return
+        raise StepFailed(text)
+
+    async def press(self, label: str, expect: str | None, *, tries: int = 4) -> None:
+        """Press the newest button labelled ``label``; with ``expect`` None, press once and
+        do not wait (a Send button: pressing it twice would be a second decision)."""
+        for _ in range(tries):
+            found = self._button(label)
+            if found is None:
+                raise StepFailed(label)
+            mark = self.sandbox.seq
+            self.sandbox.inject_callback(self.user_id, self.user_id, *found)
+            if expect is None or await self._answer(mark, expect):
+                return
+        raise StepFailed(label)
