@@ -74,13 +74,11 @@ def with_broadcast(config_file: Path, per_second: int, group_per_minute: int = 2
     return config_file
 
 
-async def start_bot_process(
-    sandbox: Sandbox, config: Path, log: Path
-) -> asyncio.subprocess.Process:
-    """`python -m bot run` as its own process (so that it can be killed), ready once it
-    polls the sandbox."""
+async def spawn_bot(config: Path, log: Path) -> asyncio.subprocess.Process:
+    """`python -m bot run` as its own process (so that it can be killed), its output in
+    ``log``."""
     with log.open("ab") as out:
-        process = await asyncio.create_subprocess_exec(
+        return await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "bot",
@@ -91,6 +89,13 @@ async def start_bot_process(
             stdout=out,
             stderr=out,
         )
+
+
+async def start_bot_process(
+    sandbox: Sandbox, config: Path, log: Path
+) -> asyncio.subprocess.Process:
+    """`spawn_bot`, ready once it polls the sandbox."""
+    process = await spawn_bot(config, log)
     mark = len(sandbox.calls)
     await sandbox.wait_for(
         lambda: any(c.method == "getUpdates" for c in sandbox.calls[mark:]), timeout=30

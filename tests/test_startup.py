@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.sandbox import Sandbox
 from tests.conftest import CONFIG, COORDINATOR_ID, POLICE_ID
-from tests.helpers import clean_env, until
+from tests.helpers import spawn_bot, until
 from tests.test_webhook import free_port
 
 EX_CONFIG = 78
@@ -36,21 +35,6 @@ def write_config(tmp_path: Path, token: str, port: int) -> Path:
     return path
 
 
-async def run_bot(config: Path, log: Path) -> asyncio.subprocess.Process:
-    with log.open("ab") as out:
-        return await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--config",
-            str(config),
-            env=clean_env(),
-            stdout=out,
-            stderr=out,
-        )
-
-
 @pytest.mark.parametrize(
     "token",
     [
@@ -63,7 +47,7 @@ async def test_a_rejected_token_exits_with_one_line_and_78(
 ):
     config = write_config(tmp_path, token, sandbox.port)
     log = tmp_path / "bot.log"
-    process = await run_bot(config, log)
+    process = await spawn_bot(config, log)
     try:
         code = await asyncio.wait_for(process.wait(), 10)
     finally:
@@ -83,7 +67,7 @@ async def test_waits_for_telegram_and_serves_once_it_answers(tmp_path: Path):
     sandbox = Sandbox()
     config = write_config(tmp_path, sandbox.token, port)
     log = tmp_path / "bot.log"
-    process = await run_bot(config, log)
+    process = await spawn_bot(config, log)
 
     def attempts() -> int:
         return log.read_text(encoding="utf-8").count("cannot be reached")
@@ -120,7 +104,7 @@ async def test_waits_for_telegram_and_serves_once_it_answers(tmp_path: Path):
 async def test_a_stop_signal_while_waiting_for_telegram_ends_it(tmp_path: Path):
     config = write_config(tmp_path, "123456:SANDBOX-not-a-real-token", free_port())
     log = tmp_path / "bot.log"
-    process = await run_bot(config, log)
+    process = await spawn_bot(config, log)
     try:
         await until(lambda: "cannot be reached" in log.read_text(encoding="utf-8"), within=20)
         process.send_signal(signal.SIGTERM)
