@@ -126,7 +126,7 @@ async def refuse(
     user = update.effective_user
     async with services(context).db.transaction() as tx:
         await audit.record(tx, user.id if user else None, action, target=target, outcome="refused")
-    log.info("refused %s on %s for user %s", action, target, user.id if user else None)
+    log.info("refused %s: %s", action, key)
     if user is None:
         return
     caller = await caller_of(update, context)

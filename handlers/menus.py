@@ -66,4 +66,4 @@ async def set_menu_for(application: Application, user_id: int) -> None:
                 )
     except TelegramError as exc:
         # A user who never opened the chat cannot get a chat menu yet; that is fine.
-        log.info("menu for user %s not set: %s", user_id, exc)
+        log.info("a personal command menu was not set: %s", exc)
