@@ -323,7 +323,7 @@ async def grannbot_at_latency(
         steady = await answer_times(sandbox, flood="steady")
         await drained(sandbox)
         areas = await area_rows.all_areas(running.db)
-        await queue(running.services, Draft("police", 1, areas, "Brand i industriområdet"), None)
+        await queue(running.services, Draft("police", 1, areas, "Brand i industriområdet"))
         await sending(sandbox, 25)
         alert = await answer_times(sandbox)
     return rate, burst, steady, alert
