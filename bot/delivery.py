@@ -9,8 +9,9 @@ copies and single notices (a few at a time each, never behind an alert to thousa
 residents) and alerts. All share the rates below. Guarantees:
 
 * rates: overall ``messages_per_second`` (a leaky bucket of capacity one, so no 1-second
-  window sees more than the rate plus one), ``group_messages_per_minute`` per group, and at
-  most one message per second to one private chat;
+  window sees more than the rate plus one), ``group_messages_per_minute`` per group (each
+  message to a group a whole period after Telegram answered the one before), and at most one
+  message per second to one private chat;
 * 429: the whole bot pauses for exactly ``retry_after`` (Telegram's flood limit is per bot),
   then the message is retried; network errors and 5xx are retried with exponential backoff,
   at most ``max_attempts`` times; 403 and "chat not found" mark the recipient inactive;
@@ -71,6 +72,16 @@ class _Lane:
     last_id: int = 0
 
 
+@dataclasses.dataclass
+class _GroupPace:
+    """One group's turn. Telegram counts a message when it arrives, and the way there varies
+    by some milliseconds (the overall rate, a busy machine), so the next message to a group
+    waits a whole period after Telegram answered the previous one, not after it left."""
+
+    lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock)
+    free_at: float = 0.0
+
+
 class Outbox:
     def __init__(
         self,
@@ -106,7 +117,7 @@ class Outbox:
         self.concurrency = concurrency
         self._rate = AsyncLimiter(1, 1 / messages_per_second) if messages_per_second else None
         self._group_period = 60 / group_messages_per_minute if group_messages_per_minute else 0
-        self._group_limiters: dict[int, AsyncLimiter] = {}
+        self._group_paces: dict[int, _GroupPace] = {}
         self._next_private: dict[int, float] = {}
         self._paused_until = 0.0
         self._lanes = {ALERT: _Lane(ALERT, asyncio.Semaphore(concurrency))}
@@ -225,16 +236,20 @@ class Outbox:
             )
         return text
 
-    async def _wait_turn(self, delivery: Delivery) -> None:
-        if delivery.is_group:
-            if self._group_period:
-                limiter = self._group_limiters.get(delivery.chat_id)
-                if limiter is None:
-                    limiter = self._group_limiters[delivery.chat_id] = AsyncLimiter(
-                        1, self._group_period
-                    )
-                await limiter.acquire()
-        else:
+    def _group_pace(self, delivery: Delivery) -> _GroupPace | None:
+        if not (delivery.is_group and self._group_period):
+            return None
+        pace = self._group_paces.get(delivery.chat_id)
+        if pace is None:
+            pace = self._group_paces[delivery.chat_id] = _GroupPace()
+        return pace
+
+    async def _wait_turn(self, delivery: Delivery, pace: _GroupPace | None) -> None:
+        if pace is not None:
+            wait = pace.free_at - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+        elif not delivery.is_group:
             # Reserve this chat's next slot before awaiting, so two alerts to the same
             # resident cannot both take it.
             now = time.monotonic()
@@ -251,9 +266,23 @@ class Outbox:
             await asyncio.sleep(pause)
 
     async def _send(self, lane: _Lane, delivery: Delivery) -> None:
+        pace = self._group_pace(delivery)
+        try:
+            if pace is None:
+                await self._attempt(lane, delivery, None)
+                return
+            async with pace.lock:
+                try:
+                    await self._attempt(lane, delivery, pace)
+                finally:
+                    pace.free_at = time.monotonic() + self._group_period
+        finally:
+            lane.slots.release()
+
+    async def _attempt(self, lane: _Lane, delivery: Delivery, pace: _GroupPace | None) -> None:
         attempts = delivery.attempts + 1
         try:
-            await self._wait_turn(delivery)
+            await self._wait_turn(delivery, pace)
             if delivery.kind == TIP:
                 await self.send_tip(self.bot, delivery)
             elif delivery.kind == NOTICE:
@@ -292,8 +321,6 @@ class Outbox:
                 self._retry(lane, delivery, attempts, time.monotonic() + delay, str(exc))
         else:
             self._record(delivery, "delivered", attempts)
-        finally:
-            lane.slots.release()
 
     async def _follow_move(
         self, lane: _Lane, delivery: Delivery, attempts: int, new_chat_id: int
@@ -320,9 +347,9 @@ class Outbox:
                 else (at, row_id, d)
                 for at, row_id, d in each.retries
             ]
-        if old_chat_id in self._group_limiters:
+        if old_chat_id in self._group_paces:
             # The group's pace carries over: it is still the same people's chat.
-            self._group_limiters.setdefault(new_chat_id, self._group_limiters[old_chat_id])
+            self._group_paces.setdefault(new_chat_id, self._group_paces[old_chat_id])
         moved = dataclasses.replace(delivery, chat_id=new_chat_id)
         self._retry(lane, moved, attempts, time.monotonic(), "group moved to a supergroup")
 
