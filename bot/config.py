@@ -127,7 +127,10 @@ class TelegramSettings(_Section):
         # Telegram rejects setWebhook with any other secret, so fail at start-up instead.
         # The value itself is never echoed: it is a secret.
         if secret and not _WEBHOOK_SECRET_RE.fullmatch(secret):
-            raise ValueError("must be 1-256 characters, only A-Z, a-z, 0-9, _ and -")
+            raise ValueError(
+                "must be 1-256 characters, only A-Z, a-z, 0-9, _ and -; for example:"
+                f' webhook_secret = "{_fresh_webhook_secret()}"'
+            )
         return value
 
     @model_validator(mode="after")
@@ -600,8 +603,13 @@ def check_webhook_secret(secret: str) -> None:
         f"telegram.webhook_secret: {problem} — webhook mode needs a secret of at least"
         f" {WEBHOOK_SECRET_MIN_LENGTH} characters (A-Z, a-z, 0-9, _ and -), or anyone could"
         f" send the bot forged updates; for example: webhook_secret ="
-        f' "{secrets.token_urlsafe(32)}"'
+        f' "{_fresh_webhook_secret()}"'
     )
+
+
+def _fresh_webhook_secret() -> str:
+    # 32 random bytes as URL-safe base64: 43 characters, all of them allowed by Telegram.
+    return secrets.token_urlsafe(32)
 
 
 # --------------------------------------------------------------------------- describe

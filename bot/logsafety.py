@@ -55,7 +55,10 @@ class TokenFilter(logging.Filter):
 
     def __init__(self, *secrets: str) -> None:
         super().__init__()
-        self.secrets = tuple(s for s in secrets if s)
+        # The whole token first, then its secret half alone (what follows the bot's id),
+        # which is enough to use the bot and can be quoted on its own.
+        halves = tuple(s.split(":", 1)[1] for s in secrets if ":" in s)
+        self.secrets = tuple(s for s in (*secrets, *halves) if s)
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
