@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import re
 import sys
 from pathlib import Path
 
 from bot.config import ConfigError, check_config, load_settings, require_token
+from bot.logsafety import install_token_filter
 
 log = logging.getLogger("bot")
 # sysexits.h: a configuration error; a service manager should not just restart the bot.
@@ -34,9 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     backup.add_argument("--config", type=Path, default=None)
     args = parser.parse_args(argv)
 
-    handler = logging.StreamHandler()
-    handler.setFormatter(TokenHidingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # Token-shaped strings are masked from the first line on; the configured token as well
+    # once it is known.
+    install_token_filter()
 
     if args.command == "check-config":
         return check_config(args.config)
@@ -50,14 +53,15 @@ def main(argv: list[str] | None = None) -> int:
             require_token(settings)
     except ConfigError as exc:
         print(f"Invalid configuration:\n{exc}", file=sys.stderr)
-        return 1
+        # A service manager should not restart a bot that cannot start as configured.
+        return EX_CONFIG if args.command == "run" else 1
     if args.command == "backup":
         from bot.maintenance import backup_database
 
         return backup_database(settings, args.dest)
     from bot.runtime import TokenRejected, run_until_signalled
 
-    handler.formatter.hide(settings.telegram.token.get_secret_value())
+    install_token_filter(settings.telegram.token.get_secret_value())
     try:
         asyncio.run(run_until_signalled(settings))
     except TokenRejected as exc:
@@ -67,28 +71,6 @@ def main(argv: list[str] | None = None) -> int:
         log.critical("the bot stopped after an unexpected error", exc_info=True)
         return 1
     return 0
-
-
-class TokenHidingFormatter(logging.Formatter):
-    """Log lines and tracebacks without the bot token. PTB's and aiohttp's error texts can
-    carry the request URL, and the URL carries the token; so can any exception's text."""
-
-    # A Telegram bot token: the bot's id, a colon, 35 characters (longer for safety's sake).
-    _TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}")
-
-    def __init__(self, fmt: str) -> None:
-        super().__init__(fmt)
-        self._secrets: set[str] = set()
-
-    def hide(self, secret: str) -> None:
-        if secret:
-            self._secrets.add(secret)
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self._secrets:
-            text = text.replace(secret, "<token>")
-        return self._TOKEN.sub("<token>", text)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import secrets
 import sys
 import tomllib
 from contextvars import ContextVar
@@ -51,6 +52,7 @@ __all__ = [
     "TelegramSettings",
     "TipsSettings",
     "check_config",
+    "check_webhook_secret",
     "describe",
     "load_settings",
     "mask_secret",
@@ -74,6 +76,9 @@ class _Section(BaseModel):
 # --------------------------------------------------------------------------- telegram
 
 _WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Telegram allows 1-256 characters; the webhook is the bot's front door on the internet, so a
+# secret that could be guessed lets anyone post updates "from" a coordinator.
+WEBHOOK_SECRET_MIN_LENGTH = 32
 
 
 def _check_http_url(value: str) -> str:
@@ -122,7 +127,10 @@ class TelegramSettings(_Section):
         # Telegram rejects setWebhook with any other secret, so fail at start-up instead.
         # The value itself is never echoed: it is a secret.
         if secret and not _WEBHOOK_SECRET_RE.fullmatch(secret):
-            raise ValueError("must be 1-256 characters, only A-Z, a-z, 0-9, _ and -")
+            raise ValueError(
+                "must be 1-256 characters, only A-Z, a-z, 0-9, _ and -; for example:"
+                f' webhook_secret = "{_fresh_webhook_secret()}"'
+            )
         return value
 
     @model_validator(mode="after")
@@ -582,6 +590,26 @@ def require_token(settings: Settings) -> None:
             raise ConfigError(
                 f"telegram.webhook_url: must be an https:// URL, got {telegram.webhook_url!r}"
             )
+        check_webhook_secret(telegram.webhook_secret.get_secret_value())
+
+
+def check_webhook_secret(secret: str) -> None:
+    """Webhook mode without a strong secret would accept forged updates from anyone who can
+    reach the port; a :class:`ConfigError` that says why and suggests a fresh secret."""
+    if len(secret) >= WEBHOOK_SECRET_MIN_LENGTH and _WEBHOOK_SECRET_RE.fullmatch(secret):
+        return
+    problem = "missing" if not secret else "too short or has characters Telegram does not allow"
+    raise ConfigError(
+        f"telegram.webhook_secret: {problem} — webhook mode needs a secret of at least"
+        f" {WEBHOOK_SECRET_MIN_LENGTH} characters (A-Z, a-z, 0-9, _ and -), or anyone could"
+        f" send the bot forged updates; for example: webhook_secret ="
+        f' "{_fresh_webhook_secret()}"'
+    )
+
+
+def _fresh_webhook_secret() -> str:
+    # 32 random bytes as URL-safe base64: 43 characters, all of them allowed by Telegram.
+    return secrets.token_urlsafe(32)
 
 
 # --------------------------------------------------------------------------- describe

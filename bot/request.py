@@ -11,7 +11,9 @@ Timeouts keep PTB's meaning: ``connect_timeout`` for a new connection, ``pool_ti
 waiting on a free one (aiohttp counts both in its ``connect`` timeout), ``read_timeout`` for
 the answer. aiohttp has no separate write timeout; an upload is bounded by the read timeout
 that follows it. Timeouts become :class:`~telegram.error.TimedOut`, every other transport
-failure :class:`~telegram.error.NetworkError`, as with PTB's own request class.
+failure :class:`~telegram.error.NetworkError`, as with PTB's own request class. Their texts
+never hold the bot token: aiohttp's own texts can carry the request URL, and with it the
+token, and these errors are logged and stored as a delivery's last error.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.logsafety import mask_tokens
 
 Timeout = float | None | DefaultValue
 
@@ -87,9 +91,22 @@ class AiohttpRequest(BaseRequest):
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
-            raise TimedOut(f"aiohttp: {exc!r}") from exc
+            # Not chained: the original exception's text (shown in tracebacks) has the URL.
+            raise TimedOut(_redacted(f"aiohttp: {exc!r}", url)) from None
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+            raise NetworkError(_redacted(f"aiohttp.{type(exc).__name__}: {exc}", url)) from None
+
+
+def _redacted(text: str, url: str) -> str:
+    """``text`` without the token: the URL's token part and any token-shaped string."""
+    return mask_tokens(text, _url_secrets(url))
+
+
+def _url_secrets(url: str) -> tuple[str, ...]:
+    # The path segment after /bot is the token, whatever its shape (base_url + token + "/m").
+    _, found, rest = url.partition("/bot")
+    token = rest.split("/", 1)[0] if found else ""
+    return (token,) if token else ()
 
 
 _JSON = {"Content-Type": "application/json"}

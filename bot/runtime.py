@@ -25,7 +25,7 @@ from telegram.ext import Application
 from bot import groups, notices
 from bot.alerts import Reports, render
 from bot.app import build_application
-from bot.config import Settings
+from bot.config import Settings, check_webhook_secret
 from bot.delivery import Outbox
 from bot.persistence import schedule_expiry
 from bot.polling import Poller
@@ -96,6 +96,9 @@ class Grannbot:
     async def _start(self) -> None:
         settings = self.settings
         opened = self._opened
+        if settings.telegram.mode == "webhook":
+            # Before anything opens: a weak secret lets anyone post forged updates.
+            check_webhook_secret(settings.telegram.webhook_secret.get_secret_value())
         self.db = await Database.open(settings.database.path)
         opened.push_async_callback(self._close_database)
         seeds = [(a.code, a.name, list(a.postcodes)) for a in settings.areas]
@@ -177,14 +180,14 @@ class Grannbot:
                 port=telegram.webhook_port,
                 # The reverse proxy forwards the public URL's path unchanged.
                 path=urlsplit(telegram.webhook_url).path,
-                secret=telegram.webhook_secret.get_secret_value() or None,
+                secret=telegram.webhook_secret.get_secret_value(),
             )
             await server.start()
             self.source = server
             self._opened.push_async_callback(self._stop_source)
             await bot.set_webhook(
                 telegram.webhook_url,
-                secret_token=telegram.webhook_secret.get_secret_value() or None,
+                secret_token=telegram.webhook_secret.get_secret_value(),
                 allowed_updates=Update.ALL_TYPES,
                 max_connections=MAX_CONNECTIONS,
             )

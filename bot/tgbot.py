@@ -65,15 +65,21 @@ class GrannbotBot(ExtBot):
 def _has_update_id(raw: Any) -> bool:
     if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
         return True
-    log.warning("dropped an update without an update_id: %.200r", raw)
+    # Its content is not logged: it can name the sender.
+    log.warning("dropped an update without an update_id (%s)", type(raw).__name__)
     return False
 
 
 def _parseable(raw: dict, bot: ExtBot) -> dict:
     try:
         Update.de_json(raw, bot)
-    except Exception:
-        log.warning("ignored update %s that could not be parsed", raw["update_id"], exc_info=True)
+    except Exception as exc:
+        # Without the traceback: parse errors quote the update's fields, names and ids.
+        log.warning(
+            "ignored update %s that could not be parsed (%s)",
+            raw["update_id"],
+            type(exc).__name__,
+        )
         return {"update_id": raw["update_id"]}
     return raw
 

@@ -43,7 +43,7 @@ class WebhookServer:
         listen: str,
         port: int,
         path: str,
-        secret: str | None,
+        secret: str,
         handled_within: float = HANDLED_WITHIN,
     ) -> None:
         self.application = application
@@ -51,7 +51,9 @@ class WebhookServer:
         self.listen = listen
         self.port = port
         self.path = "/" + path.lstrip("/")
-        self._secret = secret.encode() if secret else None
+        if not secret:
+            raise ValueError("a webhook without a secret would accept forged updates")
+        self._secret = secret.encode()
         self.handled_within = handled_within
         self._runner: web.AppRunner | None = None
         self._stopping = False
@@ -81,10 +83,10 @@ class WebhookServer:
             await runner.cleanup()
 
     async def _receive(self, request: web.Request) -> web.Response:
-        if self._secret is not None:
-            given = request.headers.get(SECRET_HEADER, "").encode()
-            if not hmac.compare_digest(given, self._secret):
-                return web.Response(status=403)
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            log.warning("a webhook request without the right secret was refused")
+            return web.Response(status=403)
         if self._stopping or self.updates.in_hand >= 2 * MAX_CONNECTIONS:
             return web.Response(status=503)
         try:

@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes, ConversationHandler
 
+from bot.logsafety import pseudonym
 from bot.roles import Role, access_of
 from bot.services import Services
 from bot.texts import LANGUAGES, plain, t
@@ -245,6 +246,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 def _describe(update: object) -> str:
     if isinstance(update, Update):
         kind = "callback" if update.callback_query else "message"
-        chat = update.effective_chat.id if update.effective_chat else None
+        # A keyed hash, not the id: a log line next to "tip received" must not name the
+        # anonymous reporter, yet two failures in one chat should be seen as such.
+        chat = pseudonym(update.effective_chat.id) if update.effective_chat else "-"
         return f"update {update.update_id} ({kind}, chat {chat})"
-    return html.escape(repr(update))[:200]
+    # Not its repr: an update that PTB could not parse still carries names and ids.
+    return f"a {type(update).__name__}"

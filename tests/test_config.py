@@ -353,7 +353,12 @@ def test_require_token_webhook_needs_https_url(url: str) -> None:
 
 def test_require_token_webhook_ok() -> None:
     settings = load_settings(
-        telegram={"token": TOKEN, "mode": "webhook", "webhook_url": "https://bot.example.se/hook"}
+        telegram={
+            "token": TOKEN,
+            "mode": "webhook",
+            "webhook_url": "https://bot.example.se/hook",
+            "webhook_secret": "x" * 32,
+        }
     )
     require_token(settings)
 

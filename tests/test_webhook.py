@@ -11,7 +11,7 @@ from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 
-SECRET = "hemlig_token-123"
+SECRET = "hemlig_token-123-som-ingen-kan-gissa_ut"
 
 
 def free_port() -> int:
