@@ -20,6 +20,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
 from bot import groups, notices
+from bot.roles import not_banned
 from bot.services import Services
 from bot.stored import check_stored, of_type
 from bot.texts import Safe, plain, t
@@ -363,15 +364,16 @@ async def status_for(db: Database, ref_text: str) -> Tip | None:
 
 
 async def recipients(services: Services) -> list[int]:
-    """Every coordinator, the coordinators' team chat, and officers when configured."""
+    """Every coordinator, the coordinators' team chat, and officers when configured; nobody
+    who is banned."""
     roles = services.settings.roles
-    chats: list[int] = list(roles.coordinators)
+    chats: list[int] = await not_banned(services, list(roles.coordinators))
     team_chat = await groups.coordinator_chat_id(services)
     if team_chat:
         chats.append(team_chat)
     if services.settings.tips.notify_police:
-        chats.extend(roles.police)
-        chats.extend(await tip_rows.police_officer_ids(services.db))
+        officers = [*roles.police, *await tip_rows.police_officer_ids(services.db)]
+        chats.extend(await not_banned(services, officers))
     return list(dict.fromkeys(chats))
 
 
