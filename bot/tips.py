@@ -446,6 +446,12 @@ async def send_copy(services: Services, bot: Bot, copy: Delivery) -> None:
     if tip is None:
         log.info("tip %s was deleted before one of its copies went out", copy.subject_id)
         return
+    if copy.chat_id > 0 and not await not_banned(services, [copy.chat_id]):
+        # Banned after the copy was queued (or while it waited for a retry): a ban outranks
+        # the role the copy was meant for, so nothing goes out and the row says why.
+        await _note_part(services, copy, CARD, copy_parts.REFUSED, "recipient banned")
+        log.info("tip copy %d not sent: its recipient is banned", copy.id)
+        return
     done = await copy_parts.parts_done(services.db, copy.id)
     for part, send in _copy_parts(services, bot, copy, tip):
         if part in done:

@@ -302,3 +302,33 @@ async def test_banned_config_coordinator_and_officer_get_nothing(
     await until(lambda: query in sandbox.callback_answers)
     await sandbox.settle()
     assert snapshot(db_path) == before
+
+
+async def test_tip_copy_waiting_for_a_retry_is_not_sent_after_a_ban(
+    sandbox: Sandbox, team_bot, db_path: Path, rows
+):
+    seed_residents(sandbox, db_path, [BANNED_OFFICER], ["centrum"])
+    # The officer's chat fails until the ban is in: the copy waits for a retry meanwhile.
+    sandbox.faults.fail_next("sendMessage", status=502, count=100, chat_id=BANNED_OFFICER)
+    await send_phone_tip(sandbox, db_path)
+
+    def officer_copy() -> list[tuple]:
+        return rows(
+            "SELECT status, attempts > 0 FROM tip_copies WHERE chat_id = ?", (BANNED_OFFICER,)
+        )
+
+    await until(lambda: officer_copy() == [("pending", 1)])
+    coordinator = sandbox.user(COORDINATOR_ID, "Kerstin")
+    assert "är avstängd" in (await coordinator.send(f"/ban {BANNED_OFFICER}")).text
+    sandbox.faults.clear()
+    await until(lambda: officer_copy() != [("pending", 1)], within=20)
+    assert rows(
+        "SELECT p.part, p.status, p.reason FROM tip_copy_parts p JOIN tip_copies c"
+        " ON c.id = p.copy_id WHERE c.chat_id = ?",
+        (BANNED_OFFICER,),
+    ) == [("card", "refused", "recipient banned")]
+    assert not any(
+        c.status == 200
+        for c in sandbox.calls
+        if c.chat_id == BANNED_OFFICER and c.method == "sendMessage"
+    )
