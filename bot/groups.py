@@ -42,8 +42,8 @@ async def link(
     async with db.transaction() as tx:
         current = await group_rows.linked_area_id(tx, chat_id)
         if current is not None and current != area.id and not may_act_for(current):
-            held = await area_rows.areas_by_ids(tx, [current])
-            return held[0] if held else Area(current, "", "")
+            # The link's foreign key (ON DELETE CASCADE) keeps its area in existence.
+            return (await area_rows.areas_by_ids(tx, [current]))[0]
         await group_rows.link(tx, chat_id, area.id, title, actor_id)
         await audit.record(tx, actor_id, "linkgroup", target=f"{chat_id}:{area.code}")
     return None

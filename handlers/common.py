@@ -78,46 +78,42 @@ def private_only(handler: Handler) -> Handler:
     async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
         if is_private(update):
             return await handler(update, context)
-        await _to_private_chat(update, context)
+        lang = services(context).settings.municipality.language
+        if update.callback_query is not None:
+            # Buttons of private flows mean nothing in a group (old or forged data).
+            await answer(update.callback_query, plain(lang, "button_expired"))
+            return None
+        button = InlineKeyboardButton(
+            plain(lang, "open_private_button"), url=f"{context.bot.link}?start=from_group"
+        )
+        await update.effective_message.reply_text(
+            t(lang, "group_private_only"), reply_markup=InlineKeyboardMarkup([[button]])
+        )
         return None
 
     return wrapper
 
 
 def private_or_team_chat(handler: Handler) -> Handler:
-    """Like :func:`private_only`, but the coordinators' team chat (at its current id) is
-    let through too: it is where tips are handled together."""
+    """Like :func:`private_only`, but the coordinators' team chat (at its current id) is let
+    through too: it is where tips are handled together."""
+    elsewhere = private_only(handler)
 
     @functools.wraps(handler)
     async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
-        if is_private(update) or await in_team_chat(update, context):
+        if await in_team_chat(update, context):
             return await handler(update, context)
-        await _to_private_chat(update, context)
-        return None
+        return await elsewhere(update, context)
 
     return wrapper
 
 
 async def in_team_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     chat = update.effective_chat
-    if chat is None:
+    if chat is None or chat.type == ChatType.PRIVATE:
         return False
     team_chat = await groups.coordinator_chat_id(services(context))
     return bool(team_chat) and chat.id == team_chat
-
-
-async def _to_private_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = services(context).settings.municipality.language
-    if update.callback_query is not None:
-        # Buttons of private flows mean nothing in a group (old or forged data).
-        await answer(update.callback_query, plain(lang, "button_expired"))
-        return
-    button = InlineKeyboardButton(
-        plain(lang, "open_private_button"), url=f"{context.bot.link}?start=from_group"
-    )
-    await update.effective_message.reply_text(
-        t(lang, "group_private_only"), reply_markup=InlineKeyboardMarkup([[button]])
-    )
 
 
 def requires(*roles: Role) -> Callable[[Handler], Handler]:
