@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Callable
 
 from telegram.error import BadRequest
 
 from bot.services import Services
+from storage import areas as area_rows
 from storage import audit
 from storage import groups as group_rows
 from storage.areas import Area
@@ -25,10 +27,26 @@ COORDINATOR_CHAT_KEY = "[roles] coordinator_chat_id"
 _told_about_config: weakref.WeakSet[Database] = weakref.WeakSet()
 
 
-async def link(db: Database, chat_id: int, title: str, area: Area, actor_id: int) -> None:
+async def link(
+    db: Database,
+    chat_id: int,
+    title: str,
+    area: Area,
+    actor_id: int,
+    may_act_for: Callable[[int], bool],
+) -> Area | None:
+    """Link the group to ``area``; None when done. A group linked to another area moves only
+    for someone who may act for that area too (else its alerts would silently stop reaching
+    the group): otherwise nothing changes and that area is returned. The check and the move
+    share one transaction, so two links at once cannot slip past it."""
     async with db.transaction() as tx:
+        current = await group_rows.linked_area_id(tx, chat_id)
+        if current is not None and current != area.id and not may_act_for(current):
+            # The link's foreign key (ON DELETE CASCADE) keeps its area in existence.
+            return (await area_rows.areas_by_ids(tx, [current]))[0]
         await group_rows.link(tx, chat_id, area.id, title, actor_id)
         await audit.record(tx, actor_id, "linkgroup", target=f"{chat_id}:{area.code}")
+    return None
 
 
 async def unlink(db: Database, chat_id: int, actor_id: int) -> bool:

@@ -36,8 +36,9 @@ class Access:
 
     @property
     def main_role(self) -> Role:
+        """The role whose menu the user sees; a banned user sees a resident's."""
         for role in (Role.COORDINATOR, Role.POLICE, Role.CONTACT):
-            if role in self.roles:
+            if self.has(role):
                 return role
         return Role.RESIDENT
 
@@ -55,3 +56,9 @@ async def access_of(services: Services, user_id: int) -> Access:
             contact_areas.add(area_id)
     banned = await role_rows.is_banned(services.db, user_id)
     return Access(user_id, frozenset(roles), frozenset(contact_areas), banned)
+
+
+async def not_banned(services: Services, user_ids: list[int]) -> list[int]:
+    """``user_ids`` (in order) without the banned ones: a ban outranks the configuration, so
+    a banned coordinator or officer named there gets no tip copy and no summary."""
+    return [user_id for user_id in user_ids if not await role_rows.is_banned(services.db, user_id)]

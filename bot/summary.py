@@ -23,6 +23,7 @@ from telegram.ext import Application, CallbackContext, JobQueue
 
 from bot import chart, clock, groups
 from bot.alerts import Kind, telegram_length
+from bot.roles import not_banned
 from bot.services import Services
 from bot.texts import Safe, t
 from bot.tips import CATEGORIES
@@ -378,11 +379,12 @@ async def send_following_moves(
 
 
 async def recipients(services: Services) -> list[tuple[int, str]]:
-    """Every coordinator (in their own language) and the coordinators' team chat."""
+    """Every coordinator who is not banned (in their own language) and the coordinators'
+    team chat."""
     settings = services.settings
     default = settings.municipality.language
     found: list[tuple[int, str]] = []
-    for user_id in settings.roles.coordinators:
+    for user_id in await not_banned(services, list(settings.roles.coordinators)):
         person = await people.participant(services.db, user_id)
         found.append((user_id, person.language if person else default))
     team_chat = await groups.coordinator_chat_id(services)

@@ -20,6 +20,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
 from bot import groups, notices
+from bot.roles import not_banned
 from bot.services import Services
 from bot.stored import check_stored, of_type
 from bot.texts import Safe, plain, t
@@ -363,15 +364,16 @@ async def status_for(db: Database, ref_text: str) -> Tip | None:
 
 
 async def recipients(services: Services) -> list[int]:
-    """Every coordinator, the coordinators' team chat, and officers when configured."""
+    """Every coordinator, the coordinators' team chat, and officers when configured; nobody
+    who is banned."""
     roles = services.settings.roles
-    chats: list[int] = list(roles.coordinators)
+    chats: list[int] = await not_banned(services, list(roles.coordinators))
     team_chat = await groups.coordinator_chat_id(services)
     if team_chat:
         chats.append(team_chat)
     if services.settings.tips.notify_police:
-        chats.extend(roles.police)
-        chats.extend(await tip_rows.police_officer_ids(services.db))
+        officers = [*roles.police, *await tip_rows.police_officer_ids(services.db)]
+        chats.extend(await not_banned(services, officers))
     return list(dict.fromkeys(chats))
 
 
@@ -443,6 +445,12 @@ async def send_copy(services: Services, bot: Bot, copy: Delivery) -> None:
     tip = await tip_rows.tip_by_id(services.db, copy.subject_id)
     if tip is None:
         log.info("tip %s was deleted before one of its copies went out", copy.subject_id)
+        return
+    if copy.chat_id > 0 and not await not_banned(services, [copy.chat_id]):
+        # Banned after the copy was queued (or while it waited for a retry): a ban outranks
+        # the role the copy was meant for, so nothing goes out and the row says why.
+        await _note_part(services, copy, CARD, copy_parts.REFUSED, "recipient banned")
+        log.info("tip copy %d not sent: its recipient is banned", copy.id)
         return
     done = await copy_parts.parts_done(services.db, copy.id)
     for part, send in _copy_parts(services, bot, copy, tip):

@@ -228,6 +228,8 @@ async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reason = " ".join(context.args[1:])[:200] or None
     if await admin.ban(services(context).db, caller.user_id, user_id, reason):
         await confirm(update, caller.t("banned_user", user_id=user_id))
+        # A ban outranks any role: a banned coordinator's menu is a resident's from now on.
+        await set_menu_for(context.application, user_id)
     else:
         await reply(update, caller.t("unknown_user", user_id=user_id))
 
@@ -242,6 +244,7 @@ async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if await admin.unban(services(context).db, caller.user_id, user_id):
         await confirm(update, caller.t("unbanned_user", user_id=user_id))
+        await set_menu_for(context.application, user_id)
     else:
         await reply(update, caller.t("not_banned", user_id=user_id))
 

@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes, ConversationHandler
 
+from bot import groups
 from bot.logsafety import pseudonym
 from bot.roles import Role, access_of
 from bot.services import Services
@@ -92,6 +93,28 @@ def private_only(handler: Handler) -> Handler:
         return None
 
     return wrapper
+
+
+def private_or_team_chat(handler: Handler) -> Handler:
+    """Like :func:`private_only`, but the coordinators' team chat (at its current id) is let
+    through too: it is where tips are handled together."""
+    elsewhere = private_only(handler)
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+        if await in_team_chat(update, context):
+            return await handler(update, context)
+        return await elsewhere(update, context)
+
+    return wrapper
+
+
+async def in_team_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return False
+    team_chat = await groups.coordinator_chat_id(services(context))
+    return bool(team_chat) and chat.id == team_chat
 
 
 def requires(*roles: Role) -> Callable[[Handler], Handler]:

@@ -50,7 +50,14 @@ async def linkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, caller.t("bot_not_in_group"))
         return
     chat = update.effective_chat
-    await groups.link(svc.db, chat.id, chat.title or "", lookup.area, caller.user_id)
+    held = await groups.link(
+        svc.db, chat.id, chat.title or "", lookup.area, caller.user_id, access.may_act_for
+    )
+    if held is not None:
+        await refuse(
+            update, context, "linkgroup", held.code, "linkgroup_other_area", area=held.name
+        )
+        return
     await confirm(update, caller.t("group_linked", area=lookup.area.name))
 
 

@@ -14,6 +14,7 @@ from handlers.common import (
     confirm,
     edit_pressed,
     private_only,
+    private_or_team_chat,
     reply,
     requires,
     services,
@@ -24,6 +25,7 @@ STATUS_PREFIX = tips.STATUS_PREFIX  # the status buttons route here
 LIST_LIMIT = 10  # one message per tip (each with its buttons); more would flood the chat
 
 
+@private_or_team_chat
 @requires(Role.COORDINATOR, Role.POLICE)
 async def tips_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/tips [open|all] [AREA_CODE] — newest first."""
@@ -62,6 +64,7 @@ async def tips_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
 
 
+@private_only
 @requires(Role.COORDINATOR, Role.POLICE)
 async def tipset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/tipset REF STATUS [NOTE]"""
@@ -90,11 +93,13 @@ async def tipset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
+@private_or_team_chat
 @requires(Role.COORDINATOR, Role.POLICE)
 async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``tipst:<id>:<status>`` on a tip card, in a private chat or the coordinators' group.
     The change (with its audit row and the reporter's notice) is committed before the press
-    is answered and the card redrawn."""
+    is answered and the card redrawn. A card anywhere else (posted there before /tips kept
+    to these chats, or forged) changes nothing: redrawing it would show the tip there again."""
     query = update.callback_query
     caller = await caller_of(update, context)
     svc = services(context)

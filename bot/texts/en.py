@@ -476,4 +476,9 @@ TEXTS: dict[str, str] = {
         "Your invite for an area contact in {area} was used by {name} (user id {user_id}). "
         "The wrong person? Remove the rights with /revoke {user_id}."
     ),
+    # Security: access (a group linked to another area)
+    "linkgroup_other_area": (
+        "This group is linked to {area}. Only a coordinator or the area contact for {area} "
+        "can move it."
+    ),
 }

@@ -481,4 +481,9 @@ TEXTS: dict[str, str] = {
         "Din inbjudan för kontaktombud i {area} har använts av {name} (användar-id {user_id}). "
         "Var det fel person? Ta bort behörigheten med /revoke {user_id}."
     ),
+    # Security: access (a group linked to another area)
+    "linkgroup_other_area": (
+        "Gruppen är kopplad till {area}. Bara en samordnare eller kontaktombudet för {area} "
+        "kan flytta den."
+    ),
 }
