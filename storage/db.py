@@ -102,14 +102,27 @@ class Database(Executor):
     async def transaction(self) -> AsyncIterator[Executor]:
         """One atomic write: everything inside commits together or not at all."""
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                await self._writer.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                # Cancelled while waiting, the BEGIN still runs on the connection's thread;
+                # left open, every later BEGIN would fail. The ROLLBACK queues behind it.
+                await self._rollback()
+                raise
             try:
                 yield Executor(self._writer)
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await self._rollback()
                 raise
             else:
                 await self._writer.execute("COMMIT")
+
+    async def _rollback(self) -> None:
+        try:
+            await self._writer.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            # No transaction open: BEGIN itself failed (busy), or SQLite already rolled back.
+            pass
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """A single-statement write; returns the number of changed rows."""

@@ -236,3 +236,28 @@ async def test_secure_delete_is_on_for_readers_and_writer(tmp_path: Path):
             assert await tx.fetchval("PRAGMA secure_delete") == 1
     finally:
         await db.close()
+
+
+async def test_a_transaction_cancelled_while_it_begins_leaves_the_database_writable(
+    tmp_path: Path,
+):
+    """The bot stops its tasks by cancelling them: one may be waiting for its BEGIN, which
+    then still runs. Left open, every later write (an erasure too) would fail."""
+    db = await Database.open(tmp_path / "db.sqlite3")
+    try:
+        started = asyncio.Event()
+
+        async def write() -> None:
+            started.set()
+            async with db.transaction() as tx:
+                await tx.execute("SELECT 1")
+
+        task = asyncio.create_task(write())
+        await started.wait()  # the task now waits for its BEGIN
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await db.write("INSERT INTO areas (code, name, created_at) VALUES ('a', 'A', 'now')")
+        assert await db.fetchval("SELECT count(*) FROM areas") == 1
+    finally:
+        await db.close()
