@@ -26,10 +26,12 @@ async def export(db: Database, user_id: int, municipality: str) -> bytes:
 
 
 async def erase_person(db: Database, user_id: int) -> None:
-    """One transaction: either every trace goes, or nothing changes."""
+    """One transaction: either every trace goes, or nothing changes. Then the erased rows
+    leave the disk too (the WAL still holds them until it is truncated)."""
     async with db.transaction() as tx:
         if await people.participant(tx, user_id) is not None:
             await events.record(tx, "leave", await events.area_ids_of(tx, user_id))
             await events.record(tx, "forget")
         await privacy_rows.erase(tx, user_id)
         await audit.record(tx, None, "forget")
+    await db.erase_traces()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -25,6 +26,11 @@ log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# The database holds residents' names and tips: readable and writable by the bot's own user
+# only, whatever the process umask says.
+PRIVATE_MODE = 0o600
+# SQLite creates these beside the database and gives them the database file's mode.
+_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def utcnow() -> str:
@@ -73,6 +79,7 @@ class Database(Executor):
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        _make_files_private(path)
         writer = await _connect(path)
         # WAL lets the reader connection see a consistent snapshot while a write is open.
         async with writer.execute("PRAGMA journal_mode = WAL") as cursor:
@@ -95,14 +102,27 @@ class Database(Executor):
     async def transaction(self) -> AsyncIterator[Executor]:
         """One atomic write: everything inside commits together or not at all."""
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                await self._writer.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                # Cancelled while waiting, the BEGIN still runs on the connection's thread;
+                # left open, every later BEGIN would fail. The ROLLBACK queues behind it.
+                await self._rollback()
+                raise
             try:
                 yield Executor(self._writer)
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await self._rollback()
                 raise
             else:
                 await self._writer.execute("COMMIT")
+
+    async def _rollback(self) -> None:
+        try:
+            await self._writer.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            # No transaction open: BEGIN itself failed (busy), or SQLite already rolled back.
+            pass
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """A single-statement write; returns the number of changed rows."""
@@ -139,8 +159,24 @@ class Database(Executor):
             applied.append(name)
         return applied
 
+    async def erase_traces(self) -> bool:
+        """Make an erasure physical: copy the WAL into the database (whose freed space
+        ``secure_delete`` has zeroed) and truncate the WAL to nothing, since its older frames
+        still hold the erased rows. False when a reader kept SQLite from finishing; the next
+        erasure or checkpoint then completes it."""
+        # Under the write lock: no transaction of ours is open. A read in progress is waited
+        # for (busy_timeout) before SQLite gives up.
+        async with self._write_lock:
+            async with self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                busy, _frames, _copied = await cursor.fetchone()
+        if busy:
+            log.warning("WAL not truncated after an erasure: a reader held it")
+        return not busy
+
     async def backup(self, dest: str | Path) -> None:
-        """Consistent online copy (SQLite's backup API), safe while the bot writes."""
+        """Consistent online copy (SQLite's backup API), safe while the bot writes. The copy
+        is as private as the database."""
+        make_private(Path(dest))
         target = await aiosqlite.connect(str(dest))
         try:
             await self._reader_conn.backup(target)
@@ -162,6 +198,34 @@ def available_migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def make_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600, or set 0600 on the file that is there.
+
+    ``fchmod`` after creating, because the mode given to ``open`` passes through the umask.
+    An existing file is changed by name, never opened: closing any descriptor of a database
+    file drops every SQLite lock this process holds on it (POSIX locks belong to the
+    process), and another process could then delete the WAL under an open connection."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+    except FileExistsError:
+        os.chmod(path, PRIVATE_MODE)
+        return
+    try:
+        os.fchmod(fd, PRIVATE_MODE)
+    finally:
+        os.close(fd)
+
+
+def _make_files_private(path: Path) -> None:
+    """The database, created private or made private, and what an earlier run (perhaps under
+    a looser umask) left beside it."""
+    make_private(path)
+    for suffix in _COMPANIONS:
+        companion = Path(f"{path}{suffix}")
+        if companion.exists():
+            make_private(companion)
+
+
 async def _connect(path: Path) -> aiosqlite.Connection:
     # isolation_level=None: no implicit transactions; Database.transaction() is explicit.
     conn = await aiosqlite.connect(str(path), isolation_level=None)
@@ -169,4 +233,7 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     await conn.execute("PRAGMA busy_timeout = 5000")
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA synchronous = NORMAL")
+    # Deleted rows are overwritten with zeros on their pages, so that an erased name cannot
+    # be read back from free space in the file (the WAL is dealt with by erase_traces).
+    await conn.execute("PRAGMA secure_delete = ON")
     return conn

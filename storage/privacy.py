@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from storage import audit
 from storage.db import Executor
 
 
@@ -48,6 +49,8 @@ async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any
     result = {}
     for name, sql in queries.items():
         result[name] = [dict(row) for row in await db.fetchall(sql, (user_id,))]
+    # Entries about the user written by others: a revoke, a ban, a refusal in their chat.
+    result["audit_about_you"] = await audit.about(db, user_id)
     for name in ("notices_received", "notices_about_you"):
         for row in result[name]:
             row["values"] = json.loads(row["values"])
@@ -68,7 +71,12 @@ async def erase(tx: Executor, user_id: int) -> None:
         (user_id,),
     )
     await tx.execute("UPDATE group_links SET linked_by = NULL WHERE linked_by = ?", (user_id,))
-    await tx.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (user_id,))
+    # What the user did as a coordinator or officer stays in force (a role they granted, an
+    # invite still open, a reminder still going out) without saying who did it.
+    await tx.execute("UPDATE roles SET granted_by = NULL WHERE granted_by = ?", (user_id,))
+    await tx.execute("UPDATE invites SET created_by = NULL WHERE created_by = ?", (user_id,))
+    await tx.execute("UPDATE reminders SET created_by = NULL WHERE created_by = ?", (user_id,))
+    await audit.forget(tx, user_id)
     # The tips stay (the coordinator may still be handling them) but lose every link to the
     # reporter; a handler's status changes stay as history without who made them.
     await tx.execute(
