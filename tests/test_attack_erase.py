@@ -20,7 +20,6 @@ from bot.sandbox import Sandbox
 from storage.db import Database
 from tests.conftest import COORDINATOR_ID
 from tests.helpers import clean_env, seed_residents
-from tests.test_alerts import send_alert
 
 # An id of six bytes in SQLite's record format and a name found nowhere else, so that a
 # byte search for either can only hit what the bot stored about this person.
@@ -136,8 +135,21 @@ async def leave_every_trace(sandbox: Sandbox, db_path: Path) -> None:
     saved = await me.send("/remind weekly tis 18:30 centrum Grannmöte i Folkets hus kl 19")
     assert "sparad" in saved.text
     tip = await me.send("/tip inbrott Två män provar dörrhandtag på Storgatan")
-    assert "T-" in tip.text
-    await send_alert(sandbox, "centrum Cykelstölder vid stationen", sender_id=FORGOTTEN)
+    ref = re.search(r"T-\d{4}-\d{6}", tip.text).group(0)
+
+    preview = await me.send("/alert centrum Cykelstölder vid stationen")
+    assert "Förhandsvisning" in preview.text
+    await me.press("Skicka")
+
+    def shown(chat_id: int, text: str) -> bool:
+        return any(text in (m.text or "") for m in sandbox.messages(chat_id))
+
+    # Everything settled before /forget: the report final, the tip's copies delivered (the
+    # person, a coordinator, gets one too, and their alert as a resident of centrum).
+    await sandbox.wait_for(
+        lambda: shown(FORGOTTEN, "Klart") and shown(FORGOTTEN, ref) and shown(COORDINATOR_ID, ref),
+        timeout=60,
+    )
 
 
 async def test_forget_leaves_no_byte_on_disk_and_files_are_private(
