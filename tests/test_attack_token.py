@@ -10,7 +10,6 @@ import logging
 import re
 import socket
 import sqlite3
-import sys
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -36,7 +35,7 @@ from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from storage.areas import all_areas
 from tests.conftest import COORDINATOR_ID, POLICE_ID
-from tests.helpers import clean_env, seed_residents, until
+from tests.helpers import seed_residents, spawn_bot, until
 from tests.test_webhook import free_port
 
 EX_CONFIG = 78
@@ -68,22 +67,13 @@ WEAK_SECRETS = {
 
 @pytest.mark.parametrize("secret", WEAK_SECRETS.values(), ids=WEAK_SECRETS.keys())
 async def test_webhook_mode_without_a_strong_secret_does_not_start(
-    sandbox: Sandbox, config_file: Path, db_path: Path, secret: str
+    sandbox: Sandbox, config_file: Path, db_path: Path, tmp_path: Path, secret: str
 ):
     config = with_webhook(config_file, secret)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--config",
-        str(config),
-        env=clean_env(),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 30)
-    output = (out + err).decode()
+    log = tmp_path / "bot.log"
+    process = await spawn_bot(config, log)
+    await asyncio.wait_for(process.wait(), 30)
+    output = await asyncio.to_thread(log.read_text, encoding="utf-8")
     assert process.returncode == EX_CONFIG, output
     assert "telegram.webhook_secret" in output
     if secret:
