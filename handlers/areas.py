@@ -8,8 +8,18 @@ from telegram.ext import ContextTypes
 from bot import signup
 from bot.texts import Safe
 from handlers import keyboards
-from handlers.common import answer, caller_of, confirm, edit_pressed, private_only, reply, services
+from handlers.common import (
+    Caller,
+    answer,
+    caller_of,
+    confirm,
+    edit_pressed,
+    private_only,
+    reply,
+    services,
+)
 from handlers.start import ask_consent, join_and_confirm, offer_areas
+from storage.areas import Area
 
 
 @private_only
@@ -37,15 +47,25 @@ async def on_join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await answer(query)
         await ask_consent(update, context, caller, query.data.partition(":")[2])
         return
-    db = services(context).db
-    lookup = await signup.find_area(db, query.data.partition(":")[2])
+    area = await _pressed_area(update, context, caller)
+    if area is None:
+        return
+    joined = await signup.join(services(context).db, caller.user_id, area)
+    await answer(query)
+    await confirm(update, caller.t("joined" if joined else "already_member", area=area.name))
+
+
+async def _pressed_area(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller
+) -> Area | None:
+    """The area named by the pressed button; an unknown one (removed meanwhile, or forged
+    data) is answered here and gives None."""
+    query = update.callback_query
+    lookup = await signup.find_area(services(context).db, query.data.partition(":")[2])
     if lookup.area is None:
         await answer(query)
         await reply(update, caller.t("unknown_area"))
-        return
-    joined = await signup.join(db, caller.user_id, lookup.area)
-    await answer(query)
-    await confirm(update, caller.t("joined" if joined else "already_member", area=lookup.area.name))
+    return lookup.area
 
 
 @private_only
@@ -84,15 +104,12 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
-    db = services(context).db
-    lookup = await signup.find_area(db, query.data.partition(":")[2])
-    if lookup.area is None:
-        await answer(query)
-        await reply(update, caller.t("unknown_area"))
+    area = await _pressed_area(update, context, caller)
+    if area is None:
         return
-    left = await signup.leave(db, caller.user_id, lookup.area)
+    left = await signup.leave(services(context).db, caller.user_id, area)
     await answer(query)
-    await confirm(update, caller.t("left" if left else "not_member", area=lookup.area.name))
+    await confirm(update, caller.t("left" if left else "not_member", area=area.name))
 
 
 @private_only
