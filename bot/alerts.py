@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from telegram import Bot
+from telegram.constants import MessageLimit
 from telegram.error import TelegramError
 
 from bot import notices, retry
@@ -35,7 +36,7 @@ from storage.notices import NoticeRow
 
 log = logging.getLogger(__name__)
 
-TELEGRAM_TEXT_LIMIT = 4096
+TELEGRAM_TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
 RECENT_ALERTS = 5
 REPORT_EDIT_INTERVAL = 1.5  # seconds between progress edits of one report
 RECHECK_FINISHED = timedelta(days=1)  # at start-up, reports of alerts finished since then
