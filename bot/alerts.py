@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import html
 import logging
-import random
 import re
 import secrets
 import time
@@ -17,14 +16,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from telegram import Bot
-from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.constants import MessageLimit
+from telegram.error import TelegramError
 
-from bot import notices
+from bot import notices, retry
+from bot.retry import Action
 from bot.roles import Access, Role
 from bot.services import Services
 from bot.stored import check_stored, of_type
 from bot.texts import LANGUAGES, t
-from bot.tgbot import retry_after_seconds
 from storage import areas as area_rows
 from storage import audit
 from storage import deliveries as outbox_rows
@@ -36,7 +36,7 @@ from storage.notices import NoticeRow
 
 log = logging.getLogger(__name__)
 
-TELEGRAM_TEXT_LIMIT = 4096
+TELEGRAM_TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
 RECENT_ALERTS = 5
 REPORT_EDIT_INTERVAL = 1.5  # seconds between progress edits of one report
 RECHECK_FINISHED = timedelta(days=1)  # at start-up, reports of alerts finished since then
@@ -375,26 +375,25 @@ class Reports:
             await self.bot.edit_message_text(
                 text, chat_id=alert.report_chat_id, message_id=alert.report_message_id
             )
-        except RetryAfter as exc:
-            self._retry_at(alert_id, time.monotonic() + retry_after_seconds(exc))
-            return
-        except BadRequest as exc:
-            if "not modified" not in exc.message.lower():
-                # Deleted by the sender, or too old to edit: nothing more to do for it.
-                log.warning("report for alert %d cannot be edited: %s", alert_id, exc.message)
-                self._failures.pop(alert_id, None)
-                return
-            # An earlier edit arrived although its answer was lost: it shows this already.
         except TelegramError as exc:
             failures = self._failures.get(alert_id, 0) + 1
-            if failures >= self.max_attempts:
+            decision = retry.decide(
+                exc, failures, max_attempts=self.max_attempts, backoff=self.backoff
+            )
+            if decision.action is Action.PAUSE:
+                self._retry_at(alert_id, time.monotonic() + decision.delay)
+                return
+            if decision.action is Action.RETRY:
+                self._failures[alert_id] = failures
+                self._retry_at(alert_id, time.monotonic() + retry.spread(decision.delay))
+                return
+            if decision.action is not Action.DONE:
+                # Deleted by the sender, too old to edit, the chat gone, or out of tries:
+                # nothing more to do for it.
                 log.warning("report for alert %d not updated, giving up: %s", alert_id, exc)
                 self._failures.pop(alert_id, None)
                 return
-            self._failures[alert_id] = failures
-            delay = self.backoff * 2 ** (failures - 1) * random.uniform(0.8, 1.2)
-            self._retry_at(alert_id, time.monotonic() + delay)
-            return
+            # "Not modified": an earlier edit arrived although its answer was lost.
         self._failures.pop(alert_id, None)
         self._edited_at[alert_id] = time.monotonic()
         async with db.transaction() as tx:

@@ -16,7 +16,7 @@ import tomllib
 from contextvars import ContextVar
 from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -37,8 +37,7 @@ from pydantic_settings import (
 )
 from pydantic_settings.exceptions import SettingsError
 
-if TYPE_CHECKING:
-    from apscheduler.triggers.cron import CronTrigger
+from bot import when
 
 __all__ = [
     "AreaSeed",
@@ -208,129 +207,19 @@ class BroadcastSettings(_Section):
 
 # --------------------------------------------------------------------------- schedule
 
-# APScheduler's own weekday names; "DAY HH:MM" accepts these and Swedish abbreviations.
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_NAMES: dict[str, str] = {name: name for name in _WEEKDAYS} | {
-    "mån": "mon",
-    "tis": "tue",
-    "ons": "wed",
-    "tor": "thu",
-    "fre": "fri",
-    "lör": "sat",
-    "sön": "sun",
-}
-_DAY_TIME_RE = re.compile(r"^(?P<day>\S+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
-# Crontab numbers weekdays from Sunday (0 and 7); its names are the English ones.
-_CRONTAB_DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-
-
-def _parse_day_time(value: str) -> tuple[str, int, int] | None:
-    """``"mån 08:00"`` -> ``("mon", 8, 0)``; ``None`` when it is not of that form."""
-    match = _DAY_TIME_RE.fullmatch(value.strip())
-    if match is None:
-        return None
-    day = _DAY_NAMES.get(match["day"].lower())
-    if day is None:
-        raise ValueError(
-            f"unknown day {match['day']!r} in {value!r} (use mon…sun or mån, tis, ons, tor, "
-            "fre, lör, sön)"
-        )
-    hour, minute = int(match["hour"]), int(match["minute"])
-    if hour > 23 or minute > 59:
-        raise ValueError(f"invalid time {match['hour']}:{match['minute']} in {value!r}")
-    return day, hour, minute
-
-
-def _crontab_weekday(token: str) -> int:
-    token = token.strip().lower()
-    if token in _CRONTAB_DOW_NAMES:
-        return _CRONTAB_DOW_NAMES.index(token)
-    if token.isdigit() and 0 <= int(token) <= 7:
-        return int(token)
-    raise ValueError(f"invalid day of week {token!r}")
-
-
-def _crontab_dow_to_apscheduler(field: str) -> str:
-    """Translate a crontab day-of-week field into APScheduler 3 weekday names.
-
-    The pitfall: APScheduler 3.x numbers weekdays from Monday = 0, while crontab uses
-    Sunday = 0 (and 7), and ``CronTrigger.from_crontab`` passes the field through unchanged,
-    so ``"0 8 * * 1"`` would fire on Tuesdays. Spelling every day out by name makes the field
-    mean the same thing to both. Ranges are expanded because crontab's ``5-7`` (fri-sun) and
-    ``0-2`` (sun-tue) do not map onto a single Monday-based range.
-    """
-    if field == "*":
-        return field
-    days: set[int] = set()
-    for part in field.split(","):
-        span, slash, step_text = part.partition("/")
-        step = 1
-        if slash:
-            if not step_text.isdigit() or int(step_text) < 1:
-                raise ValueError(f"invalid step in day of week {part!r}")
-            step = int(step_text)
-        if span == "*":
-            first, last = 0, 6
-        elif "-" in span:
-            start, _, end = span.partition("-")
-            first, last = _crontab_weekday(start), _crontab_weekday(end)
-            if first > last:
-                raise ValueError(f"invalid range in day of week {part!r}")
-        else:
-            first = _crontab_weekday(span)
-            last = 6 if slash else first
-        days.update(day % 7 for day in range(first, last + 1, step))
-    # Monday-first order, the order APScheduler itself uses.
-    ordered = sorted(days, key=lambda day: (day - 1) % 7)
-    return ",".join(_CRONTAB_DOW_NAMES[day] for day in ordered)
-
-
-def _crontab_for_apscheduler(line: str) -> str:
-    fields = line.split()
-    if len(fields) != 5:
-        raise ValueError(
-            f'{line!r} is neither "DAY HH:MM" nor a 5-field crontab line (got {len(fields)} fields)'
-        )
-    try:
-        fields[4] = _crontab_dow_to_apscheduler(fields[4])
-    except ValueError as exc:
-        raise ValueError(f"invalid crontab line {line!r}: {exc}") from None
-    return " ".join(fields)
-
 
 class ScheduleSettings(_Section):
+    # The reminders' WHEN grammar (bot/when.py); ``mon 08:00`` and crontab lines are kept.
     weekly_summary: str = "mon 08:00"
 
     @field_validator("weekly_summary")
     @classmethod
     def _check_weekly_summary(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if _parse_day_time(value) is not None:
-            return value
-        converted = _crontab_for_apscheduler(value)
-        try:
-            from apscheduler.triggers.cron import CronTrigger
-        except ImportError:  # pragma: no cover - APScheduler comes with PTB's job-queue extra
-            return value
-        try:
-            CronTrigger.from_crontab(converted, timezone="UTC")
-        except ValueError as exc:
-            raise ValueError(f"invalid crontab line {value!r}: {exc}") from None
-        return value
+        return when.check_summary(value)
 
-    def weekly_summary_trigger(self, tz: tzinfo | str) -> CronTrigger:
-        """The APScheduler trigger for the weekly summary, in local time ``tz``.
-
-        Note: a crontab line restricting both day of month and day of week fires when both
-        match in APScheduler, whereas classic cron fires when either matches.
-        """
-        from apscheduler.triggers.cron import CronTrigger
-
-        parsed = _parse_day_time(self.weekly_summary)
-        if parsed is not None:
-            day, hour, minute = parsed
-            return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=tz)
-        return CronTrigger.from_crontab(_crontab_for_apscheduler(self.weekly_summary), timezone=tz)
+    def weekly_summary_trigger(self, tz: tzinfo | str) -> when.Trigger:
+        """When the weekly summary fires, in local time ``tz``."""
+        return when.summary_trigger(self.weekly_summary, tz)
 
 
 # --------------------------------------------------------------------------- tips

@@ -12,9 +12,10 @@ residents) and alerts. All share the rates below. Guarantees:
   window sees more than the rate plus one), ``group_messages_per_minute`` per group (each
   message to a group a whole period after Telegram answered the one before), and at most one
   message per second to one private chat;
-* 429: the whole bot pauses for exactly ``retry_after`` (Telegram's flood limit is per bot),
-  then the message is retried; network errors and 5xx are retried with exponential backoff,
-  at most ``max_attempts`` times; 403 and "chat not found" mark the recipient inactive;
+* what an error means is decided by :func:`bot.retry.decide`. 429: the whole bot pauses for
+  exactly ``retry_after`` (Telegram's flood limit is per bot), then the message is retried;
+  network errors and 5xx are retried with exponential backoff, at most ``max_attempts``
+  times; 403 and "chat not found" mark the recipient inactive; any other 400 fails the row;
 * a group that became a supergroup (``ChatMigrated``): every row and link of the group moves
   to its new id, and the message is sent there at once;
 * outcomes are written in batches (one transaction per ``flush_size`` rows or
@@ -32,16 +33,15 @@ import dataclasses
 import functools
 import heapq
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import TelegramError
 
-from bot import groups
-from bot.tgbot import retry_after_seconds
+from bot import groups, retry
+from bot.retry import Action
 from storage import deliveries as outbox_rows
 from storage.db import Database
 from storage.deliveries import ALERT, NOTICE, TIP, Alert, Delivery, Outcome
@@ -54,7 +54,6 @@ Progress = Callable[[list[int], list[int]], Awaitable[None]]
 MoveChat = Callable[[int, int], Awaitable[object]]
 
 PRIVATE_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the same chat
-MAX_BACKOFF = 60.0
 CONCURRENCY = 16
 TIP_CONCURRENCY = 4  # a handful of handlers per tip
 NOTICE_CONCURRENCY = 4  # one message per decision; a few at once keep them prompt
@@ -111,6 +110,7 @@ class Outbox:
         self.move_chat = move_chat or functools.partial(groups.move_chat, db)
         self.max_attempts = max_attempts
         self.backoff = backoff
+        self._policy = {"max_attempts": max_attempts, "backoff": backoff}
         self.flush_interval = flush_interval
         self.flush_size = flush_size
         self.fetch_size = fetch_size
@@ -289,38 +289,43 @@ class Outbox:
                 await self.send_notice(self.bot, delivery)
             else:
                 await self.bot.send_message(delivery.chat_id, self._text(delivery))
-        except RetryAfter as exc:
-            # Flood control is per bot: everyone waits exactly as long as Telegram asked.
-            wait = retry_after_seconds(exc)
-            self._paused_until = max(self._paused_until, time.monotonic() + wait)
-            log.warning("outbox: 429, pausing %.1fs", wait)
-            self._retry(lane, delivery, attempts - 1, self._paused_until, "429")
-        except ChatMigrated as exc:
-            await self._follow_move(lane, delivery, attempts, exc.new_chat_id)
-        except Forbidden as exc:
-            self._record(delivery, "blocked", attempts, exc.message)
-        except BadRequest as exc:
-            # A chat that is gone is like a blocked one; any other 400 will not get better.
-            status = "blocked" if "chat not found" in exc.message.lower() else "failed"
-            if status == "failed":
-                log.error("outbox: delivery %d refused: %s", delivery.id, exc.message)
-            self._record(delivery, status, attempts, exc.message)
         except Exception as exc:
-            # Network errors and 5xx, and anything unexpected on our side (a failed read of
-            # the tip, say): retried with backoff, so that no row is left pending unseen.
             if not isinstance(exc, TelegramError):
+                # Something on our side (a failed read of the tip, say): retried like a network
+                # error, so that no row is left pending unseen.
                 log.exception("outbox: delivery %d (%s) raised", delivery.id, delivery.kind)
-            if attempts >= self.max_attempts:
-                log.error(
-                    "outbox: delivery %d failed after %d tries: %s", delivery.id, attempts, exc
-                )
-                self._record(delivery, "failed", attempts, str(exc))
-            else:
-                delay = min(MAX_BACKOFF, self.backoff * 2 ** (attempts - 1))
-                delay *= random.uniform(0.8, 1.2)
-                self._retry(lane, delivery, attempts, time.monotonic() + delay, str(exc))
+            await self._act(lane, delivery, attempts, retry.decide(exc, attempts, **self._policy))
         else:
             self._record(delivery, "delivered", attempts)
+
+    async def _act(
+        self, lane: _Lane, delivery: Delivery, attempts: int, decision: retry.Decision
+    ) -> None:
+        action = decision.action
+        if not decision.counts:
+            attempts -= 1
+        if action is Action.PAUSE:
+            self._paused_until = max(self._paused_until, time.monotonic() + decision.delay)
+            log.warning("outbox: 429, pausing %.1fs", decision.delay)
+            self._retry(lane, delivery, attempts, self._paused_until, decision.reason)
+        elif action is Action.MOVE:
+            await self._follow_move(lane, delivery, attempts, decision.new_chat_id)
+        elif action is Action.GONE:
+            # Blocked, deactivated, or a chat that is gone: the recipient is marked inactive.
+            self._record(delivery, "blocked", attempts, decision.reason)
+        elif action is Action.RETRY:
+            at = time.monotonic() + retry.spread(decision.delay)
+            self._retry(lane, delivery, attempts, at, decision.reason)
+        elif action is Action.DONE:
+            self._record(delivery, "delivered", attempts)
+        else:
+            log.error(
+                "outbox: delivery %d failed on try %d: %s",
+                delivery.id,
+                attempts,
+                decision.reason,
+            )
+            self._record(delivery, "failed", attempts, decision.reason)
 
     async def _follow_move(
         self, lane: _Lane, delivery: Delivery, attempts: int, new_chat_id: int
@@ -329,15 +334,15 @@ class Outbox:
         follow here too, so they need not be refused first), then send to the new id at once.
         A move is one step that cannot repeat, so the attempt limit still bounds this."""
         old_chat_id = delivery.chat_id
-        if new_chat_id == old_chat_id or attempts > self.max_attempts:
+        if new_chat_id == old_chat_id:
             log.error("outbox: delivery %d refused: group moved", delivery.id)
-            self._record(delivery, "failed", attempts, "group chat was upgraded to a supergroup")
+            self._record(delivery, "failed", attempts, retry.MIGRATED)
             return
         try:
             await self.move_chat(old_chat_id, new_chat_id)
         except Exception:
             log.exception("outbox: moving a group's rows to its supergroup failed")
-            at = time.monotonic() + self._backoff(attempts)
+            at = time.monotonic() + retry.spread(self._backoff(attempts))
             self._retry(lane, delivery, attempts, at, "moving the group failed")
             return
         for each in self._lanes.values():
@@ -354,7 +359,7 @@ class Outbox:
         self._retry(lane, moved, attempts, time.monotonic(), "group moved to a supergroup")
 
     def _backoff(self, attempts: int) -> float:
-        return min(MAX_BACKOFF, self.backoff * 2 ** (attempts - 1)) * random.uniform(0.8, 1.2)
+        return min(retry.MAX_BACKOFF, self.backoff * 2 ** (attempts - 1))
 
     def _retry(self, lane: _Lane, delivery: Delivery, attempts: int, at: float, error: str) -> None:
         self._record(delivery, "pending", attempts, error)

@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable
 
 from telegram import Update
+from telegram.constants import PollingLimit
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
@@ -31,7 +32,7 @@ from bot.updates import FairUpdates
 
 log = logging.getLogger(__name__)
 
-BATCH = 100  # Telegram's maximum
+BATCH = PollingLimit.MAX_LIMIT  # the most updates one getUpdates returns
 MAX_BACKOFF = 30.0
 # Nothing new came, only updates in hand: ask again once one of them is handled, or after
 # this long (new updates from other chats must not wait for a slow one).

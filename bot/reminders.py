@@ -1,5 +1,5 @@
-"""Scheduled reminders: the WHEN grammar, next fire times in the municipality's time zone,
-and the JobQueue jobs that put each run into the alert outbox.
+"""Scheduled reminders: the JobQueue jobs that put each run into the alert outbox. When a
+reminder fires is said in the WHEN grammar (:mod:`bot.when`).
 
 PTB's JobQueue (APScheduler 3) keeps jobs in memory only, so the database is the truth: every
 reminder has its ``next_run`` stored, each active reminder gets one ``run_once`` job for that
@@ -20,11 +20,9 @@ APScheduler's misfire handling:
 
 from __future__ import annotations
 
-import calendar
 import logging
-import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 
 from telegram.ext import Application, CallbackContext, JobQueue
 
@@ -32,6 +30,13 @@ from bot import alerts, clock, summary
 from bot.alerts import Draft, Kind
 from bot.services import Services
 from bot.texts import t
+from bot.when import (
+    Problem,
+    Schedule,
+    WhenError,
+    local_text,
+    parse_spec,
+)
 from storage import areas as area_rows
 from storage import audit
 from storage import reminders as rows
@@ -46,210 +51,6 @@ JOB_PREFIX = "reminder:"
 # Jobs must run however late the event loop gets to them; missed runs across a restart are
 # decided from the database instead.
 JOB_KWARGS = {"misfire_grace_time": None}
-
-# ---------------------------------------------------------------------------- the grammar
-
-KINDS = {
-    "once": "once",
-    "engång": "once",
-    "daily": "daily",
-    "dagligen": "daily",
-    "weekly": "weekly",
-    "veckovis": "weekly",
-    "monthly": "monthly",
-    "månadsvis": "monthly",
-}
-# How many words WHEN takes, kind word included.
-WHEN_WORDS = {"once": 3, "daily": 2, "weekly": 3, "monthly": 3}
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_NAMES: dict[str, int] = {
-    **{name: i for i, name in enumerate(WEEKDAYS)},
-    **{name: i for i, name in enumerate(("mån", "tis", "ons", "tor", "fre", "lör", "sön"))},
-    **{
-        name: i
-        for i, name in enumerate(
-            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-        )
-    },
-    **{
-        name: i
-        for i, name in enumerate(
-            ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-        )
-    },
-}
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-Problem = tuple[str, dict]
-
-
-class WhenError(ValueError):
-    """WHEN could not be understood; ``problems`` are catalogue keys with their values, one
-    per thing that is wrong (so ``weekly tus 25:00`` names both the day and the time)."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(key for key, _ in problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    kind: str  # once | daily | weekly | monthly
-    hour: int
-    minute: int
-    on_date: date | None = None  # once
-    weekday: int | None = None  # weekly, Monday = 0
-    day: int | None = None  # monthly, 1-31
-
-    @property
-    def spec(self) -> str:
-        """The normalised WHEN, as stored and shown: ``weekly tue 18:30``."""
-        at = f"{self.hour:02d}:{self.minute:02d}"
-        if self.kind == "once":
-            return f"once {self.on_date.isoformat()} {at}"
-        if self.kind == "weekly":
-            return f"weekly {WEEKDAYS[self.weekday]} {at}"
-        if self.kind == "monthly":
-            return f"monthly {self.day} {at}"
-        return f"daily {at}"
-
-    @property
-    def recurring(self) -> bool:
-        return self.kind != "once"
-
-    def next_after(self, after: datetime, tz: tzinfo) -> datetime | None:
-        """The first fire time strictly after ``after`` (aware), in UTC; None if none is left.
-
-        Wall-clock times are local. A time that does not exist (02:30 on the last Sunday of
-        March) fires an hour later by the clock, at 03:30; a time that exists twice (02:30 on
-        the last Sunday of October) fires once, at the first of the two.
-        """
-        if self.kind == "once":
-            fire = local_instant(self.on_date, self.hour, self.minute, tz)
-            return fire if fire > after else None
-        day = after.astimezone(tz).date() - timedelta(days=1)
-        for _ in range(400):
-            if self._matches(day):
-                fire = local_instant(day, self.hour, self.minute, tz)
-                if fire > after:
-                    return fire
-            day += timedelta(days=1)
-        raise AssertionError(f"no fire time for {self.spec} within 400 days")  # pragma: no cover
-
-    def _matches(self, day: date) -> bool:
-        if self.kind == "weekly":
-            return day.weekday() == self.weekday
-        if self.kind == "monthly":
-            # Day 31 means the last day in shorter months, rather than skipping them.
-            last = calendar.monthrange(day.year, day.month)[1]
-            return day.day == min(self.day, last)
-        return True
-
-
-def local_instant(day: date, hour: int, minute: int, tz: tzinfo) -> datetime:
-    """Local wall time -> UTC. ``fold=0`` takes the offset before a DST change, which moves a
-    non-existent time forward and picks the first of two ambiguous ones."""
-    local = datetime.combine(day, time(hour, minute), tzinfo=tz)
-    return local.astimezone(UTC)
-
-
-def parse_when(words: list[str]) -> Schedule:
-    """``["weekly", "tis", "18:30"]`` -> Schedule, or :class:`WhenError`."""
-    if not words:
-        raise WhenError([("when_missing", {})])
-    kind = KINDS.get(words[0].lower())
-    if kind is None:
-        raise WhenError([("when_bad_kind", {"kind": words[0][:20]})])
-    if len(words) != WHEN_WORDS[kind]:
-        raise WhenError([(f"when_usage_{kind}", {})])
-    problems: list[Problem] = []
-    clock_time = _parse_time(words[-1], problems)
-    on_date = weekday = day = None
-    if kind == "once":
-        on_date = _parse_date(words[1], problems)
-    elif kind == "weekly":
-        weekday = _DAY_NAMES.get(words[1].lower())
-        if weekday is None:
-            problems.append(("when_bad_day", {"day": words[1][:20]}))
-    elif kind == "monthly":
-        if words[1].isdigit() and 1 <= int(words[1]) <= 31:
-            day = int(words[1])
-        else:
-            problems.append(("when_bad_monthday", {"day": words[1][:20]}))
-    if problems:
-        raise WhenError(problems)
-    hour, minute = clock_time
-    return Schedule(kind, hour, minute, on_date, weekday, day)
-
-
-def parse_spec(spec: str) -> Schedule:
-    """A stored, normalised WHEN back to a Schedule."""
-    return parse_when(spec.split())
-
-
-def _parse_time(word: str, problems: list[Problem]) -> tuple[int, int]:
-    match = _TIME.fullmatch(word)
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        problems.append(("when_bad_time", {"time": word[:20]}))
-        return 0, 0
-    return int(match[1]), int(match[2])
-
-
-def _parse_date(word: str, problems: list[Problem]) -> date | None:
-    try:
-        if not _DATE.fullmatch(word):
-            raise ValueError(word)
-        return date.fromisoformat(word)
-    except ValueError:
-        problems.append(("when_bad_date", {"date": word[:20]}))
-        return None
-
-
-def split_command(text: str) -> tuple[list[str], str, str] | None:
-    """``/remind weekly tue 18:30 centrum Möte kl 19`` -> (WHEN words, target, text); the
-    text keeps its line breaks. None when there is not even a WHEN kind."""
-    parts = text.split(maxsplit=1)
-    if len(parts) < 2:
-        return None
-    rest = parts[1]
-    kind = KINDS.get(rest.split(maxsplit=1)[0].lower())
-    count = WHEN_WORDS.get(kind, 1)
-    words = rest.split(maxsplit=count + 1)
-    when, tail = words[:count], words[count:]
-    target = tail[0] if tail else ""
-    body = tail[1] if len(tail) > 1 else ""
-    return when, target, body
-
-
-# ---------------------------------------------------------------------------- presentation
-
-
-def local_text(moment: datetime, tz: tzinfo, lang: str) -> str:
-    """``tis 3 mars 2026 kl. 18:30`` / ``Tue 3 Mar 2026, 18:30``."""
-    local = moment.astimezone(tz)
-    return t(
-        lang,
-        "datetime_format",
-        weekday=t(lang, "weekdays_short").split(",")[local.weekday()],
-        day=local.day,
-        month=t(lang, "months_short").split(",")[local.month - 1],
-        year=local.year,
-        time=local.strftime("%H:%M"),
-    )
-
-
-def describe(schedule: Schedule, lang: str) -> str:
-    at = f"{schedule.hour:02d}:{schedule.minute:02d}"
-    if schedule.kind == "once":
-        return t(lang, "schedule_once", date=schedule.on_date.isoformat(), time=at)
-    if schedule.kind == "weekly":
-        day = t(lang, "weekdays_long").split(",")[schedule.weekday]
-        return t(lang, "schedule_weekly", day=day, time=at)
-    if schedule.kind == "monthly":
-        return t(lang, "schedule_monthly", day=schedule.day, time=at)
-    return t(lang, "schedule_daily", time=at)
-
 
 # ---------------------------------------------------------------------------- the service
 

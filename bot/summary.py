@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from telegram import Bot, InputFile
+from telegram.constants import MessageLimit
 from telegram.error import BadRequest, ChatMigrated, TelegramError
 from telegram.ext import Application, CallbackContext, JobQueue
 
@@ -37,8 +38,8 @@ log = logging.getLogger(__name__)
 CHART_WEEKS = 8
 OPEN_TIP_AGE = timedelta(days=7)
 OPEN_TIPS_SHOWN = 5
-CAPTION_LIMIT = 1024  # Telegram's limit for a photo caption
-MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
+MESSAGE_LIMIT = MessageLimit.MAX_TEXT_LENGTH
 JOB_NAME = "weekly-summary"
 _WEEK_SPEC = re.compile(r"^(\d{4})-?w(\d{1,2})$", re.IGNORECASE)
 

@@ -19,7 +19,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
-from bot import groups, notices
+from bot import groups, notices, retry
+from bot.retry import Action
 from bot.roles import not_banned
 from bot.services import Services
 from bot.stored import check_stored, of_type
@@ -459,7 +460,8 @@ async def send_copy(services: Services, bot: Bot, copy: Delivery) -> None:
         try:
             await send()
         except BadRequest as exc:
-            if part == CARD or "chat not found" in exc.message.lower():
+            # The card must go out, and a chat that is gone is the outbox's to record.
+            if part == CARD or retry.decide(exc, copy.attempts + 1).action is not Action.GIVE_UP:
                 raise
             await _note_part(services, copy, part, copy_parts.REFUSED, exc.message)
             log.warning("tip copy %d: %s not sent: %s", copy.id, part, exc.message)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import InlineKeyboardButtonLimit, InlineKeyboardMarkupLimit
 
 from bot.texts import plain, t
 from handlers.common import edit_pressed
@@ -29,9 +30,9 @@ LEAVE_PAGE = "leavepage"  # "leavepage:<page>"
 LEAVE_ALL = "leaveall"  # "leaveall", then "leaveall:yes" / "leaveall:no"
 
 # Telegram's limits for one inline keyboard.
-MAX_ROW = 8
-MAX_BUTTONS = 100
-MAX_DATA_BYTES = 64
+MAX_ROW = InlineKeyboardMarkupLimit.BUTTONS_PER_ROW
+MAX_BUTTONS = InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER
+MAX_DATA_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 
 # Ten areas a page, two a row: long Swedish area names stay readable on a phone, and the
 # picker's own buttons and the page row still fit on the screen.

@@ -6,10 +6,11 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import alerts, reminders
-from bot.reminders import Reminder, WhenError
+from bot.reminders import Reminder
 from bot.roles import Role
 from bot.services import Services
 from bot.texts import Safe
+from bot.when import WhenError, describe, local_text, parse_when, split_command
 from handlers.common import Caller, caller_of, confirm, private_only, reply, requires, services
 
 LISTED_TEXT_MAX = 200  # /reminders shows the start of each text; the full one is stored
@@ -20,13 +21,13 @@ LISTED_TEXT_MAX = 200  # /reminders shows the start of each text; the full one i
 async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     caller = await caller_of(update, context)
     svc = services(context)
-    parsed = reminders.split_command(update.effective_message.text)
+    parsed = split_command(update.effective_message.text)
     if parsed is None:
         await reply(update, caller.t("remind_usage"))
         return
     when, target, text = parsed
     try:
-        schedule = reminders.parse_when(when)
+        schedule = parse_when(when)
     except WhenError as exc:
         await _explain(update, caller, exc)
         return
@@ -62,7 +63,7 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         caller.t(
             "remind_saved",
             id=reminder.id,
-            schedule=reminders.describe(schedule, caller.lang),
+            schedule=describe(schedule, caller.lang),
             areas=_areas(caller, reminder),
             next=_when(svc, caller, reminder),
         ),
@@ -88,7 +89,7 @@ async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             caller.t(
                 key,
                 id=reminder.id,
-                schedule=reminders.describe(reminder.schedule, caller.lang),
+                schedule=describe(reminder.schedule, caller.lang),
                 areas=_areas(caller, reminder),
                 next=_when(svc, caller, reminder),
                 text=text,
@@ -128,4 +129,4 @@ def _areas(caller: Caller, reminder: Reminder) -> str:
 def _when(svc: Services, caller: Caller, reminder: Reminder) -> str:
     if reminder.next_run is None:
         return "–"
-    return reminders.local_text(reminder.next_run, svc.settings.municipality.tz, caller.lang)
+    return local_text(reminder.next_run, svc.settings.municipality.tz, caller.lang)

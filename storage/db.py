@@ -33,6 +33,12 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 PRIVATE_MODE = 0o600
 # SQLite creates these beside the database and gives them the database file's mode.
 _COMPANIONS = ("-wal", "-shm", "-journal")
+# Which migrations a database has; laid out as the tables in storage/schema.sql are.
+MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    applied_at  TEXT NOT NULL
+)"""
 
 
 def keyed_hash(key: bytes | None, value: Any) -> str | None:
@@ -142,10 +148,7 @@ class Database(Executor):
 
     async def migrate(self) -> list[str]:
         """Apply numbered migrations from ``storage/migrations`` that the database lacks."""
-        await self._writer.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
+        await self._writer.execute(MIGRATIONS_TABLE)
         async with self._writer.execute("SELECT version FROM schema_migrations") as cursor:
             done = {row[0] for row in await cursor.fetchall()}
         applied = []

@@ -3,12 +3,14 @@ Europe/Stockholm (29 March: 02:00 → 03:00; 25 October: 03:00 → 02:00)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import ValidationError
 
-from bot.reminders import WhenError, parse_spec, parse_when, split_command
+from bot.config import ScheduleSettings
+from bot.when import WhenError, parse_spec, parse_when, split_command, summary_trigger
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -106,3 +108,66 @@ def test_split_command_keeps_the_text_as_typed():
     )
     assert split_command("/remind once 2026-06-20") == (["once", "2026-06-20"], "", "")
     assert split_command("/remind") is None
+
+
+# ------------------------------------------------------------------ the weekly summary
+
+
+def fire_times(trigger, after: datetime, count: int) -> list[datetime]:
+    """The next ``count`` fire times, asked as bot/summary.py asks: from one second after the
+    previous one."""
+    fires, previous = [], None
+    for _ in range(count):
+        previous = trigger.get_next_fire_time(previous, after)
+        fires.append(previous)
+        after = previous + timedelta(seconds=1)
+    return fires
+
+
+@pytest.mark.parametrize(
+    "value", ["weekly mon 08:00", "veckovis mån 08:00", "WEEKLY Måndag 8:00", "mon 08:00"]
+)
+def test_summary_schedule_in_the_when_grammar_fires_as_the_crontab_did(value: str) -> None:
+    # Ten Mondays across the change to summer time on 29 March.
+    start = utc(2026, 3, 4, 11)
+    expected = fire_times(summary_trigger("0 8 * * 1", STOCKHOLM), start, 10)
+    fires = fire_times(summary_trigger(value, STOCKHOLM), start, 10)
+    assert fires == expected
+    assert [(f.weekday(), f.hour, f.minute) for f in fires] == [(0, 8, 0)] * 10
+    assert fires[0].utcoffset() == timedelta(hours=1)
+    assert fires[-1].utcoffset() == timedelta(hours=2)
+
+
+def test_summary_trigger_counts_the_fire_time_itself() -> None:
+    # As APScheduler does: the run at exactly "now" is the next one, which is how the summary
+    # finds the run it missed while the bot was down.
+    monday = datetime(2026, 3, 9, 8, 0, tzinfo=STOCKHOLM)
+    trigger = summary_trigger("weekly mon 08:00", "Europe/Stockholm")
+    assert trigger.get_next_fire_time(None, monday) == monday
+    assert trigger.get_next_fire_time(monday, monday + timedelta(seconds=1)) == monday + timedelta(
+        days=7
+    )
+
+
+def test_summary_schedule_is_stored_as_written_with_tidy_spacing() -> None:
+    assert ScheduleSettings(weekly_summary="  weekly   tis  18:30 ").weekly_summary == (
+        "weekly tis 18:30"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("weekly someday 08:00", "unknown day 'someday'"),
+        ("weekly mon 25:00", "invalid time '25:00'"),
+        ("veckovis tus 8:75", "unknown day 'tus'"),
+        ("daily 08:00", '"weekly DAY HH:MM"'),
+        ("weekly mon", '"weekly DAY HH:MM"'),
+        ("mon", "neither"),
+        ("0 8 * * 8", "invalid crontab line"),
+    ],
+)
+def test_bad_summary_schedule_says_what_is_wrong(value: str, says: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        ScheduleSettings(weekly_summary=value)
+    assert says in str(caught.value)
