@@ -13,7 +13,7 @@ import re
 import sqlite3
 from importlib import resources
 
-from storage.db import MIGRATIONS_TABLE, available_migrations
+from storage.db import MIGRATIONS_TABLE, available_migrations, keyed_hash
 
 HEADER = """\
 -- The whole schema as the migrations in storage/migrations produce it, for reading.
@@ -27,6 +27,8 @@ _ORDER = {"table": 0, "index": 1, "trigger": 2, "view": 3}
 def migrated() -> sqlite3.Connection:
     """A fresh in-memory database with every migration applied, as Database.migrate does."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
+    # Migrations may call the SQL functions every connection of the bot has.
+    conn.create_function("hmac_sha256", 2, keyed_hash, deterministic=True)
     conn.execute(MIGRATIONS_TABLE)
     for _version, _name, sql in available_migrations():
         conn.executescript(sql)

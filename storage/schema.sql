@@ -27,9 +27,7 @@ CREATE TABLE participants (
     language    TEXT NOT NULL CHECK (language IN ('sv', 'en')),
     consent_at  TEXT NOT NULL,
     active      INTEGER NOT NULL DEFAULT 1,   -- 0 once Telegram says the user blocked the bot
-    banned_at   TEXT,
-    ban_reason  TEXT
-);
+    banned_at   TEXT);
 
 CREATE TABLE memberships (
     user_id     INTEGER NOT NULL REFERENCES participants(user_id) ON DELETE CASCADE,
@@ -267,4 +265,15 @@ CREATE TABLE tip_copy_parts (
     reason   TEXT,                       -- Telegram's answer, for a refused part
     at       TEXT NOT NULL,
     PRIMARY KEY (copy_id, part)
+) WITHOUT ROWID;
+
+CREATE TABLE bot_secrets (
+    name   TEXT PRIMARY KEY,
+    value  BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE bans (
+    user_hash  TEXT NOT NULL PRIMARY KEY,  -- hex HMAC-SHA256(ban_key, user id in decimal)
+    banned_on  TEXT NOT NULL,              -- a date (YYYY-MM-DD), not a time
+    reason     TEXT                        -- cleared by /forget: it may name the person
 ) WITHOUT ROWID;
