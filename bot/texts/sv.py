@@ -13,7 +13,12 @@ TEXTS: dict[str, str] = {
         "🔒 <b>Om dina uppgifter</b>\n"
         "Vi sparar ditt Telegram-id, ditt förnamn, ditt språk, när du gav samtycke, dina "
         "områden och eventuella roller. Det behövs för att polisens och kommunens "
-        "information ska nå dig. Uppgifterna sparas tills du lämnar tjänsten. "
+        "information ska nå dig.\n"
+        "Om du lämnar alla områden eller blockerar boten raderas dina uppgifter efter "
+        "{inactive_participants} dagar. Tips sparas i {tips} dagar och meddelanden från polisen "
+        "och kommunen i {alerts} dagar. Vem som fick vilket meddelande sparas i {deliveries} "
+        "dagar. Loggen över vad samordnare och poliser gjort i boten sparas i {audit} dagar. "
+        "Svar på enkäter sparas i {surveys} dagar. Sedan raderas allt automatiskt.\n"
         "Se allt vi har om dig med /mydata och radera det med /forget. "
         "Personuppgiftsansvarig är {municipality}."
     ),
