@@ -72,11 +72,13 @@ async def purge(
         return {"participants": len(gone)}
 
     # Surveys do not exist yet: their period is configured and announced, nothing to delete.
+    # The audit log first, so that the entries this run writes are never among what it
+    # deletes, whatever the clock says.
     steps: dict[str, Callable[[Executor], Awaitable[dict[str, int]]]] = {
+        "audit": audit_rows,
         "tips": tips,
         "alerts": alerts,
         "deliveries": deliveries,
-        "audit": audit_rows,
         "inactive_participants": inactive,
     }
     counts: dict[str, int] = {}
