@@ -8,6 +8,7 @@ it: one run of the daily job must keep the first and delete the second."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -297,6 +298,10 @@ async def test_inactive_participants_are_erased_after_their_period(
         ) == [(0,)]
         assert not await on_disk(db_path, f"Boende {uid}")
     assert retention_audit(rows, "inactive_participants") == [(None, "2 participants deleted")]
+    # The date counted from is part of what /mydata shows.
+    clock.reset()
+    answer = await sandbox.user(82, "Boende 82").send("/mydata")
+    assert json.loads(answer.file_bytes)["participant"][0]["inactive_since"] == day
 
 
 # ------------------------------------------------------------------ configuration

@@ -14,7 +14,7 @@ TEXTS: dict[str, str] = {
         "We store your Telegram id, your first name, your language, when you gave consent, "
         "your areas and any roles. We need this so that information from the police and the "
         "municipality reaches you.\n"
-        "If you leave every area or block the bot, your data is deleted after "
+        "If you are in no area, or have blocked the bot, your data is deleted after "
         "{inactive_participants} days. Tips are kept for {tips} days and messages from the "
         "police and the municipality for {alerts} days. Who received which message is kept for "
         "{deliveries} days. The log of what coordinators and police officers did in the bot is "
