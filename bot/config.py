@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PositiveInt,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
@@ -45,6 +46,7 @@ __all__ = [
     "ConfigError",
     "DatabaseSettings",
     "MunicipalitySettings",
+    "RetentionSettings",
     "RolesSettings",
     "ScheduleSettings",
     "Settings",
@@ -228,7 +230,26 @@ class ScheduleSettings(_Section):
 class TipsSettings(_Section):
     max_per_hour: int = Field(default=5, ge=1)
     notify_police: bool = False
-    retention_days: int = Field(default=730, ge=1)
+
+
+# --------------------------------------------------------------------------- retention
+
+
+class RetentionSettings(_Section):
+    """How long each kind of personal data is kept, in days (at least one)."""
+
+    tips: int = Field(default=730, ge=1)
+    # Who got which alert, notice or tip copy.
+    deliveries: int = Field(default=90, ge=1)
+    audit: int = Field(default=365, ge=1)
+    # Since leaving the last area, or since Telegram said they blocked the bot.
+    inactive_participants: int = Field(default=180, ge=1)
+    alerts: int = Field(default=730, ge=1)
+    surveys: int = Field(default=730, ge=1)
+
+
+# Keys that moved; the old place is still read so that an existing config keeps working.
+_MOVED_KEYS = {("tips", "retention_days"): ("retention", "tips")}
 
 
 # --------------------------------------------------------------------------- areas
@@ -283,6 +304,8 @@ class AreaSeed(_Section):
 # The TOML file for the Settings object being built right now; a context variable keeps
 # concurrent constructions (threads, tasks) from seeing each other's file.
 _TOML_FILE: ContextVar[Path | None] = ContextVar("grannbot_toml_file", default=None)
+# Where the Settings object being built notes the keys it found in their old place.
+_MOVED: ContextVar[list[str] | None] = ContextVar("grannbot_moved_keys", default=None)
 
 
 class Settings(BaseSettings):
@@ -304,14 +327,57 @@ class Settings(BaseSettings):
     broadcast: BroadcastSettings = Field(default_factory=BroadcastSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     tips: TipsSettings = Field(default_factory=TipsSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     areas: list[AreaSeed] = Field(default_factory=list)
+
+    _moved: list[str] = PrivateAttr(default_factory=list)
 
     def __init__(self, *, _toml_file: str | Path | None = None, **values: Any) -> None:
         token = _TOML_FILE.set(Path(_toml_file) if _toml_file is not None else None)
+        moved: list[str] = []
+        moved_token = _MOVED.set(moved)
         try:
             super().__init__(**values)
         finally:
+            _MOVED.reset(moved_token)
             _TOML_FILE.reset(token)
+        self._moved = moved
+
+    @property
+    def moved_keys(self) -> list[str]:
+        """Operator warnings about keys given in their old place (still honoured)."""
+        return list(self._moved)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _move_old_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        notes = _MOVED.get()
+        for (old_section, old_key), (new_section, new_key) in _MOVED_KEYS.items():
+            section = data.get(old_section)
+            if not isinstance(section, dict) or old_key not in section:
+                continue
+            section = dict(section)
+            value = section.pop(old_key)
+            data = {**data, old_section: section}
+            target = data.get(new_section)
+            target = dict(target) if isinstance(target, dict) else {}
+            if new_key in target:
+                note = (
+                    f"[{old_section}] {old_key} is ignored: [{new_section}] {new_key} is set"
+                    " and takes its place"
+                )
+            else:
+                target[new_key] = value
+                data[new_section] = target
+                note = (
+                    f"[{old_section}] {old_key} has moved to [{new_section}] {new_key};"
+                    " the old key still works, but please move it"
+                )
+            if notes is not None:
+                notes.append(note)
+        return data
 
     @classmethod
     def settings_customise_sources(
@@ -364,6 +430,7 @@ _SECTION_MODELS: dict[str, type[BaseModel]] = {
     "broadcast": BroadcastSettings,
     "schedule": ScheduleSettings,
     "tips": TipsSettings,
+    "retention": RetentionSettings,
     "areas": AreaSeed,
 }
 # Pydantic's own wording is kept for most errors; these read better in a config file.
@@ -563,6 +630,8 @@ def check_config(path: str | Path | None) -> int:
     origin = f"file {source}" if source is not None else "no config file, defaults"
     print(f"# Source: {origin} + {ENV_PREFIX}* environment variables")
     print(describe(settings), end="")
+    for note in settings.moved_keys:
+        print(f"Warning: {note}", file=sys.stderr)
     try:
         require_token(settings)
     except ConfigError as exc:

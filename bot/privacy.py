@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from storage import audit, bans, events
 from storage import participants as people
 from storage import privacy as privacy_rows
-from storage.db import Database
+from storage.db import Database, Executor
 
 
 async def export(db: Database, user_id: int, municipality: str) -> bytes:
@@ -34,9 +34,15 @@ async def erase_person(db: Database, user_id: int) -> None:
     leave the disk too (the WAL still holds them until it is truncated). A ban stays, as a
     keyed hash without its reason: erasing oneself must not be a way to lift it."""
     async with db.transaction() as tx:
-        if await people.participant(tx, user_id) is not None:
-            await events.record(tx, "leave", await events.area_ids_of(tx, user_id))
-            await events.record(tx, "forget")
-        await privacy_rows.erase(tx, user_id)
+        await erase_within(tx, user_id)
         await audit.record(tx, None, "forget")
     await db.erase_traces()
+
+
+async def erase_within(tx: Executor, user_id: int) -> None:
+    """Every trace of the person, inside the caller's transaction (also used by retention).
+    The statistics count them as having left their areas and the service."""
+    if await people.participant(tx, user_id) is not None:
+        await events.record(tx, "leave", await events.area_ids_of(tx, user_id))
+        await events.record(tx, "forget")
+    await privacy_rows.erase(tx, user_id)

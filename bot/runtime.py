@@ -22,7 +22,7 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot import groups, notices
+from bot import groups, notices, retention
 from bot.alerts import Reports, render
 from bot.app import build_application
 from bot.config import Settings, check_webhook_secret
@@ -32,7 +32,7 @@ from bot.polling import Poller
 from bot.reminders import start_schedule
 from bot.services import Services
 from bot.tgbot import retry_after_seconds
-from bot.tips import schedule_retention, send_copy
+from bot.tips import send_copy
 from bot.updates import FairUpdates
 from bot.webhook import MAX_CONNECTIONS, WebhookServer
 from handlers.menus import set_all_menus
@@ -115,8 +115,8 @@ class Grannbot:
         opened.push_async_callback(self.services.outbox.stop)
         # Reminders and the weekly summary: jobs rebuilt from the database, missed runs first.
         await start_schedule(self.application)
-        # Tips past [tips] retention_days are deleted once a day (local time).
-        schedule_retention(self.application)
+        # Personal data past its [retention] period is deleted once a day (local time).
+        retention.schedule(self.application)
         # Flows in progress (kept in the database) are deleted once idle past their timeout.
         schedule_expiry(self.application)
         # Updates last, once everything their handlers need is running.

@@ -12,12 +12,10 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock
 from typing import Any, ClassVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
-from telegram.ext import Application, ContextTypes
 
 from bot import groups, notices, retry
 from bot.retry import Action
@@ -63,9 +61,7 @@ MAX_NOTE = 500
 # find the street corner, not enough to pin one house.
 LOCATION_DECIMALS = 3
 OLDEST_DATE = timedelta(days=365)  # an "earlier date" further back is surely a typo
-RETENTION_JOB = "tip_retention"
 STATUS_PREFIX = "tipst"  # status buttons on a tip: tipst:<tip id>:<status>
-RETENTION_AT = clock(3, 30)  # local time, when hardly anyone reports
 _REF = re.compile(r"^T-(\d{4})-(\d{6})$")
 _PHONE = re.compile(r"^\+?[\d\s\-()]{6,20}$")
 _ANONYMOUS_WORDS = ("anonym", "anonymt", "anonymous", "anon")
@@ -563,34 +559,6 @@ async def list_for_handlers(
         db, open_only=scope != "all", area_id=area.id if area else None, limit=limit
     )
     return found, total, area
-
-
-# ------------------------------------------------------------------ retention
-
-
-async def purge_old(db: Database, retention_days: int) -> int:
-    """Delete tips older than the retention period, with their history and photos' ids."""
-    cutoff = (datetime.now(UTC) - timedelta(days=retention_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    async with db.transaction() as tx:
-        deleted = await tip_rows.delete_created_before(tx, cutoff)
-        if deleted:
-            await audit.record(tx, None, "tip_retention", detail=f"{deleted} deleted")
-    if deleted:
-        log.info("retention: deleted %d tips older than %d days", deleted, retention_days)
-    return deleted
-
-
-async def _retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data["services"]
-    await purge_old(services.db, services.settings.tips.retention_days)
-
-
-def schedule_retention(application: Application) -> None:
-    """Once a day at RETENTION_AT local time (the Defaults' tzinfo is the municipality's)."""
-    tz = application.bot_data["services"].settings.municipality.tz
-    application.job_queue.run_daily(
-        _retention_job, time=RETENTION_AT.replace(tzinfo=tz), name=RETENTION_JOB
-    )
 
 
 async def references_of(db: Database, user_id: int) -> list[str]:

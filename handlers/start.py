@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import admin, signup
+from bot import admin, retention, signup
 from bot.roles import is_banned
 from bot.signup import Consent
 from handlers import keyboards
@@ -75,12 +75,13 @@ async def refused_as_banned(
 
 def consent_text(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> str:
     """Welcome, what to do in an emergency, and what is stored and why."""
-    municipality = services(context).settings.municipality.name
+    settings = services(context).settings
+    municipality = settings.municipality.name
     return "\n\n".join(
         (
             caller.t("welcome", name=caller.first_name, municipality=municipality),
             caller.t("emergency"),
-            caller.t("privacy", municipality=municipality),
+            caller.t("privacy", municipality=municipality, **retention.periods(settings)),
             caller.t("privacy_bans"),
         )
     )

@@ -12,8 +12,8 @@ from storage.db import Executor
 async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every row that refers to the user, table by table."""
     queries = {
-        "participant": "SELECT user_id, first_name, language, consent_at, active, banned_at"
-        " FROM participants WHERE user_id = ?",
+        "participant": "SELECT user_id, first_name, language, consent_at, active, banned_at,"
+        " inactive_since FROM participants WHERE user_id = ?",
         "memberships": "SELECT a.code AS area, a.name AS area_name, m.joined_at"
         " FROM memberships m JOIN areas a ON a.id = m.area_id WHERE m.user_id = ?",
         "roles": "SELECT r.role, a.code AS area, r.granted_at FROM roles r"

@@ -223,12 +223,6 @@ async def refs_of_reporter(db: Executor, user_id: int) -> list[str]:
     return [r["ref"] for r in rows]
 
 
-async def delete_created_before(tx: Executor, cutoff: str) -> int:
-    """Delete tips older than ``cutoff``; history and attachments go with them (CASCADE)."""
-    cursor = await tx.execute("DELETE FROM tips WHERE created_at < ?", (cutoff,))
-    return cursor.rowcount
-
-
 async def police_officer_ids(db: Executor) -> list[int]:
     """Officers granted the police role in chat (not banned), for routing new tips."""
     rows = await db.fetchall(

@@ -72,7 +72,7 @@ def test_example_config_validates_and_has_contract_values() -> None:
     assert settings.schedule.weekly_summary == "mon 08:00"
     assert settings.tips.max_per_hour == 5
     assert settings.tips.notify_police is False
-    assert settings.tips.retention_days == 730
+    assert settings.retention.tips == 730
     assert [(a.code, a.name, a.postcodes) for a in settings.areas] == [
         ("centrum", "Centrum", ["69231", "69232"]),
         ("ostra_mark", "Östra Mark", ["69233"]),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import tips
+from bot import retention
 from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
@@ -284,7 +284,7 @@ async def test_retention_job_deletes_exactly_the_old_tips(sandbox: Sandbox, bot,
             " WHERE ref = ?",
             (border_ref,),
         )
-    jobs = bot.application.job_queue.get_jobs_by_name(tips.RETENTION_JOB)
+    jobs = bot.application.job_queue.get_jobs_by_name(retention.JOB)
     assert len(jobs) == 1
     trigger = str(jobs[0].trigger)
     assert "hour='3'" in trigger and "minute='30'" in trigger
