@@ -27,7 +27,30 @@ CREATE TABLE participants (
     language    TEXT NOT NULL CHECK (language IN ('sv', 'en')),
     consent_at  TEXT NOT NULL,
     active      INTEGER NOT NULL DEFAULT 1,   -- 0 once Telegram says the user blocked the bot
-    banned_at   TEXT);
+    banned_at   TEXT, inactive_since TEXT);
+CREATE INDEX participants_inactive ON participants(inactive_since)
+ WHERE inactive_since IS NOT NULL;
+CREATE TRIGGER participants_inactive_new AFTER INSERT ON participants
+BEGIN
+    UPDATE participants SET inactive_since = date('now')
+     WHERE user_id = NEW.user_id
+       AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = NEW.user_id);
+END;
+CREATE TRIGGER participants_inactive_blocked AFTER UPDATE OF active ON participants
+ WHEN NEW.active = 0 AND OLD.active = 1
+BEGIN
+    UPDATE participants SET inactive_since = date('now')
+     WHERE user_id = NEW.user_id AND inactive_since IS NULL;
+END;
+CREATE TRIGGER participants_inactive_back AFTER UPDATE OF active ON participants
+ WHEN NEW.active = 1 AND OLD.active = 0
+BEGIN
+    UPDATE participants
+       SET inactive_since = CASE
+           WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = NEW.user_id) THEN NULL
+           ELSE date('now') END
+     WHERE user_id = NEW.user_id;
+END;
 
 CREATE TABLE memberships (
     user_id     INTEGER NOT NULL REFERENCES participants(user_id) ON DELETE CASCADE,
@@ -36,6 +59,17 @@ CREATE TABLE memberships (
     PRIMARY KEY (user_id, area_id)
 ) WITHOUT ROWID;
 CREATE INDEX memberships_area ON memberships(area_id);
+CREATE TRIGGER participants_inactive_join AFTER INSERT ON memberships
+BEGIN
+    UPDATE participants SET inactive_since = NULL
+     WHERE user_id = NEW.user_id AND active = 1;
+END;
+CREATE TRIGGER participants_inactive_leave AFTER DELETE ON memberships
+BEGIN
+    UPDATE participants SET inactive_since = date('now')
+     WHERE user_id = OLD.user_id AND inactive_since IS NULL
+       AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = OLD.user_id);
+END;
 
 CREATE TABLE roles (
     user_id     INTEGER NOT NULL REFERENCES participants(user_id) ON DELETE CASCADE,
