@@ -283,8 +283,10 @@ async def test_the_migration_gives_existing_tips_a_check_part(tmp_path: Path):
             "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
             " applied_at TEXT NOT NULL)"
         )
+        # A database from before the check parts (and before the migrations that need the
+        # bot's own SQL functions, which Database.open provides).
         for version, name, sql in available_migrations():
-            if version < 12:
+            if version < 10:
                 conn.executescript(sql)
                 conn.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')",
