@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from bot import notices, signup
+from bot.guessing import GuessLimit
 from bot.services import Services
 from bot.signup import Consent, normalise_postcode
 from storage import areas as area_rows
@@ -24,6 +26,8 @@ from storage import deliveries as outbox_rows
 from storage import roles as role_rows
 from storage.areas import Area
 from storage.db import Database
+
+log = logging.getLogger(__name__)
 
 INVITE_LIFETIME = timedelta(hours=72)
 AREA_CODE = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -74,13 +78,31 @@ async def issue_invite(db: Database, actor_id: int, role: str, area: Area | None
 
 
 async def redeem(
-    services: Services, user_id: int, first_name: str, code: str, *, consent: Consent | None = None
+    services: Services,
+    user_id: int,
+    first_name: str,
+    code: str,
+    guesses: GuessLimit,
+    *,
+    consent: Consent | None = None,
 ) -> Outcome:
     """Grant the invite's role; a used, expired or unknown code is refused (and audited).
     The coordinator who made the invite is told through the outbox who now holds the role
     (with the user id that /revoke takes, should it be the wrong person). ``consent``, when
-    the redeemer just gave it, is stored in the same transaction."""
+    the redeemer just gave it, is stored in the same transaction.
+
+    Every refusal is a miss in ``guesses``; once they are used up, no code is looked up
+    until the pause is over (the refusal is still audited, and consent still stored)."""
     db = services.db
+    if guesses.wait_seconds(user_id) > 0:
+        async with db.transaction() as tx:
+            if await ban_rows.is_banned(tx, user_id):
+                await audit.record(tx, user_id, "redeem", outcome="refused", detail="banned")
+                return _done(BANNED)
+            if consent is not None:
+                await signup.record_consent(tx, user_id, consent)
+            await audit.record(tx, user_id, "redeem", outcome="refused", detail="too_many_tries")
+        return _done("error_too_many_tries", minutes=guesses.wait_minutes(user_id))
     invite = await invites.by_hash(db, hash_code(code)) if code.strip() else None
     problem = None
     if invite is None:
@@ -106,6 +128,8 @@ async def redeem(
             problem = "error_invite_used"
         if problem is not None:
             await audit.record(tx, user_id, "redeem", outcome="refused", detail=problem)
+            if guesses.miss(user_id):
+                log.info("redeem: a user used up their misses and is paused")
             return _done(problem)
         await role_rows.grant(tx, user_id, invite.role, invite.area_id, None)
         await audit.record(tx, user_id, "redeem", target=invite.role)

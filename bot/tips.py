@@ -5,8 +5,10 @@ storage; the Telegram side lives in handlers/tip_flow.py and handlers/tip_admin.
 from __future__ import annotations
 
 import functools
+import hmac
 import logging
 import re
+import secrets
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -18,6 +20,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
 from bot import groups, notices, retry
+from bot.guessing import GuessLimit
 from bot.retry import Action
 from bot.roles import not_banned
 from bot.services import Services
@@ -62,7 +65,13 @@ MAX_NOTE = 500
 LOCATION_DECIMALS = 3
 OLDEST_DATE = timedelta(days=365)  # an "earlier date" further back is surely a typo
 STATUS_PREFIX = "tipst"  # status buttons on a tip: tipst:<tip id>:<status>
-_REF = re.compile(r"^T-(\d{4})-(\d{6})$")
+# Full reference: T-2026-000042-K7QF. The check part's alphabet leaves out characters that
+# look alike (0/O/D, 1/I/L, 2/Z, 5/S, 6/G, 8/B); migration 0012 uses the same alphabet.
+CHECK_ALPHABET = "ACEFHJKMNPQRTUVWXY3479"
+CHECK_LENGTH = 4
+MAX_REF_TYPED = 40  # anything longer is not a reference, however it is spaced
+_REF = re.compile(r"^T-?(\d{4})-?(\d{1,6})(?:-?([A-Z0-9]{4}))?$")
+_REF_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_.]+")
 _PHONE = re.compile(r"^\+?[\d\s\-()]{6,20}$")
 _ANONYMOUS_WORDS = ("anonym", "anonymt", "anonymous", "anon")
 
@@ -191,12 +200,46 @@ def status_name(lang: str, status: str) -> str:
     return plain(lang, f"tip_status_{status}")
 
 
-def normalise_ref(text: str) -> str | None:
-    """``t-2026-42`` and ``T-2026-000042`` both mean T-2026-000042."""
-    match = re.match(r"^[Tt]-(\d{4})-(\d{1,6})$", text.strip())
+@dataclass(frozen=True, slots=True)
+class TypedRef:
+    """A tip reference as someone typed it: year and number, and the check part if given."""
+
+    year: int
+    seq: int
+    check: str | None
+
+    @property
+    def short(self) -> str:
+        return tip_rows.format_ref(self.year, self.seq)
+
+
+def parse_ref(text: str) -> TypedRef | None:
+    """Read a reference the way a person types it: any case, spaces or dashes (also the long
+    ones a phone puts in) between the parts or none at all, the number with or without its
+    leading zeros. ``t-2026-42``, ``T 2026 000042 k7qf`` and ``T2026000042K7QF`` all parse.
+    The check part is upper-cased but not otherwise checked here: a wrong one must fail at
+    the comparison, like any other wrong check part."""
+    if len(text) > MAX_REF_TYPED:
+        return None
+    folded = _REF_SEPARATORS.sub("-", text.strip().upper())
+    match = _REF.match(folded)
     if not match:
         return None
-    return tip_rows.format_ref(int(match.group(1)), int(match.group(2)))
+    year, seq, check = match.groups()
+    if int(seq) == 0:
+        return None
+    return TypedRef(int(year), int(seq), check)
+
+
+def new_check() -> str:
+    """The random check part of a new reference."""
+    return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(CHECK_LENGTH))
+
+
+def check_matches(tip: Tip, typed: str) -> bool:
+    """Constant-time comparison, so that the answer's timing tells nothing about how many
+    characters were right. A tip stored without a check part matches nothing."""
+    return bool(tip.check) and hmac.compare_digest(tip.check.encode(), typed.encode())
 
 
 def description_problem(text: str) -> tuple[str, dict] | None:
@@ -340,21 +383,65 @@ async def submit(services: Services, limit: HourlyLimit, draft: Draft, reporter_
     year = datetime.now(settings.municipality.tz).year
     handlers = await recipients(services)
     async with services.db.transaction() as tx:
-        tip = await tip_rows.insert_tip(tx, new, year)
+        tip = await tip_rows.insert_tip(tx, new, year, new_check())
         await outbox_rows.enqueue_tip_copies(tx, tip.id, handlers, settings.municipality.language)
         # The kept draft goes with the decision: the same Send handled again after a crash
         # finds no draft instead of storing the tip twice.
         await flow_rows.delete(tx, [(reporter_id, FLOW)])
     limit.note(reporter_id)
+    # The short form: whoever reads the log must not be able to look the tip up.
     log.info("tip %s (%s) received", tip.ref, new.category)
     if services.outbox is not None:
         services.outbox.wake(TIP)
     return tip
 
 
-async def status_for(db: Database, ref_text: str) -> Tip | None:
-    ref = normalise_ref(ref_text)
-    return await tip_rows.tip_by_ref(db, ref) if ref else None
+async def find_for_resident(db: Database, ref_text: str) -> Tip | None:
+    """The tip a resident names by its full reference (check part included); None for an
+    unknown number, the short form and a wrong check part alike, so that the answer cannot
+    tell which of the three it was."""
+    typed = parse_ref(ref_text)
+    if typed is None or typed.check is None:
+        return None
+    tip = await tip_rows.tip_by_ref(db, typed.short)
+    return tip if tip is not None and check_matches(tip, typed.check) else None
+
+
+async def find_for_staff(db: Database, ref_text: str) -> Tip | None:
+    """The tip a coordinator or officer names: the short form is enough; a check part, if
+    typed, must be the right one (a mistyped reference must not change another tip)."""
+    typed = parse_ref(ref_text)
+    if typed is None:
+        return None
+    tip = await tip_rows.tip_by_ref(db, typed.short)
+    if tip is None or (typed.check is not None and not check_matches(tip, typed.check)):
+        return None
+    return tip
+
+
+@dataclass(frozen=True, slots=True)
+class StatusAnswer:
+    """What /tipstatus may tell: the tip, or nothing, or (``wait_minutes`` > 0) that the
+    asker has guessed too often and nothing was looked up."""
+
+    tip: Tip | None
+    wait_minutes: int = 0
+
+
+async def status_for(
+    services: Services, guesses: GuessLimit, user_id: int, ref_text: str
+) -> StatusAnswer:
+    """/tipstatus: the tip by its full reference, within the asker's allowance of misses.
+    The moment someone uses up their misses is written to the audit log (once per lock-out,
+    not for every refused try, so a guesser cannot fill the log through this)."""
+    if guesses.wait_seconds(user_id) > 0:
+        return StatusAnswer(None, guesses.wait_minutes(user_id))
+    tip = await find_for_resident(services.db, ref_text)
+    if tip is None and guesses.miss(user_id):
+        async with services.db.transaction() as tx:
+            await audit.record(tx, user_id, "tipstatus", outcome="refused", detail="too_many_tries")
+        log.info("tipstatus: a user used up their misses and is paused")
+    return StatusAnswer(tip)
 
 
 # ------------------------------------------------------------------ routing
@@ -406,7 +493,7 @@ def describe(lang: str, tip: Tip, *, tz) -> str:
     return t(
         lang,
         "tip_card",
-        ref=tip.ref,
+        ref=tip.full_ref,  # so that staff can quote to the reporter what they were shown
         category=category_name(lang, tip.category),
         area=tip.area_name or plain(lang, "tip_no_area"),
         occurred=occurred_text(lang, tip.occurred),
@@ -475,7 +562,7 @@ def _copy_parts(
     buttons = status_buttons(lang, tip)
     parts = [(CARD, functools.partial(bot.send_message, chat, card, reply_markup=buttons))]
     parts += [
-        (f"photo:{number}", functools.partial(bot.send_photo, chat, file_id, caption=tip.ref))
+        (f"photo:{number}", functools.partial(bot.send_photo, chat, file_id, caption=tip.full_ref))
         for number, file_id in enumerate(tip.photos, start=1)
     ]
     if tip.latitude is not None and tip.longitude is not None:
@@ -540,7 +627,7 @@ def status_notice(tip: Tip) -> notices.Notice:
     return notices.Notice(
         tip.reporter_id,
         "tip_status_changed",
-        {"ref": tip.ref, "status": notices.Term(f"tip_status_{tip.status}")},
+        {"ref": tip.full_ref, "status": notices.Term(f"tip_status_{tip.status}")},
         purpose=notices.TIP_STATUS,
         subject_id=tip.id,
     )

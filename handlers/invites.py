@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import admin
+from bot import admin, guessing
 from bot.roles import is_banned
 from bot.signup import Consent
 from handlers import keyboards
@@ -62,8 +62,9 @@ async def redeem_code(
         markup = keyboards.consent_then(caller.lang, f"{CONSENT_INVITE}:{code}")
         await reply(update, consent_text(context, caller), reply_markup=markup)
         return
+    guesses = guessing.limit_in(context.bot_data, guessing.REDEEM)
     outcome = await admin.redeem(
-        services(context), caller.user_id, caller.first_name, code, consent=consent
+        services(context), caller.user_id, caller.first_name, code, guesses, consent=consent
     )
     if update.callback_query is not None:
         await answer(update.callback_query)

@@ -74,7 +74,7 @@ async def tipset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(parts) < 3 or parts[2].lower() not in tips.STATUSES:
         await reply(update, caller.t("tipset_usage", statuses=" ".join(tips.STATUSES)))
         return
-    tip = await tips.status_for(svc.db, parts[1])
+    tip = await tips.find_for_staff(svc.db, parts[1])
     if tip is None:
         await reply(update, caller.t("tipstatus_unknown", ref=parts[1][:20]))
         return
@@ -87,7 +87,7 @@ async def tipset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         update,
         caller.t(
             "tipset_done",
-            ref=change.tip.ref,
+            ref=change.tip.full_ref,
             status=tips.status_name(caller.lang, change.tip.status),
         ),
     )

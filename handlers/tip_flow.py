@@ -15,7 +15,7 @@ from telegram import (
 )
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot import tips
+from bot import guessing, tips
 from bot.texts import Safe
 from handlers import keyboards
 from handlers.common import (
@@ -479,7 +479,7 @@ async def _submit(
     if update.callback_query is not None:
         await _pressed(update)
     key = "tip_received_anonymous" if tip.contact == "anonymous" else "tip_received"
-    lines = [caller.t(key, ref=tip.ref)]
+    lines = [caller.t(key, ref=tip.full_ref)]
     if tip.area_id is None:
         lines.append(caller.t("tip_received_no_area"))
     lines.append(caller.t("emergency"))
@@ -508,22 +508,30 @@ async def on_timeout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 @private_only
 async def tipstatus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The reference is the only key, so this works for anonymous tips too; the answer
-    shows status and date only, never the handlers' notes."""
+    """The full reference is the only key, so this works for anonymous tips too; the answer
+    shows status and date only, never the handlers' notes. A short form, a wrong check part
+    and an unknown number get the same answer, and after a few misses nothing is looked up
+    for a while (bot/guessing.py)."""
     caller = await caller_of(update, context)
-    if len(context.args) != 1:
+    if not context.args:
         await reply(update, caller.t("tipstatus_usage"))
         return
-    tip = await tips.status_for(services(context).db, context.args[0])
-    if tip is None:
-        await reply(update, caller.t("tipstatus_unknown", ref=context.args[0][:20]))
+    # A person may type the reference with spaces between its parts.
+    typed = " ".join(context.args)
+    guesses = guessing.limit_in(context.bot_data, guessing.TIPSTATUS)
+    found = await tips.status_for(services(context), guesses, caller.user_id, typed)
+    if found.wait_minutes:
+        await reply(update, caller.t("error_too_many_tries", minutes=found.wait_minutes))
+        return
+    if found.tip is None:
+        await reply(update, caller.t("tipstatus_not_found", ref=typed[:24]))
         return
     await reply(
         update,
         caller.t(
             "tipstatus_reply",
-            ref=tip.ref,
-            status=tips.status_name(caller.lang, tip.status),
-            updated=tip.updated_at[:10],
+            ref=found.tip.full_ref,
+            status=tips.status_name(caller.lang, found.tip.status),
+            updated=found.tip.updated_at[:10],
         ),
     )

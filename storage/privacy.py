@@ -34,7 +34,9 @@ async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any
         "audit_log": "SELECT at, action, target, outcome FROM audit_log WHERE actor_id = ?"
         " ORDER BY id",
         # Anonymous tips have no reporter_id, so they can never show up here.
-        "tips": "SELECT t.ref, t.category, a.code AS area, t.occurred, t.description,"
+        # The full reference, as the reporter was shown it.
+        "tips": "SELECT t.ref || CASE t.ref_check WHEN '' THEN '' ELSE '-' || t.ref_check END"
+        " AS ref, t.category, a.code AS area, t.occurred, t.description,"
         " t.contact, t.phone, t.latitude, t.longitude, t.status, t.created_at, t.updated_at,"
         " (SELECT count(*) FROM tip_attachments p WHERE p.tip_id = t.id) AS photos"
         " FROM tips t LEFT JOIN areas a ON a.id = t.area_id WHERE t.reporter_id = ?"

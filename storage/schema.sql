@@ -179,7 +179,7 @@ CREATE TABLE tips (
     status       TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'reviewed', 'forwarded',
                      'closed', 'false_alarm')),
     created_at   TEXT NOT NULL,
-    updated_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL, ref_check TEXT NOT NULL DEFAULT '',
     UNIQUE (year, seq)
 );
 CREATE INDEX tips_created ON tips(created_at);

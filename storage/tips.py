@@ -29,6 +29,13 @@ class Tip:
     created_at: str
     updated_at: str
     photos: tuple[str, ...] = ()  # Telegram file ids
+    check: str = ""  # the random check part; empty only for a row written without one
+
+    @property
+    def full_ref(self) -> str:
+        """``T-2026-000042-K7QF``: what the reporter is shown and must type in /tipstatus.
+        ``ref`` is the short form without the check part, for staff and the audit log."""
+        return f"{self.ref}-{self.check}" if self.check else self.ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +91,7 @@ def _tip(row) -> Tip:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         photos=tuple(row["photo_ids"].split()) if row["photo_ids"] else (),
+        check=row["ref_check"],
     )
 
 
@@ -91,9 +99,9 @@ def format_ref(year: int, seq: int) -> str:
     return f"T-{year}-{seq:06d}"
 
 
-async def insert_tip(tx: Executor, tip: NewTip, year: int) -> Tip:
-    """Insert the tip with the next reference of ``year`` and its first history row; returns
-    the stored tip.
+async def insert_tip(tx: Executor, tip: NewTip, year: int, check: str) -> Tip:
+    """Insert the tip with the next reference of ``year``, its random ``check`` part and its
+    first history row; returns the stored tip.
 
     The sequence number is read and used inside the caller's write transaction, which holds
     the database's single write lock, so two tips can never get the same number (and the
@@ -102,12 +110,13 @@ async def insert_tip(tx: Executor, tip: NewTip, year: int) -> Tip:
     ref = format_ref(year, seq)
     now = utcnow()
     cursor = await tx.execute(
-        """INSERT INTO tips (ref, year, seq, category, area_id, occurred, description,
-                             reporter_id, contact, phone, latitude, longitude, status,
-                             created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)""",
+        """INSERT INTO tips (ref, ref_check, year, seq, category, area_id, occurred,
+                             description, reporter_id, contact, phone, latitude, longitude,
+                             status, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)""",
         (
             ref,
+            check,
             year,
             seq,
             tip.category,
@@ -150,6 +159,7 @@ async def insert_tip(tx: Executor, tip: NewTip, year: int) -> Tip:
         created_at=now,
         updated_at=now,
         photos=tuple(file_id for file_id, _ in tip.photos),
+        check=check,
     )
 
 
@@ -174,6 +184,8 @@ async def set_status(
 
 
 async def tip_by_ref(db: Executor, ref: str) -> Tip | None:
+    """The tip with the short reference ``ref``; whoever asks on a resident's behalf must
+    still compare the check part."""
     row = await db.fetchone(_SELECT + " WHERE t.ref = ?", (ref,))
     return _tip(row) if row else None
 
@@ -219,8 +231,12 @@ async def tips_created_between(db: Executor, start: str | None, end: str | None)
 
 
 async def refs_of_reporter(db: Executor, user_id: int) -> list[str]:
-    rows = await db.fetchall("SELECT ref FROM tips WHERE reporter_id = ? ORDER BY id", (user_id,))
-    return [r["ref"] for r in rows]
+    """Full references (with the check part) of the tips this person sent under their name."""
+    rows = await db.fetchall(
+        "SELECT ref, ref_check FROM tips WHERE reporter_id = ? ORDER BY id",
+        (user_id,),
+    )
+    return [f"{r['ref']}-{r['ref_check']}" if r["ref_check"] else r["ref"] for r in rows]
 
 
 async def police_officer_ids(db: Executor) -> list[int]:

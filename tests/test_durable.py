@@ -19,7 +19,7 @@ from bot.runtime import Grannbot
 from bot.sandbox import Msg, Sandbox
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import received, seed_residents, until, with_broadcast
-from tests.test_tips import reference_in, to_contact
+from tests.test_tips import full_reference_in, reference_in, to_contact
 
 HEADING = "🚓 Polisen informerar – Centrum, Norr"
 _expired_ids = itertools.count(1)
@@ -158,12 +158,13 @@ REPORTER = 650
 
 
 async def tip_card(sandbox: Sandbox, db_path: Path, text: str = "inbrott Källardörren uppbruten"):
-    """A named resident's tip, and its card in the coordinator's chat."""
+    """A named resident's tip, and its card in the coordinator's chat; returns the reference
+    in its short form (as stored) and in full (as the reporter is shown it)."""
     seed_residents(sandbox, db_path, [REPORTER], ["centrum"])
     sandbox.user(COORDINATOR_ID, "Kerstin")
     answer = await sandbox.user(REPORTER, "Boende 650").send(f"/tip {text}")
     await sandbox.wait_for(lambda: len(sandbox.messages(COORDINATOR_ID)) == 1)
-    return reference_in(answer.text)
+    return reference_in(answer.text), full_reference_in(answer.text)
 
 
 def told(sandbox: Sandbox) -> list[str]:
@@ -173,7 +174,7 @@ def told(sandbox: Sandbox) -> list[str]:
 async def test_status_button_under_faults_is_recorded_and_told_once(
     sandbox: Sandbox, patient_bot, db_path, rows
 ):
-    ref = await tip_card(sandbox, db_path)
+    ref, full_ref = await tip_card(sandbox, db_path)
     sandbox.faults.seed(7)
     sandbox.faults.rates("*", p_5xx=0.1, p_drop=0.05)
     sandbox.faults.fail_next("answerCallbackQuery", status="drop")
@@ -184,7 +185,7 @@ async def test_status_button_under_faults_is_recorded_and_told_once(
     await sandbox.settle(0.5, timeout=5)
     sandbox.faults.clear()
 
-    assert told(sandbox) == [f"Ditt tips {ref} har fått en ny status: Granskad."]
+    assert told(sandbox) == [f"Ditt tips {full_ref} har fått en ny status: Granskad."]
     assert rows("SELECT status FROM tips") == [("reviewed",)]
     assert rows("SELECT actor_id, action, target, detail FROM audit_log") == [
         (COORDINATOR_ID, "tipset", ref, "reviewed")
@@ -206,7 +207,7 @@ async def test_status_button_under_faults_is_recorded_and_told_once(
 async def test_status_told_once_per_change_and_never_to_an_anonymous_reporter(
     sandbox: Sandbox, bot, db_path, rows
 ):
-    ref = await tip_card(sandbox, db_path)
+    ref, _ = await tip_card(sandbox, db_path)
     kerstin = sandbox.user(COORDINATOR_ID, "Kerstin")
     edited = await kerstin.press("Granskad")
     assert "Granskad" in edited.text

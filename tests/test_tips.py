@@ -17,7 +17,8 @@ from tests.helpers import ban, seed_residents
 RESIDENT = 301
 TWO_AREAS = 302
 NO_AREA = 303
-REF = r"T-\d{4}-\d{6}"
+REF = r"T-\d{4}-\d{6}"  # the short form, as stored in tips.ref
+FULL_REF = r"T-\d{4}-\d{6}-[A-Z0-9]{4}"  # with the check part, as the reporter is shown it
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +32,14 @@ def reference_in(text: str) -> str:
     import re
 
     found = re.search(REF, text)
+    assert found, text
+    return found.group(0)
+
+
+def full_reference_in(text: str) -> str:
+    import re
+
+    found = re.search(FULL_REF, text)
     assert found, text
     return found.group(0)
 
@@ -326,7 +335,8 @@ async def test_one_line_tip_in_english_and_swedish(sandbox: Sandbox, bot, db_pat
     ]
     await sandbox.wait_for(lambda: len(sandbox.messages(COORDINATOR_ID)) == 3)
     me = await user.send("/me")
-    assert f"Dina tips: {ref1}, {ref2}" in me.text, "named tips are listed"
+    full1, full2 = full_reference_in(first.text), full_reference_in(second.text)
+    assert f"Dina tips: {full1}, {full2}" in me.text, "named tips are listed"
     assert ref3 not in me.text, "the anonymous tip is linked to nobody"
 
 

@@ -15,7 +15,7 @@ from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import grant_role, seed_residents
-from tests.test_tips import reference_in
+from tests.test_tips import full_reference_in, reference_in
 
 RESIDENT = 401
 SECRET_NAME = "Zebulon Hemligsson"
@@ -30,15 +30,22 @@ def _handlers_known(sandbox: Sandbox) -> None:
 
 
 async def send_tip(sandbox: Sandbox, user_id: int, text: str) -> str:
+    return (await send_tip_refs(sandbox, user_id, text))[0]
+
+
+async def send_tip_refs(sandbox: Sandbox, user_id: int, text: str) -> tuple[str, str]:
+    """The reference in its short form (as stored) and in full (as the reporter types it)."""
     answer = await sandbox.user(user_id, f"Boende {user_id}").send(f"/tip {text}")
-    return reference_in(answer.text)
+    return reference_in(answer.text), full_reference_in(answer.text)
 
 
 async def test_coordinator_buttons_change_status_and_tell_the_reporter(
     sandbox: Sandbox, bot, db_path, rows
 ):
     seed_residents(sandbox, db_path, [RESIDENT], ["centrum"])
-    ref = await send_tip(sandbox, RESIDENT, "inbrott Två män provar dörrhandtag på Storgatan")
+    ref, full_ref = await send_tip_refs(
+        sandbox, RESIDENT, "inbrott Två män provar dörrhandtag på Storgatan"
+    )
     await sandbox.wait_for(lambda: len(sandbox.messages(COORDINATOR_ID)) == 1)
     card = sandbox.messages(COORDINATOR_ID)[0]
     assert ref in card.text and "Inbrott" in card.text and "Centrum" in card.text
@@ -70,7 +77,7 @@ async def test_coordinator_buttons_change_status_and_tell_the_reporter(
         ("closed", "Kontrollerat med grannen", COORDINATOR_ID),
     ]
     assert rows("SELECT status FROM tips") == [("closed",)]
-    status = await sandbox.user(RESIDENT, "Boende 401").send(f"/tipstatus {ref}")
+    status = await sandbox.user(RESIDENT, "Boende 401").send(f"/tipstatus {full_ref}")
     assert "Avslutad" in status.text and "Kontrollerat" not in status.text
     assert rows("SELECT count(*) FROM audit_log WHERE action = 'tipset'") == [(3,)]
 
@@ -96,13 +103,13 @@ async def test_anonymous_reporter_is_not_told_and_tipstatus_works(
     sandbox: Sandbox, bot, db_path, rows
 ):
     seed_residents(sandbox, db_path, [RESIDENT], ["centrum"])
-    ref = await send_tip(sandbox, RESIDENT, "anonym narkotika Langning vid skolan")
+    ref, full_ref = await send_tip_refs(sandbox, RESIDENT, "anonym narkotika Langning vid skolan")
     before = len(sandbox.messages(RESIDENT))
     kerstin = sandbox.user(COORDINATOR_ID, "Kerstin")
     assert "Vidarebefordrad" in (await kerstin.send(f"/tipset {ref} forwarded")).text
     assert len(sandbox.messages(RESIDENT)) == before
     stranger = sandbox.user(499, "Vem som helst")
-    answer = await stranger.send(f"/tipstatus {ref.lower()}")
+    answer = await stranger.send(f"/tipstatus {full_ref.lower()}")
     assert "Vidarebefordrad till polisen" in answer.text
     assert "inget tips" in (await stranger.send("/tipstatus T-1999-000001")).text
     assert "Skriv /tipstatus" in (await stranger.send("/tipstatus")).text
@@ -230,7 +237,7 @@ async def test_anonymous_tip_leaves_no_trace_of_the_reporter(sandbox: Sandbox, b
 async def test_mydata_shows_my_tips_and_forget_unlinks_them(sandbox: Sandbox, bot, db_path, rows):
     seed_residents(sandbox, db_path, [RESIDENT], ["centrum"])
     user = sandbox.user(RESIDENT, "Boende 401")
-    ref = await send_tip(sandbox, RESIDENT, "stöld Cykel stulen vid stationen")
+    ref, full_ref = await send_tip_refs(sandbox, RESIDENT, "stöld Cykel stulen vid stationen")
     anonymous_ref = await send_tip(sandbox, RESIDENT, "anonym inbrott Förråd uppbrutet")
     await user.send("/tip")
     await user.press("Övrigt")
@@ -240,11 +247,12 @@ async def test_mydata_shows_my_tips_and_forget_unlinks_them(sandbox: Sandbox, bo
     await user.press("Ring mig")
     await user.send("070-111 22 33")
     await user.press("Skicka tipset")
-    phone_ref = reference_in((await user.wait_text("Tack!")).text)
+    thanks = (await user.wait_text("Tack!")).text
+    phone_ref, full_phone_ref = reference_in(thanks), full_reference_in(thanks)
 
     answer = await user.send("/mydata")
     data = json.loads(answer.file_bytes)
-    assert [t["ref"] for t in data["tips"]] == [ref, phone_ref]
+    assert [t["ref"] for t in data["tips"]] == [full_ref, full_phone_ref]
     assert data["tips"][1]["phone"] == "0701112233"
     assert anonymous_ref not in answer.file_bytes.decode()
 

@@ -346,7 +346,7 @@ TEXTS: dict[str, str] = {
     "tip_photos_shown": "📷 Photos: {count}",
     "tip_status_changed": "Your tip {ref} has a new status: {status}.",
     "tip_status_set": "Status: {status}",
-    "tipstatus_usage": "Type /tipstatus REFERENCE, for example /tipstatus T-2026-000042.",
+    "tipstatus_usage": "Type /tipstatus REFERENCE, for example /tipstatus T-2026-000042-K7QF.",
     "tipstatus_unknown": "There is no tip with the reference {ref}.",
     "tipstatus_reply": "Tip <b>{ref}</b>\nStatus: {status} (last changed {updated})",
     "tips_usage": "Type /tips [open|all] [AREA], for example /tips open centrum.",
@@ -493,4 +493,10 @@ TEXTS: dict[str, str] = {
     ),
     "error_banned": "You cannot use Grannbot. Contact the municipality if you think this is wrong.",
     "mydata_banned": "You are banned from Grannbot.",
+    # Security: tip references with a check part, and a pause after too many wrong tries
+    "error_too_many_tries": "Too many wrong tries. Please try again in {minutes} min.",
+    "tipstatus_not_found": (
+        "There is no tip with the reference {ref}. Type the whole reference, including the "
+        "four characters at the end, for example T-2026-000042-K7QF."
+    ),
 }

@@ -349,7 +349,7 @@ TEXTS: dict[str, str] = {
     "tip_photos_shown": "📷 Bilder: {count}",
     "tip_status_changed": "Ditt tips {ref} har fått en ny status: {status}.",
     "tip_status_set": "Status: {status}",
-    "tipstatus_usage": "Skriv /tipstatus REFERENS, till exempel /tipstatus T-2026-000042.",
+    "tipstatus_usage": "Skriv /tipstatus REFERENS, till exempel /tipstatus T-2026-000042-K7QF.",
     "tipstatus_unknown": "Det finns inget tips med referensen {ref}.",
     "tipstatus_reply": "Tips <b>{ref}</b>\nStatus: {status} (senast ändrad {updated})",
     "tips_usage": "Skriv /tips [open|all] [OMRÅDE], till exempel /tips open centrum.",
@@ -498,4 +498,10 @@ TEXTS: dict[str, str] = {
     ),
     "error_banned": "Du kan inte använda Grannbot. Kontakta kommunen om du tror att det är fel.",
     "mydata_banned": "Du är avstängd från Grannbot.",
+    # Security: tip references with a check part, and a pause after too many wrong tries
+    "error_too_many_tries": "Du har skrivit fel för många gånger. Försök igen om {minutes} min.",
+    "tipstatus_not_found": (
+        "Det finns inget tips med referensen {ref}. Skriv hela referensen, också de fyra "
+        "tecknen i slutet, till exempel T-2026-000042-K7QF."
+    ),
 }
