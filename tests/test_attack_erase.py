@@ -4,9 +4,11 @@ backup taken afterwards; the files are readable by their owner only."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
+import sqlite3
 import stat
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -19,7 +21,7 @@ from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from storage.db import Database
 from tests.conftest import COORDINATOR_ID
-from tests.helpers import clean_env, seed_residents
+from tests.helpers import clean_env, seed_residents, until
 
 # An id of six bytes in SQLite's record format and a name found nowhere else, so that a
 # byte search for either can only hit what the bot stored about this person.
@@ -273,3 +275,66 @@ async def test_a_transaction_cancelled_while_it_begins_leaves_the_database_writa
         assert await db.fetchval("SELECT count(*) FROM areas") == 1
     finally:
         await db.close()
+
+
+ANONYMOUS = 7_340_812_377
+ANONYMOUS_NAME = "Wendelina"
+# The person's own record: what /forget removes, and the only rows allowed to name them.
+OWN_RECORD = {"participants", "memberships"}
+
+
+def rows_naming(db_path: Path, needles_: tuple[str, ...]) -> dict[str, list[tuple]]:
+    """Every row of every table (but the person's own record) that holds a needle."""
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if name not in OWN_RECORD
+        ]
+        found = {
+            table: [
+                row
+                for row in conn.execute(f'SELECT * FROM "{table}"')
+                if any(needle in repr(row) for needle in needles_)
+            ]
+            for table in tables
+        }
+    return {table: hits for table, hits in found.items() if hits}
+
+
+async def test_an_anonymous_tip_sent_through_faults_names_its_sender_nowhere(
+    sandbox: Sandbox, settings, db_path: Path, rows
+):
+    sandbox.user(COORDINATOR_ID, "Kerstin")
+    async with Grannbot(settings, poll_timeout=0.5, backoff=0.05):
+        reporter = sandbox.user(ANONYMOUS, ANONYMOUS_NAME)
+        await reporter.send("/start")
+        await reporter.press("Jag godkänner")
+        await reporter.wait_text("Välj ditt område")
+        await reporter.send("/join centrum")
+
+        # Faults on every call around the tip: its confirmation fails several times over.
+        sandbox.faults.seed(11)
+        sandbox.faults.rates("*", p_5xx=0.2, p_drop=0.1)
+        sandbox.faults.fail_next("sendMessage", status=502, chat_id=ANONYMOUS, count=3)
+        sandbox.inject_message(ANONYMOUS, ANONYMOUS, "/tip anonym narkotika Langning vid skolan")
+        await until(lambda: rows("SELECT count(*) FROM tips") == [(1,)], within=30)
+        sandbox.faults.clear()
+        await sandbox.wait_for(
+            lambda: any("Langning" in (m.text or "") for m in sandbox.messages(COORDINATOR_ID)),
+            timeout=30,
+        )
+        assert rows("SELECT reporter_id, contact FROM tips") == [(None, "anonymous")]
+        assert rows_naming(db_path, (str(ANONYMOUS), ANONYMOUS_NAME)) == {}
+
+        # Once the person is forgotten, no byte of the files leads from the tip to them.
+        wal = Path(f"{db_path}-wal")
+        seen = await found_in(db_path, ANONYMOUS, ANONYMOUS_NAME) + await found_in(
+            wal, ANONYMOUS, ANONYMOUS_NAME
+        )
+        assert "name" in seen, "the search sees the person before /forget"
+        await reporter.send("/forget")
+        assert "raderade" in (await reporter.press("Ja, radera allt")).text
+        for path in (db_path, wal):
+            assert await found_in(path, ANONYMOUS, ANONYMOUS_NAME) == [], path.name
+    assert rows("SELECT description FROM tips") == [("Langning vid skolan",)]
