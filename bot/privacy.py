@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from bot import clock
 from storage import audit, events
 from storage import participants as people
 from storage import privacy as privacy_rows
@@ -30,8 +31,9 @@ async def erase_person(db: Database, user_id: int) -> None:
     leave the disk too (the WAL still holds them until it is truncated)."""
     async with db.transaction() as tx:
         if await people.participant(tx, user_id) is not None:
-            await events.record(tx, "leave", await events.area_ids_of(tx, user_id))
-            await events.record(tx, "forget")
+            day = clock.today()
+            await events.record(tx, "leave", day, await events.area_ids_of(tx, user_id))
+            await events.record(tx, "forget", day)
         await privacy_rows.erase(tx, user_id)
         await audit.record(tx, None, "forget")
     await db.erase_traces()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.areas import Area, areas_by_ids
-from storage.db import Executor, utcnow
+from storage.db import Executor
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +34,16 @@ async def participant(db: Executor, user_id: int) -> Participant | None:
     return _participant(row) if row else None
 
 
-async def upsert_consent(tx: Executor, user_id: int, first_name: str, language: str) -> None:
-    """Record consent; a returning user who had blocked the bot becomes reachable again."""
+async def upsert_consent(
+    tx: Executor, user_id: int, first_name: str, language: str, day: str
+) -> None:
+    """Record consent on ``day`` (a date, never a time); a returning user who had blocked the
+    bot becomes reachable again."""
     await tx.execute(
         """INSERT INTO participants (user_id, first_name, language, consent_at)
            VALUES (?, ?, ?, ?)
            ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name, active = 1""",
-        (user_id, first_name, language, utcnow()),
+        (user_id, first_name, language, day),
     )
 
 
@@ -55,10 +58,11 @@ async def mark_active(tx: Executor, user_id: int, active: bool) -> None:
     await tx.execute("UPDATE participants SET active = ? WHERE user_id = ?", (int(active), user_id))
 
 
-async def add_membership(tx: Executor, user_id: int, area_id: int) -> bool:
+async def add_membership(tx: Executor, user_id: int, area_id: int, day: str) -> bool:
+    """Join on ``day`` (a date, never a time)."""
     cursor = await tx.execute(
         "INSERT OR IGNORE INTO memberships (user_id, area_id, joined_at) VALUES (?, ?, ?)",
-        (user_id, area_id, utcnow()),
+        (user_id, area_id, day),
     )
     return cursor.rowcount > 0
 

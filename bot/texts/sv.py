@@ -192,10 +192,10 @@ TEXTS: dict[str, str] = {
     "unban_usage": "Skriv /unban ANVÄNDAR-ID.",
     "unbanned_user": "{user_id} är inte längre avstängd.",
     "not_banned": "{user_id} är inte avstängd.",
-    "audit_usage": "Skriv /audit eller /audit ANTAL.",
+    "audit_usage": "Skriv /audit för hela loggen, eller /audit ANTAL för bara de senaste.",
     "audit_empty": "Loggen är tom.",
-    "audit_header": "<b>Senaste {count} händelserna</b>",
-    "audit_line": "{at} · {actor} · {action} {target} · {outcome}",
+    "audit_header": "<b>Loggen</b>, nyast först: {first}–{last} av {total}",
+    "audit_line": "{at} · {actor} · {action} {target} · {outcome}{times}{detail}",
     "audit_ok": "ok",
     "audit_refused": "nekad",
     "members_usage": "Skriv /members OMRÅDE.",
@@ -486,4 +486,9 @@ TEXTS: dict[str, str] = {
         "Gruppen är kopplad till {area}. Bara en samordnare eller kontaktombudet för {area} "
         "kan flytta den."
     ),
+    # Security: dates and the audit log (repeated refusals, pages)
+    "audit_times": " ×{times}",
+    "audit_detail": " · {detail}",
+    "audit_newer_button": "◀ Nyare",
+    "audit_older_button": "Äldre ▶",
 }
