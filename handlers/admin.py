@@ -272,8 +272,9 @@ async def on_audit_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     caller = await caller_of(update, context)
     await answer(query)
-    view = keyboards.audit_view(query.data)
-    page = await auditlog.page(services(context).db, caller.lang, view) if view else None
+    # Data this bot did not make shows the newest page.
+    view = keyboards.audit_view(query.data) or auditlog.View()
+    page = await auditlog.page(services(context).db, caller.lang, view)
     if page is None:
         await edit_pressed(query, caller.t("audit_empty"))
         return

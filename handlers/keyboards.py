@@ -162,6 +162,7 @@ def audit_pager(lang: str, page: auditlog.Page) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([turn]) if turn else None
 
 
+MAX_ENTRY_ID = 2**63 - 1  # SQLite's largest integer
 _AUDIT_DATA = re.compile(rf"^{AUDIT_PAGE}:([no]):(\d{{1,19}}):(\d{{1,19}})$")
 
 
@@ -171,6 +172,8 @@ def audit_view(data: str) -> auditlog.View | None:
     if match is None:
         return None
     direction, at, floor = match.group(1), int(match.group(2)), int(match.group(3))
+    if max(at, floor) > MAX_ENTRY_ID:
+        return None
     if direction == "n":
         return auditlog.View(floor, after=at)
     return auditlog.View(floor, before=at)
