@@ -1,7 +1,8 @@
 -- Consent, joins and sign-up events keep the date only. A time to the second, next to an
 -- area, could name the one resident who signed up in the minute an anonymous tip came in.
--- Earlier rows were UTC timestamps; their UTC date is kept (a day off at most for the last
--- hour or two before midnight, which a weekly count can bear; the time is what must go).
+-- Earlier rows were UTC timestamps; their UTC date is kept (SQL knows no time zones, so a
+-- sign-up within a few hours of midnight may be dated a day off: a weekly count can
+-- bear that, the time is what must go).
 UPDATE participants SET consent_at = substr(consent_at, 1, 10);
 UPDATE memberships SET joined_at = substr(joined_at, 1, 10);
 UPDATE signup_events SET at = substr(at, 1, 10);
