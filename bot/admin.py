@@ -19,6 +19,7 @@ from bot.services import Services
 from bot.signup import Consent, normalise_postcode
 from storage import areas as area_rows
 from storage import audit, events, invites
+from storage import bans as ban_rows
 from storage import deliveries as outbox_rows
 from storage import roles as role_rows
 from storage.areas import Area
@@ -27,6 +28,8 @@ from storage.db import Database
 INVITE_LIFETIME = timedelta(hours=72)
 AREA_CODE = re.compile(r"^[a-z0-9_]{1,32}$")
 AREA_NAME_MAX = 64
+# The text a banned user gets wherever they try to sign up or take a role.
+BANNED = "error_banned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,11 @@ async def redeem(
         area = found[0] if found else None
     told = False
     async with db.transaction() as tx:
+        # Checked here as well as before: a ban made a moment ago must not let the invite
+        # be used up, nor the consent be stored.
+        if await ban_rows.is_banned(tx, user_id):
+            await audit.record(tx, user_id, "redeem", outcome="refused", detail="banned")
+            return _done(BANNED)
         if consent is not None:
             await signup.record_consent(tx, user_id, consent)
         if problem is None and not await invites.mark_used(tx, invite.id):
@@ -220,17 +228,16 @@ async def revoke(services: Services, actor_id: int, user_id: int) -> int:
     return removed
 
 
-async def ban(db: Database, actor_id: int, user_id: int, reason: str | None) -> bool:
+async def ban(db: Database, actor_id: int, user_id: int, reason: str | None) -> None:
+    """Anyone can be banned by user id, also someone who never registered."""
     async with db.transaction() as tx:
-        banned = await role_rows.set_ban(tx, user_id, reason)
-        if banned:
-            await audit.record(tx, actor_id, "ban", target=str(user_id), detail=reason)
-    return banned
+        await ban_rows.ban(tx, user_id, reason)
+        await audit.record(tx, actor_id, "ban", target=str(user_id), detail=reason)
 
 
 async def unban(db: Database, actor_id: int, user_id: int) -> bool:
     async with db.transaction() as tx:
-        lifted = await role_rows.clear_ban(tx, user_id)
+        lifted = await ban_rows.unban(tx, user_id)
         if lifted:
             await audit.record(tx, actor_id, "unban", target=str(user_id))
     return lifted

@@ -114,10 +114,6 @@ def _local(stamp: str, tz: tzinfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _local_date(stamp: str, tz: tzinfo) -> str:
-    return _local(stamp, tz)[:10]
-
-
 def _csv(columns: tuple[str, ...], rows: list[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
@@ -131,13 +127,9 @@ async def export_csv(services: Services, kind: str, period: Period, lang: str) -
     if kind == "tips":
         rows = await _tip_rows(services, period, lang)
         return _csv(TIP_COLUMNS, rows), len(rows)
+    # Consent and ban are stored as dates: the file (which travels by mail and shared
+    # drives) holds no time of day that could tie a resident to an anonymous tip.
     found = await tip_rows.participants_for_export(services.db, *period.days)
-    tz = services.settings.municipality.tz
-    # The file travels (mail, shared drives): no column in it holds a time of day, which
-    # could tie a resident to an anonymous tip sent in the same minute.
-    for person in found:
-        if person["banned_at"]:
-            person["banned_at"] = _local_date(person["banned_at"], tz)
     rows = [[p[c] for c in PARTICIPANT_COLUMNS] for p in found]
     return _csv(PARTICIPANT_COLUMNS, rows), len(rows)
 

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from bot import clock
-from storage import audit, events
+from storage import audit, bans, events
 from storage import participants as people
 from storage import privacy as privacy_rows
 from storage.db import Database
@@ -26,9 +26,14 @@ async def export(db: Database, user_id: int, municipality: str) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+async def is_banned(db: Database, user_id: int) -> bool:
+    return await bans.is_banned(db, user_id)
+
+
 async def erase_person(db: Database, user_id: int) -> None:
     """One transaction: either every trace goes, or nothing changes. Then the erased rows
-    leave the disk too (the WAL still holds them until it is truncated)."""
+    leave the disk too (the WAL still holds them until it is truncated). A ban stays, as a
+    keyed hash without its reason: erasing oneself must not be a way to lift it."""
     async with db.transaction() as tx:
         if await people.participant(tx, user_id) is not None:
             day = clock.today()

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.services import Services
+from storage import bans as ban_rows
 from storage import roles as role_rows
+from storage.db import Executor
 
 
 class Role(StrEnum):
@@ -54,11 +56,16 @@ async def access_of(services: Services, user_id: int) -> Access:
         roles.add(Role(role))
         if role == Role.CONTACT and area_id is not None:
             contact_areas.add(area_id)
-    banned = await role_rows.is_banned(services.db, user_id)
+    banned = await ban_rows.is_banned(services.db, user_id)
     return Access(user_id, frozenset(roles), frozenset(contact_areas), banned)
+
+
+async def is_banned(db: Executor, user_id: int) -> bool:
+    """Banned by user id, registered or not, also after the user erased their data."""
+    return await ban_rows.is_banned(db, user_id)
 
 
 async def not_banned(services: Services, user_ids: list[int]) -> list[int]:
     """``user_ids`` (in order) without the banned ones: a ban outranks the configuration, so
     a banned coordinator or officer named there gets no tip copy and no summary."""
-    return [user_id for user_id in user_ids if not await role_rows.is_banned(services.db, user_id)]
+    return [user_id for user_id in user_ids if not await ban_rows.is_banned(services.db, user_id)]

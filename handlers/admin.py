@@ -226,12 +226,11 @@ async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, caller.t("ban_usage"))
         return
     reason = " ".join(context.args[1:])[:200] or None
-    if await admin.ban(services(context).db, caller.user_id, user_id, reason):
-        await confirm(update, caller.t("banned_user", user_id=user_id))
-        # A ban outranks any role: a banned coordinator's menu is a resident's from now on.
-        await set_menu_for(context.application, user_id)
-    else:
-        await reply(update, caller.t("unknown_user", user_id=user_id))
+    # Registered or not: a ban by user id also keeps someone out who has not signed up yet.
+    await admin.ban(services(context).db, caller.user_id, user_id, reason)
+    await confirm(update, caller.t("banned_user", user_id=user_id))
+    # A ban outranks any role: a banned coordinator's menu is a resident's from now on.
+    await set_menu_for(context.application, user_id)
 
 
 @private_only

@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import admin
+from bot.roles import is_banned
 from bot.signup import Consent
 from handlers import keyboards
 from handlers.common import (
@@ -16,6 +17,7 @@ from handlers.common import (
     confirm,
     edit_pressed,
     private_only,
+    refuse,
     reply,
     services,
 )
@@ -51,6 +53,11 @@ async def redeem_code(
     consent: Consent | None = None,
 ) -> None:
     code = code[:CODE_MAX]
+    if await is_banned(services(context).db, caller.user_id):
+        await refuse(update, context, "redeem", str(update.effective_chat.id), admin.BANNED)
+        if update.callback_query is not None:
+            await edit_pressed(update.callback_query, reply_markup=None)
+        return
     if caller.participant is None and consent is None:
         markup = keyboards.consent_then(caller.lang, f"{CONSENT_INVITE}:{code}")
         await reply(update, consent_text(context, caller), reply_markup=markup)
@@ -61,7 +68,7 @@ async def redeem_code(
     if update.callback_query is not None:
         await answer(update.callback_query)
         await edit_pressed(update.callback_query, reply_markup=None)
-    if consent is not None:
+    if consent is not None and outcome.key != admin.BANNED:
         await confirm(update, caller.t("consent_thanks", name=caller.first_name))
     await confirm(update, caller.t(outcome.key, **outcome.values))
     if outcome.ok:

@@ -17,8 +17,11 @@ async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     caller = await caller_of(update, context)
     svc = services(context)
     document = await privacy.export(svc.db, caller.user_id, svc.settings.municipality.name)
+    caption = caller.t("mydata_caption")
+    if await privacy.is_banned(svc.db, caller.user_id):
+        caption = f"{caption}\n\n{caller.t('mydata_banned')}"
     await update.effective_message.reply_document(
-        InputFile(document, filename="grannbot-mydata.json"), caption=caller.t("mydata_caption")
+        InputFile(document, filename="grannbot-mydata.json"), caption=caption
     )
 
 

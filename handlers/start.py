@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import signup
+from bot import admin, signup
+from bot.roles import is_banned
 from bot.signup import Consent
 from handlers import keyboards
 from handlers.common import (
@@ -16,6 +17,7 @@ from handlers.common import (
     confirm,
     edit_pressed,
     private_only,
+    refuse,
     reply,
     services,
 )
@@ -28,6 +30,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome, emergency and privacy notice with a consent button; ``area_CODE`` deep links
     (QR codes on grannsamverkan signs) join that area once consent is given."""
     caller = await caller_of(update, context)
+    if await refused_as_banned(update, context, "start"):
+        return
     payload = context.args[0] if context.args else ""
     area_code = payload[len(AREA_LINK) :].lower() if payload.startswith(AREA_LINK) else None
     lookup = None
@@ -58,6 +62,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await offer_areas(update, context, caller)
 
 
+async def refused_as_banned(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, action: str
+) -> bool:
+    """A banned user, registered or not (or erased since), gets a short neutral refusal,
+    audited like any other, and nothing is stored about them."""
+    if not await is_banned(services(context).db, update.effective_user.id):
+        return False
+    await refuse(update, context, action, str(update.effective_chat.id), admin.BANNED)
+    return True
+
+
 def consent_text(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> str:
     """Welcome, what to do in an emergency, and what is stored and why."""
     municipality = services(context).settings.municipality.name
@@ -66,6 +81,7 @@ def consent_text(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> str:
             caller.t("welcome", name=caller.first_name, municipality=municipality),
             caller.t("emergency"),
             caller.t("privacy", municipality=municipality),
+            caller.t("privacy_bans"),
         )
     )
 
@@ -81,6 +97,9 @@ async def ask_consent(
 async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Consent (and the area of a sign's deep link) is stored before the press is answered."""
     query = update.callback_query
+    if await refused_as_banned(update, context, "consent"):
+        await edit_pressed(query, reply_markup=None)
+        return
     caller = await caller_of(update, context)
     db = services(context).db
     _, _, area_code = query.data.partition(":")

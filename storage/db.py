@@ -9,6 +9,8 @@ second connection so that they only ever see committed data (WAL gives readers a
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import os
 import re
@@ -31,6 +33,14 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 PRIVATE_MODE = 0o600
 # SQLite creates these beside the database and gives them the database file's mode.
 _COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def keyed_hash(key: bytes | None, value: Any) -> str | None:
+    """HMAC-SHA256 of ``value`` in decimal or text form, as hex; registered in SQLite as
+    ``hmac_sha256(key, value)`` so that a key kept in the database never has to leave it."""
+    if key is None or value is None:
+        return None
+    return hmac.new(bytes(key), str(value).encode(), hashlib.sha256).hexdigest()
 
 
 def utcnow() -> str:
@@ -236,4 +246,5 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     # Deleted rows are overwritten with zeros on their pages, so that an erased name cannot
     # be read back from free space in the file (the WAL is dealt with by erase_traces).
     await conn.execute("PRAGMA secure_delete = ON")
+    await conn.create_function("hmac_sha256", 2, keyed_hash, deterministic=True)
     return conn

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.areas import Area, areas_by_ids
+from storage.bans import USER_HASH
 from storage.db import Executor
 
 
@@ -38,12 +39,14 @@ async def upsert_consent(
     tx: Executor, user_id: int, first_name: str, language: str, day: str
 ) -> None:
     """Record consent on ``day`` (a date, never a time); a returning user who had blocked the
-    bot becomes reachable again."""
+    bot becomes reachable again. The ban flag is copied from the bans table in the same
+    statement: a ban made while the consent was on its way still keeps the new participant
+    out of every recipient list."""
     await tx.execute(
-        """INSERT INTO participants (user_id, first_name, language, consent_at)
-           VALUES (?, ?, ?, ?)
+        f"""INSERT INTO participants (user_id, first_name, language, consent_at, banned_at)
+           VALUES (?, ?, ?, ?, (SELECT banned_on FROM bans WHERE user_hash = {USER_HASH}))
            ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name, active = 1""",
-        (user_id, first_name, language, day),
+        (user_id, first_name, language, day, user_id),
     )
 
 

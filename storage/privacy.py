@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage import audit
+from storage import audit, bans
 from storage.db import Executor
 
 
 async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every row that refers to the user, table by table."""
     queries = {
-        "participant": "SELECT user_id, first_name, language, consent_at, active, banned_at,"
-        " ban_reason FROM participants WHERE user_id = ?",
+        "participant": "SELECT user_id, first_name, language, consent_at, active, banned_at"
+        " FROM participants WHERE user_id = ?",
         "memberships": "SELECT a.code AS area, a.name AS area_name, m.joined_at"
         " FROM memberships m JOIN areas a ON a.id = m.area_id WHERE m.user_id = ?",
         "roles": "SELECT r.role, a.code AS area, r.granted_at FROM roles r"
@@ -51,6 +51,9 @@ async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any
         result[name] = [dict(row) for row in await db.fetchall(sql, (user_id,))]
     # Entries about the user written by others: a revoke, a ban, a refusal in their chat.
     result["audit_about_you"] = await audit.about(db, user_id)
+    # A ban is held under a keyed hash, also for someone who never registered or was erased.
+    ban = await bans.ban_of(db, user_id)
+    result["ban"] = [ban] if ban else []
     for name in ("notices_received", "notices_about_you"):
         for row in result[name]:
             row["values"] = json.loads(row["values"])
@@ -77,6 +80,7 @@ async def erase(tx: Executor, user_id: int) -> None:
     await tx.execute("UPDATE invites SET created_by = NULL WHERE created_by = ?", (user_id,))
     await tx.execute("UPDATE reminders SET created_by = NULL WHERE created_by = ?", (user_id,))
     await audit.forget(tx, user_id)
+    await bans.forget(tx, user_id)
     # The tips stay (the coordinator may still be handling them) but lose every link to the
     # reporter; a handler's status changes stay as history without who made them.
     await tx.execute(

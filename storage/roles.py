@@ -10,11 +10,6 @@ async def roles_of(db: Executor, user_id: int) -> list[tuple[str, int | None]]:
     return [(r["role"], r["area_id"]) for r in rows]
 
 
-async def is_banned(db: Executor, user_id: int) -> bool:
-    banned = await db.fetchval("SELECT banned_at FROM participants WHERE user_id = ?", (user_id,))
-    return banned is not None
-
-
 async def grant(
     tx: Executor, user_id: int, role: str, area_id: int | None, granted_by: int | None
 ) -> bool:
@@ -29,23 +24,6 @@ async def grant(
 async def revoke_all(tx: Executor, user_id: int) -> int:
     cursor = await tx.execute("DELETE FROM roles WHERE user_id = ?", (user_id,))
     return cursor.rowcount
-
-
-async def set_ban(tx: Executor, user_id: int, reason: str | None) -> bool:
-    cursor = await tx.execute(
-        "UPDATE participants SET banned_at = ?, ban_reason = ? WHERE user_id = ?",
-        (utcnow(), reason, user_id),
-    )
-    return cursor.rowcount > 0
-
-
-async def clear_ban(tx: Executor, user_id: int) -> bool:
-    cursor = await tx.execute(
-        "UPDATE participants SET banned_at = NULL, ban_reason = NULL"
-        " WHERE user_id = ? AND banned_at IS NOT NULL",
-        (user_id,),
-    )
-    return cursor.rowcount > 0
 
 
 async def privileged_users(db: Executor) -> list[int]:

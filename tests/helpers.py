@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import os
 import sqlite3
 import sys
@@ -51,6 +53,26 @@ def grant_role(db_path: Path, user_id: int, role: str, area_code: str | None = N
             "INSERT INTO roles (user_id, role, area_id, granted_at)"
             " VALUES (?, ?, (SELECT id FROM areas WHERE code = ?), '2026-01-01')",
             (user_id, role, area_code),
+        )
+
+
+def ban_hash(db_path: Path, user_id: int) -> str:
+    """HMAC-SHA256 of the user id in decimal under the key kept in the database, computed
+    here independently of the bot's code."""
+    with sqlite3.connect(db_path, timeout=10) as conn:
+        key = conn.execute("SELECT value FROM bot_secrets WHERE name = 'ban_key'").fetchone()[0]
+    return hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()
+
+
+def ban(db_path: Path, user_id: int) -> None:
+    """A ban made earlier, as /ban stores it: the hash row and the participant's flag."""
+    user_hash = ban_hash(db_path, user_id)
+    with sqlite3.connect(db_path, timeout=10) as conn:
+        conn.execute(
+            "INSERT INTO bans (user_hash, banned_on) VALUES (?, '2026-01-01')", (user_hash,)
+        )
+        conn.execute(
+            "UPDATE participants SET banned_at = '2026-01-01' WHERE user_id = ?", (user_id,)
         )
 
 

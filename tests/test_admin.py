@@ -13,7 +13,7 @@ from PIL import Image
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from tests.conftest import COORDINATOR_ID, POLICE_ID
-from tests.helpers import grant_role, received, seed_residents
+from tests.helpers import ban, grant_role, received, seed_residents
 
 GROUP = -3001
 RESIDENT, CONTACT, BANNED = 501, 502, 503
@@ -29,11 +29,7 @@ async def test_authorization_matrix(sandbox: Sandbox, bot, db_path: Path, rows):
     seed_residents(sandbox, db_path, [RESIDENT, BANNED], ["centrum"])
     grant_role(db_path, CONTACT, "contact", "centrum")
     grant_role(db_path, BANNED, "police")
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "UPDATE participants SET banned_at = '2026-01-01T00:00:00Z' WHERE user_id = ?",
-            (BANNED,),
-        )
+    ban(db_path, BANNED)
     sandbox.group(GROUP, "Grannsamverkan Norr")
     with sqlite3.connect(db_path) as conn:
         conn.execute(

@@ -3,9 +3,7 @@ location, contact choices) and the one-line form with its refusals."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +12,7 @@ from bot.runtime import Grannbot
 from bot.sandbox import Sandbox, SandboxUser
 from handlers import tip_flow
 from tests.conftest import COORDINATOR_ID, POLICE_ID
-from tests.helpers import seed_residents
+from tests.helpers import ban, seed_residents
 
 RESIDENT = 301
 TWO_AREAS = 302
@@ -27,14 +25,6 @@ def _handlers_known(sandbox: Sandbox) -> None:
     """The coordinator and the officer have started the bot, so it can write to them."""
     sandbox.user(COORDINATOR_ID, "Kerstin")
     sandbox.user(POLICE_ID, "Polis")
-
-
-def ban(db_path: Path, user_id: int) -> None:
-    with sqlite3.connect(db_path, timeout=10) as conn:
-        conn.execute(
-            "UPDATE participants SET banned_at = '2026-01-01T00:00:00Z' WHERE user_id = ?",
-            (user_id,),
-        )
 
 
 def reference_in(text: str) -> str:

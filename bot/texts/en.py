@@ -189,7 +189,6 @@ TEXTS: dict[str, str] = {
     "revoked": "Roles removed for {user_id}: {count}.",
     "ban_usage": "Type /ban USER_ID [REASON].",
     "banned_user": "{user_id} is banned.",
-    "unknown_user": "There is no registered user {user_id}.",
     "unban_usage": "Type /unban USER_ID.",
     "unbanned_user": "{user_id} is no longer banned.",
     "not_banned": "{user_id} is not banned.",
@@ -481,6 +480,13 @@ TEXTS: dict[str, str] = {
         "This group is linked to {area}. Only a coordinator or the area contact for {area} "
         "can move it."
     ),
+    # Security: bans kept as keyed hashes
+    "privacy_bans": (
+        "If you are banned, we keep the ban as an unreadable code made from your Telegram id. "
+        "It stays even if you delete your data with /forget."
+    ),
+    "error_banned": "You cannot use Grannbot. Contact the municipality if you think this is wrong.",
+    "mydata_banned": "You are banned from Grannbot.",
     # Security: dates and the audit log (repeated refusals, pages)
     "audit_times": " ×{times}",
     "audit_detail": " · {detail}",

@@ -188,7 +188,6 @@ TEXTS: dict[str, str] = {
     "revoked": "Roller borttagna för {user_id}: {count}.",
     "ban_usage": "Skriv /ban ANVÄNDAR-ID [ORSAK].",
     "banned_user": "{user_id} är avstängd.",
-    "unknown_user": "Det finns ingen registrerad användare {user_id}.",
     "unban_usage": "Skriv /unban ANVÄNDAR-ID.",
     "unbanned_user": "{user_id} är inte längre avstängd.",
     "not_banned": "{user_id} är inte avstängd.",
@@ -486,6 +485,13 @@ TEXTS: dict[str, str] = {
         "Gruppen är kopplad till {area}. Bara en samordnare eller kontaktombudet för {area} "
         "kan flytta den."
     ),
+    # Security: bans kept as keyed hashes
+    "privacy_bans": (
+        "Om du blir avstängd sparar vi avstängningen som en kod som inte går att läsa, gjord "
+        "av ditt Telegram-id. Den finns kvar även om du raderar dina uppgifter med /forget."
+    ),
+    "error_banned": "Du kan inte använda Grannbot. Kontakta kommunen om du tror att det är fel.",
+    "mydata_banned": "Du är avstängd från Grannbot.",
     # Security: dates and the audit log (repeated refusals, pages)
     "audit_times": " ×{times}",
     "audit_detail": " · {detail}",
