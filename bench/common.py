@@ -100,11 +100,11 @@ async def database_with_residents(path: Path, user_ids: range) -> Database:
     with sqlite3.connect(path) as conn:
         conn.executemany(
             "INSERT INTO participants (user_id, first_name, language, consent_at)"
-            " VALUES (?, ?, 'sv', '2026-01-01T00:00:00Z')",
+            " VALUES (?, ?, 'sv', '2026-01-01')",
             [(uid, f"Boende {uid}") for uid in user_ids],
         )
         conn.execute(
             "INSERT INTO memberships (user_id, area_id, joined_at)"
-            " SELECT user_id, 1, '2026-01-01T00:00:00Z' FROM participants"
+            " SELECT user_id, 1, '2026-01-01' FROM participants"
         )
     return await Database.open(path)

@@ -45,18 +45,18 @@ def seed(path: Path, participants: int, tips: int, areas: int) -> None:
         conn.executemany(
             "INSERT INTO participants (user_id, first_name, language, consent_at)"
             " VALUES (?, ?, 'sv', ?)",
-            ((uid, f"Boende {uid}", "2024-06-01T00:00:00Z") for uid in range(1, participants + 1)),
+            ((uid, f"Boende {uid}", "2024-06-01") for uid in range(1, participants + 1)),
         )
         conn.executemany(
             "INSERT INTO memberships (user_id, area_id, joined_at) VALUES (?, ?, ?)",
-            ((uid, uid % areas + 1, "2024-06-01T00:00:00Z") for uid in range(1, participants + 1)),
+            ((uid, uid % areas + 1, "2024-06-01") for uid in range(1, participants + 1)),
         )
         events = []
         for uid in range(1, participants + 1):
-            at = stamp(start + timedelta(seconds=rng.randrange(seconds)))
+            at = stamp(start + timedelta(seconds=rng.randrange(seconds)))[:10]
             events += [(at, "consent", None), (at, "join", uid % areas + 1)]
             if rng.random() < 0.1:
-                left = stamp(start + timedelta(seconds=rng.randrange(seconds)))
+                left = stamp(start + timedelta(seconds=rng.randrange(seconds)))[:10]
                 events.append((left, "leave", rng.randrange(areas) + 1))
         events.sort()
         conn.executemany("INSERT INTO signup_events (at, event, area_id) VALUES (?, ?, ?)", events)

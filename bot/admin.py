@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from bot import notices, signup
+from bot import clock, notices, signup
 from bot.guessing import GuessLimit
 from bot.services import Services
 from bot.signup import Consent, normalise_postcode
@@ -34,7 +34,6 @@ AREA_CODE = re.compile(r"^[a-z0-9_]{1,32}$")
 AREA_NAME_MAX = 64
 # The text a banned user gets wherever they try to sign up or take a role.
 BANNED = "error_banned"
-AUDIT_DEFAULT, AUDIT_MAX = 20, 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +218,7 @@ async def remove_area(services: Services, actor_id: int, area: Area) -> int:
             await outbox_rows.enqueue_recipients(
                 tx, alert_id, [area.id], services.settings.municipality.language
             )
-            await events.record(tx, "leave", [area.id] * len(members))
+            await events.record(tx, "leave", clock.today(), [area.id] * len(members))
         await area_rows.delete_area(tx, area.id)
         await audit.record(
             tx, actor_id, "area_remove", target=area.code, detail=f"{len(members)} members"
@@ -266,11 +265,6 @@ async def unban(db: Database, actor_id: int, user_id: int) -> bool:
         if lifted:
             await audit.record(tx, actor_id, "unban", target=str(user_id))
     return lifted
-
-
-async def audit_entries(db: Database, requested: int | None) -> list[tuple]:
-    limit = min(max(requested or AUDIT_DEFAULT, 1), AUDIT_MAX)
-    return await audit.latest(db, limit)
 
 
 # -- QR codes -----------------------------------------------------------------------------

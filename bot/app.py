@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import tips
+from bot import clock, tips
 from bot.alerts import Draft as AlertDraft
 from bot.persistence import Flow, FlowPersistence, save_after_update
 from bot.request import AiohttpRequest
@@ -136,6 +136,7 @@ def routes() -> list[BaseHandler]:
         command("ban", admin.ban),
         command("unban", admin.unban),
         command("audit", admin.audit_log),
+        button(keyboards.AUDIT_PAGE, admin.on_audit_page),
         command("members", admin.members),
         command("qr", admin.qr),
         # Tips: a guided flow (or one line) for residents; /cancel leaves it at any step.
@@ -239,6 +240,7 @@ def routes() -> list[BaseHandler]:
 
 def build_application(services: Services) -> Application:
     telegram = services.settings.telegram
+    clock.use_zone(services.settings.municipality.tz)
     bot = GrannbotBot(
         token=telegram.token.get_secret_value(),
         base_url=telegram.base_url,

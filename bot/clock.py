@@ -7,10 +7,14 @@ reminder and summary with it. Production never touches it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 _offset = timedelta(0)
 _frozen: datetime | None = None
+# The municipality's zone, for the dates stored about residents; set from the configuration
+# when the application is built. The default is the configuration's own default.
+_zone: tzinfo = ZoneInfo("Europe/Stockholm")
 
 
 def now() -> datetime:
@@ -18,6 +22,19 @@ def now() -> datetime:
     if _frozen is not None:
         return _frozen
     return datetime.now(UTC) + _offset
+
+
+def use_zone(zone: tzinfo) -> None:
+    """The zone whose calendar :func:`today` follows."""
+    global _zone
+    _zone = zone
+
+
+def today() -> str:
+    """The municipality's local date as ``YYYY-MM-DD``. Consent, joins and sign-up events are
+    stored as this and nothing finer: a time to the second could tie a new resident to an
+    anonymous tip sent at the same moment."""
+    return now().astimezone(_zone).date().isoformat()
 
 
 def travel(to: datetime) -> None:

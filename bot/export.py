@@ -57,6 +57,15 @@ class Period:
     last: date | None
 
     @property
+    def days(self) -> tuple[str | None, str | None]:
+        """The period as local dates [first, after last), for what is stored as a date."""
+        after = self.last + timedelta(days=1) if self.last else None
+        return (
+            self.first.isoformat() if self.first else None,
+            after.isoformat() if after else None,
+        )
+
+    @property
     def label(self) -> str:
         return f"{self.first or '…'}–{self.last or '…'}"
 
@@ -118,7 +127,9 @@ async def export_csv(services: Services, kind: str, period: Period, lang: str) -
     if kind == "tips":
         rows = await _tip_rows(services, period, lang)
         return _csv(TIP_COLUMNS, rows), len(rows)
-    found = await tip_rows.participants_for_export(services.db, period.start, period.end)
+    # Consent and ban are stored as dates: the file (which travels by mail and shared
+    # drives) holds no time of day that could tie a resident to an anonymous tip.
+    found = await tip_rows.participants_for_export(services.db, *period.days)
     rows = [[p[c] for c in PARTICIPANT_COLUMNS] for p in found]
     return _csv(PARTICIPANT_COLUMNS, rows), len(rows)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from bot import clock
 from storage import audit, bans, events
 from storage import participants as people
 from storage import privacy as privacy_rows
@@ -43,6 +44,7 @@ async def erase_within(tx: Executor, user_id: int) -> None:
     """Every trace of the person, inside the caller's transaction (also used by retention).
     The statistics count them as having left their areas and the service."""
     if await people.participant(tx, user_id) is not None:
-        await events.record(tx, "leave", await events.area_ids_of(tx, user_id))
-        await events.record(tx, "forget")
+        day = clock.today()
+        await events.record(tx, "leave", day, await events.area_ids_of(tx, user_id))
+        await events.record(tx, "forget", day)
     await privacy_rows.erase(tx, user_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot import clock
 from storage import areas as area_rows
 from storage import events
 from storage import participants as people
@@ -66,13 +67,22 @@ class Consent:
 
 async def record_consent(tx: Executor, user_id: int, consent: Consent) -> None:
     """Inside the caller's transaction, with whatever the same press decided."""
-    await people.upsert_consent(tx, user_id, consent.first_name, consent.language)
-    await events.record(tx, "consent")
+    day = clock.today()
+    await people.upsert_consent(tx, user_id, consent.first_name, consent.language, day)
+    await events.record(tx, "consent", day)
 
 
 async def give_consent(db: Database, user_id: int, first_name: str, language: str) -> None:
     async with db.transaction() as tx:
         await record_consent(tx, user_id, Consent(first_name, language))
+
+
+async def _add_membership(tx: Executor, user_id: int, area: Area) -> bool:
+    day = clock.today()
+    joined = await people.add_membership(tx, user_id, area.id, day)
+    if joined:
+        await events.record(tx, "join", day, [area.id])
+    return joined
 
 
 async def register(db: Database, user_id: int, consent: Consent, area: Area | None) -> bool:
@@ -82,33 +92,27 @@ async def register(db: Database, user_id: int, consent: Consent, area: Area | No
         await record_consent(tx, user_id, consent)
         if area is None:
             return False
-        joined = await people.add_membership(tx, user_id, area.id)
-        if joined:
-            await events.record(tx, "join", [area.id])
-        return joined
+        return await _add_membership(tx, user_id, area)
 
 
 async def join(db: Database, user_id: int, area: Area) -> bool:
     """True when the resident was not yet a member."""
     async with db.transaction() as tx:
-        joined = await people.add_membership(tx, user_id, area.id)
-        if joined:
-            await events.record(tx, "join", [area.id])
-        return joined
+        return await _add_membership(tx, user_id, area)
 
 
 async def leave(db: Database, user_id: int, area: Area) -> bool:
     async with db.transaction() as tx:
         left = await people.remove_membership(tx, user_id, area.id)
         if left:
-            await events.record(tx, "leave", [area.id])
+            await events.record(tx, "leave", clock.today(), [area.id])
         return left
 
 
 async def leave_all(db: Database, user_id: int) -> int:
     async with db.transaction() as tx:
         area_ids = await events.area_ids_of(tx, user_id)
-        await events.record(tx, "leave", area_ids)
+        await events.record(tx, "leave", clock.today(), area_ids)
         return await people.remove_all_memberships(tx, user_id)
 
 

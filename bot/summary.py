@@ -102,6 +102,16 @@ def week_before_fire(fire: datetime, tz: tzinfo) -> Week:
     return week_of(fire, tz).shift(-1)
 
 
+def signup_days(week: Week, until: datetime, end: datetime, tz: tzinfo) -> tuple[str, str]:
+    """The local dates [first, after) that sign-up events of ``week`` up to ``until`` fall
+    in: the whole of ``until``'s day when the week is still in progress."""
+    if until >= end:
+        after = week.monday + timedelta(days=7)
+    else:
+        after = until.astimezone(tz).date() + timedelta(days=1)
+    return week.monday.isoformat(), after.isoformat()
+
+
 # ---------------------------------------------------------------------------- content
 
 
@@ -145,8 +155,9 @@ async def compute(services: Services, week: Week, now: datetime | None = None) -
     last_start = week.shift(-1).bounds(tz)[0]
     start_s, until_s = stamp(start), stamp(until)
 
-    # Counts at the end of a past week: today's counts with later events undone.
-    events = await stats.signup_events(db, start_s, until_s)
+    # Counts at the end of a past week: today's counts with later events undone. Sign-up
+    # events carry a local date only, so the week in progress runs to the end of today.
+    events = await stats.signup_events(db, *signup_days(week, until, end, tz))
 
     def during(event: str, area_id: int | None = None) -> int:
         return events.get((event, area_id), (0, 0))[0] or 0

@@ -8,7 +8,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import ContextTypes
 
-from bot import admin, signup
+from bot import admin, auditlog, signup
 from bot.roles import Role, access_of
 from bot.texts import Safe, plain, t
 from handlers import keyboards
@@ -251,28 +251,35 @@ async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @private_only
 @requires(Role.COORDINATOR)
 async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/audit`` pages through the whole log, ``/audit N`` through its newest N entries."""
     caller = await caller_of(update, context)
-    wanted = _user_id(context.args[0]) if len(context.args) == 1 else None
-    if context.args and wanted is None:
+    latest = _user_id(context.args[0]) if len(context.args) == 1 else None
+    if context.args and not latest:
         await reply(update, caller.t("audit_usage"))
         return
-    entries = await admin.audit_entries(services(context).db, wanted)
-    if not entries:
+    db = services(context).db
+    page = await auditlog.page(db, caller.lang, await auditlog.first_view(db, latest))
+    if page is None:
         await reply(update, caller.t("audit_empty"))
         return
-    lines = [caller.t("audit_header", count=len(entries))]
-    for at, actor, action, target, outcome, _detail in entries:
-        lines.append(
-            caller.t(
-                "audit_line",
-                at=at.replace("T", " ").removesuffix("Z"),
-                actor=actor if actor is not None else "–",
-                action=action,
-                target=target or "",
-                outcome=caller.plain(f"audit_{outcome}"),
-            )
-        )
-    await reply(update, Safe("\n".join(lines)))
+    await reply(update, Safe(page.text), reply_markup=keyboards.audit_pager(caller.lang, page))
+
+
+@private_only
+@requires(Role.COORDINATOR)
+async def on_audit_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    caller = await caller_of(update, context)
+    await answer(query)
+    # Data this bot did not make shows the newest page.
+    view = keyboards.audit_view(query.data) or auditlog.View()
+    page = await auditlog.page(services(context).db, caller.lang, view)
+    if page is None:
+        await edit_pressed(query, caller.t("audit_empty"))
+        return
+    await edit_pressed(
+        query, Safe(page.text), reply_markup=keyboards.audit_pager(caller.lang, page)
+    )
 
 
 @private_only

@@ -18,6 +18,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import InlineKeyboardButtonLimit, InlineKeyboardMarkupLimit
 
+from bot import auditlog
 from bot.texts import plain, t
 from handlers.common import edit_pressed
 from storage.areas import Area
@@ -28,6 +29,8 @@ JOIN_PAGE = "joinpage"  # "joinpage:<page>"
 LEAVE = "leave"  # "leave:<area code>"
 LEAVE_PAGE = "leavepage"  # "leavepage:<page>"
 LEAVE_ALL = "leaveall"  # "leaveall", then "leaveall:yes" / "leaveall:no"
+
+AUDIT_PAGE = "auditpg"  # "auditpg:o:<before id>:<floor id>" / "auditpg:n:<after id>:<floor id>"
 
 # Telegram's limits for one inline keyboard.
 MAX_ROW = InlineKeyboardMarkupLimit.BUTTONS_PER_ROW
@@ -142,6 +145,39 @@ async def show(query: CallbackQuery, page: Picker) -> None:
         if (message.text or "").strip() == visible:
             return
     await edit_pressed(query, page.text, reply_markup=page.markup)
+
+
+# ------------------------------------------------------------------ the audit log
+
+
+def audit_pager(lang: str, page: auditlog.Page) -> InlineKeyboardMarkup | None:
+    """ "◀ Newer" and "Older ▶" under a page of /audit. Entry ids are at most 19 digits, so
+    the data stays well under 64 bytes."""
+    turn = []
+    if page.newer is not None:
+        data = f"{AUDIT_PAGE}:n:{page.newer.after}:{page.newer.floor}"
+        turn.append(InlineKeyboardButton(plain(lang, "audit_newer_button"), callback_data=data))
+    if page.older is not None:
+        data = f"{AUDIT_PAGE}:o:{page.older.before}:{page.older.floor}"
+        turn.append(InlineKeyboardButton(plain(lang, "audit_older_button"), callback_data=data))
+    return InlineKeyboardMarkup([turn]) if turn else None
+
+
+MAX_ENTRY_ID = 2**63 - 1  # SQLite's largest integer
+_AUDIT_DATA = re.compile(rf"^{AUDIT_PAGE}:([no]):(\d{{1,19}}):(\d{{1,19}})$")
+
+
+def audit_view(data: str) -> auditlog.View | None:
+    """The page a pager button asks for; None for data this bot did not make."""
+    match = _AUDIT_DATA.match(data)
+    if match is None:
+        return None
+    direction, at, floor = match.group(1), int(match.group(2)), int(match.group(3))
+    if max(at, floor) > MAX_ENTRY_ID:
+        return None
+    if direction == "n":
+        return auditlog.View(floor, after=at)
+    return auditlog.View(floor, before=at)
 
 
 # ------------------------------------------------------------------ area pickers

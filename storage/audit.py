@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from storage.db import Executor, utcnow
@@ -16,20 +17,76 @@ async def record(
     outcome: str = "ok",
     detail: str | None = None,
 ) -> None:
+    """One row per action. A refusal is the exception: the first of a user's refusals of an
+    action in a clock hour gets a row, the rest of that hour count up on it (its target and
+    detail stay those of the first), so that repeated presses cannot flood the log."""
+    now = utcnow()
+    if outcome == "refused":
+        hour = now[:13] + ":00:00Z"
+        cursor = await tx.execute(
+            """UPDATE audit_log SET times = times + 1
+               WHERE id = (SELECT id FROM audit_log
+                           WHERE outcome = 'refused' AND actor_id IS ? AND action = ?
+                             AND at >= ?
+                           ORDER BY id DESC LIMIT 1)""",
+            (actor_id, action, hour),
+        )
+        if cursor.rowcount:
+            return
     await tx.execute(
         "INSERT INTO audit_log (at, actor_id, action, target, outcome, detail)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (utcnow(), actor_id, action, target, outcome, detail),
+        (now, actor_id, action, target, outcome, detail),
     )
 
 
-async def latest(db: Executor, limit: int) -> list[tuple]:
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: int
+    at: str
+    actor_id: int | None
+    action: str
+    target: str | None
+    outcome: str
+    detail: str | None
+    times: int
+
+
+_ENTRY = "SELECT id, at, actor_id, action, target, outcome, detail, times FROM audit_log"
+
+
+async def older(db: Executor, before: int | None, floor: int, limit: int) -> list[Entry]:
+    """Up to ``limit`` entries with ids in (floor, before), newest first (``before`` None:
+    from the newest)."""
     rows = await db.fetchall(
-        "SELECT at, actor_id, action, target, outcome, detail FROM audit_log"
-        " ORDER BY id DESC LIMIT ?",
-        (limit,),
+        f"{_ENTRY} WHERE id > ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
+        (floor, before, before, limit),
     )
-    return [tuple(r) for r in rows]
+    return [Entry(*r) for r in rows]
+
+
+async def newer(db: Executor, after: int, limit: int) -> list[Entry]:
+    """Up to ``limit`` entries right after ``after``, oldest first."""
+    rows = await db.fetchall(f"{_ENTRY} WHERE id > ? ORDER BY id LIMIT ?", (after, limit))
+    return [Entry(*r) for r in rows]
+
+
+async def count_above(db: Executor, after: int) -> int:
+    return await db.fetchval("SELECT count(*) FROM audit_log WHERE id > ?", (after,))
+
+
+async def count_between(db: Executor, above: int, below: int) -> int:
+    return await db.fetchval(
+        "SELECT count(*) FROM audit_log WHERE id > ? AND id < ?", (above, below)
+    )
+
+
+async def floor_of_latest(db: Executor, count: int) -> int:
+    """The id just below the newest ``count`` entries (0 when there are no more)."""
+    value = await db.fetchval(
+        "SELECT id FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET ?", (count,)
+    )
+    return value or 0
 
 
 # A row is about a person when its target is their user id (a revoke, a ban) or their private

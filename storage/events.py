@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from storage.db import Executor, utcnow
+from storage.db import Executor
 
 
-async def record(tx: Executor, event: str, area_ids: list[int] | None = None) -> None:
-    """One row per area for join/leave; a single row without area for consent/forget."""
-    now = utcnow()
+async def record(tx: Executor, event: str, day: str, area_ids: list[int] | None = None) -> None:
+    """One row per area for join/leave; a single row without area for consent/forget. Only
+    the date (``day``) is kept: with the area and a time to the second, an event could name
+    the one person who signed up then."""
     targets = [None] if area_ids is None else area_ids
     await tx.executemany(
         "INSERT INTO signup_events (at, event, area_id) VALUES (?, ?, ?)",
-        [(now, event, area_id) for area_id in targets],
+        [(day, event, area_id) for area_id in targets],
     )
 
 

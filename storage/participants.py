@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from storage.areas import Area, areas_by_ids
 from storage.bans import USER_HASH
-from storage.db import Executor, utcnow
+from storage.db import Executor
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +35,18 @@ async def participant(db: Executor, user_id: int) -> Participant | None:
     return _participant(row) if row else None
 
 
-async def upsert_consent(tx: Executor, user_id: int, first_name: str, language: str) -> None:
-    """Record consent; a returning user who had blocked the bot becomes reachable again.
-    The ban flag is copied from the bans table in the same statement: a ban made while the
-    consent was on its way still keeps the new participant out of every recipient list."""
+async def upsert_consent(
+    tx: Executor, user_id: int, first_name: str, language: str, day: str
+) -> None:
+    """Record consent on ``day`` (a date, never a time); a returning user who had blocked the
+    bot becomes reachable again. The ban flag is copied from the bans table in the same
+    statement: a ban made while the consent was on its way still keeps the new participant
+    out of every recipient list."""
     await tx.execute(
         f"""INSERT INTO participants (user_id, first_name, language, consent_at, banned_at)
            VALUES (?, ?, ?, ?, (SELECT banned_on FROM bans WHERE user_hash = {USER_HASH}))
            ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name, active = 1""",
-        (user_id, first_name, language, utcnow(), user_id),
+        (user_id, first_name, language, day, user_id),
     )
 
 
@@ -58,10 +61,11 @@ async def mark_active(tx: Executor, user_id: int, active: bool) -> None:
     await tx.execute("UPDATE participants SET active = ? WHERE user_id = ?", (int(active), user_id))
 
 
-async def add_membership(tx: Executor, user_id: int, area_id: int) -> bool:
+async def add_membership(tx: Executor, user_id: int, area_id: int, day: str) -> bool:
+    """Join on ``day`` (a date, never a time)."""
     cursor = await tx.execute(
         "INSERT OR IGNORE INTO memberships (user_id, area_id, joined_at) VALUES (?, ?, ?)",
-        (user_id, area_id, utcnow()),
+        (user_id, area_id, day),
     )
     return cursor.rowcount > 0
 

@@ -31,7 +31,7 @@ async def rows_about(db: Executor, user_id: int) -> dict[str, list[dict[str, Any
         "alerts_sent": "SELECT id, kind, area_names, text, created_at FROM alerts"
         " WHERE sender_id = ? ORDER BY id",
         "groups_linked": "SELECT chat_id, title, linked_at FROM group_links WHERE linked_by = ?",
-        "audit_log": "SELECT at, action, target, outcome FROM audit_log WHERE actor_id = ?"
+        "audit_log": "SELECT at, action, target, outcome, times FROM audit_log WHERE actor_id = ?"
         " ORDER BY id",
         # Anonymous tips have no reporter_id, so they can never show up here.
         # The full reference, as the reporter was shown it.

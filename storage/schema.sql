@@ -87,9 +87,11 @@ CREATE TABLE audit_log (
     action      TEXT NOT NULL,
     target      TEXT,
     outcome     TEXT NOT NULL CHECK (outcome IN ('ok', 'refused')),
-    detail      TEXT
+    detail      TEXT,
+    times       INTEGER NOT NULL DEFAULT 1 CHECK (times >= 1)
 );
 CREATE INDEX audit_log_at ON audit_log(at);
+CREATE INDEX audit_log_refusals ON audit_log(actor_id, action, at) WHERE outcome = 'refused';
 
 CREATE TABLE group_links (
     chat_id     INTEGER PRIMARY KEY,         -- Telegram group chat id (negative)

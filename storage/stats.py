@@ -1,8 +1,9 @@
 """SQL for the weekly summary: one aggregate query per question, nothing loaded row by row.
 
-Every bound is a UTC timestamp in the stored text format, so comparisons are plain string
-comparisons that the ``created_at``/``at`` indexes can serve. Week boundaries are computed in
-local time by the caller (DST-correct) and passed in.
+Every bound is a UTC timestamp in the stored text format (for sign-up events, which keep no
+time, a local date), so comparisons are plain string comparisons that the ``created_at``/``at``
+indexes can serve. Week boundaries are computed in local time by the caller (DST-correct) and
+passed in.
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ async def members_per_area(db: Executor) -> list[AreaMembers]:
 
 
 async def signup_events(db: Executor, start: str, end: str) -> dict[tuple[str, int | None], tuple]:
-    """(event, area_id) -> (in [start, end), at or after end). The second column lets the
-    caller turn today's counts back into the counts at the end of a past week."""
+    """(event, area_id) -> (in [start, end), at or after end), where the bounds are local
+    dates (``YYYY-MM-DD``) as the events carry no time. The second column lets the caller
+    turn today's counts back into the counts at the end of a past week."""
     rows = await db.fetchall(
         """SELECT event, area_id, sum(at < :end), sum(at >= :end)
            FROM signup_events WHERE at >= :start GROUP BY event, area_id""",

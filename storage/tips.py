@@ -251,7 +251,8 @@ async def police_officer_ids(db: Executor) -> list[int]:
 async def participants_for_export(
     db: Executor, start: str | None, end: str | None
 ) -> list[dict[str, object]]:
-    """Participants who consented in [start, end), with their area codes and roles."""
+    """Participants who consented in [start, end) (local dates), with their area codes and
+    roles."""
     rows = await db.fetchall(
         """SELECT p.user_id, p.first_name, p.language, p.consent_at, p.active, p.banned_at,
                   (SELECT group_concat(code, ' ') FROM

@@ -28,13 +28,13 @@ def seed_residents(
     with sqlite3.connect(db_path, timeout=10) as conn:
         conn.executemany(
             "INSERT INTO participants (user_id, first_name, language, consent_at)"
-            " VALUES (?, ?, ?, '2026-01-01T00:00:00Z')",
+            " VALUES (?, ?, ?, '2026-01-01')",
             [(uid, f"Boende {uid}", language) for uid in user_ids],
         )
         for code in area_codes:
             conn.execute(
                 "INSERT INTO memberships (user_id, area_id, joined_at)"
-                " SELECT user_id, (SELECT id FROM areas WHERE code = ?), '2026-01-01T00:00:00Z'"
+                " SELECT user_id, (SELECT id FROM areas WHERE code = ?), '2026-01-01'"
                 f" FROM participants WHERE user_id IN ({','.join('?' * len(user_ids))})",
                 (code, *user_ids),
             )
@@ -46,12 +46,12 @@ def grant_role(db_path: Path, user_id: int, role: str, area_code: str | None = N
     with sqlite3.connect(db_path, timeout=10) as conn:
         conn.execute(
             "INSERT OR IGNORE INTO participants (user_id, first_name, language, consent_at)"
-            " VALUES (?, 'Ombud', 'sv', '2026-01-01T00:00:00Z')",
+            " VALUES (?, 'Ombud', 'sv', '2026-01-01')",
             (user_id,),
         )
         conn.execute(
             "INSERT INTO roles (user_id, role, area_id, granted_at)"
-            " VALUES (?, ?, (SELECT id FROM areas WHERE code = ?), '2026-01-01T00:00:00Z')",
+            " VALUES (?, ?, (SELECT id FROM areas WHERE code = ?), '2026-01-01')",
             (user_id, role, area_code),
         )
 

@@ -79,7 +79,7 @@ async def test_ban_before_registration_refuses_start_and_consent(
     naming = lines_naming(db_path, STRANGER)
     assert naming and all(line.startswith('INSERT INTO "audit_log"') for line in naming), naming
     refused = rows(
-        "SELECT action, count(*) FROM audit_log WHERE actor_id = ? AND outcome = 'refused'"
+        "SELECT action, sum(times) FROM audit_log WHERE actor_id = ? AND outcome = 'refused'"
         " GROUP BY action ORDER BY action",
         (STRANGER,),
     )

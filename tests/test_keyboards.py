@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import tips
+from bot import auditlog, tips
 from bot.config import Settings, load_settings
 from bot.sandbox import Sandbox, SandboxUser
 from bot.sandbox.objects import Msg
@@ -237,6 +237,17 @@ async def test_every_keyboard_builder_stays_within_the_limits(lang):
         "handlers.tip_flow._show": await tip_step_markups(lang),
         "handlers.tip_flow._attach_markup": [tip_flow._attach_markup(Caller(1, "A", None, lang))],
         "handlers.common.private_only": [await private_only_redirect(lang)],
+        # the largest entry ids SQLite can hand out, on a page in the middle of the log
+        "handlers.keyboards.audit_pager": [
+            keyboards.audit_pager(
+                lang,
+                auditlog.Page(
+                    "",
+                    auditlog.View(2**63 - 1, after=2**63 - 1),
+                    auditlog.View(2**63 - 1, before=2**63 - 1),
+                ),
+            )
+        ],
         "bot.tips.status_buttons": [
             tips.status_buttons(lang, dataclasses.replace(tip, status=status))
             for status in tips.STATUSES

@@ -198,10 +198,10 @@ TEXTS: dict[str, str] = {
     "unban_usage": "Type /unban USER_ID.",
     "unbanned_user": "{user_id} is no longer banned.",
     "not_banned": "{user_id} is not banned.",
-    "audit_usage": "Type /audit or /audit NUMBER.",
+    "audit_usage": "Type /audit for the whole log, or /audit NUMBER for only the latest.",
     "audit_empty": "The log is empty.",
-    "audit_header": "<b>Latest {count} events</b>",
-    "audit_line": "{at} · {actor} · {action} {target} · {outcome}",
+    "audit_header": "<b>The log</b>, newest first: {first}–{last} of {total}",
+    "audit_line": "{at} · {actor} · {action} {target} · {outcome}{times}{detail}",
     "audit_ok": "ok",
     "audit_refused": "refused",
     "members_usage": "Type /members AREA.",
@@ -499,4 +499,9 @@ TEXTS: dict[str, str] = {
         "There is no tip with the reference {ref}. Type the whole reference, including the "
         "four characters at the end, for example T-2026-000042-K7QF."
     ),
+    # Security: dates and the audit log (repeated refusals, pages)
+    "audit_times": " ×{times}",
+    "audit_detail": " · {detail}",
+    "audit_newer_button": "◀ Newer",
+    "audit_older_button": "Older ▶",
 }

@@ -197,10 +197,10 @@ TEXTS: dict[str, str] = {
     "unban_usage": "Skriv /unban ANVÄNDAR-ID.",
     "unbanned_user": "{user_id} är inte längre avstängd.",
     "not_banned": "{user_id} är inte avstängd.",
-    "audit_usage": "Skriv /audit eller /audit ANTAL.",
+    "audit_usage": "Skriv /audit för hela loggen, eller /audit ANTAL för bara de senaste.",
     "audit_empty": "Loggen är tom.",
-    "audit_header": "<b>Senaste {count} händelserna</b>",
-    "audit_line": "{at} · {actor} · {action} {target} · {outcome}",
+    "audit_header": "<b>Loggen</b>, nyast först: {first}–{last} av {total}",
+    "audit_line": "{at} · {actor} · {action} {target} · {outcome}{times}{detail}",
     "audit_ok": "ok",
     "audit_refused": "nekad",
     "members_usage": "Skriv /members OMRÅDE.",
@@ -504,4 +504,9 @@ TEXTS: dict[str, str] = {
         "Det finns inget tips med referensen {ref}. Skriv hela referensen, också de fyra "
         "tecknen i slutet, till exempel T-2026-000042-K7QF."
     ),
+    # Security: dates and the audit log (repeated refusals, pages)
+    "audit_times": " ×{times}",
+    "audit_detail": " · {detail}",
+    "audit_newer_button": "◀ Nyare",
+    "audit_older_button": "Äldre ▶",
 }
