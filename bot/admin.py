@@ -10,7 +10,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
@@ -60,14 +60,10 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().encode()).hexdigest()
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 async def issue_invite(db: Database, actor_id: int, role: str, area: Area | None) -> str:
     """A random single-use code, valid for 72 hours."""
     code = secrets.token_urlsafe(12)
-    expires = _iso(datetime.now(UTC) + INVITE_LIFETIME)
+    expires = clock.stamp(clock.now() + INVITE_LIFETIME)
     async with db.transaction() as tx:
         await invites.insert(
             tx, hash_code(code), role, area.id if area else None, actor_id, expires
@@ -108,7 +104,7 @@ async def redeem(
         problem = "error_invite_unknown"
     elif invite.used_at is not None:
         problem = "error_invite_used"
-    elif invite.expires_at <= _iso(datetime.now(UTC)):
+    elif invite.expires_at <= clock.stamp():
         problem = "error_invite_expired"
     area = None
     if invite is not None and invite.area_id is not None:
