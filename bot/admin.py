@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,9 +15,10 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from bot import clock, notices, signup
+from bot.area_codes import is_area_code, normalise_postcode
 from bot.guessing import GuessLimit
 from bot.services import Services
-from bot.signup import Consent, normalise_postcode
+from bot.signup import Consent
 from storage import areas as area_rows
 from storage import audit, events, invites
 from storage import bans as ban_rows
@@ -30,7 +30,6 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 INVITE_LIFETIME = timedelta(hours=72)
-AREA_CODE = re.compile(r"^[a-z0-9_]{1,32}$")
 AREA_NAME_MAX = 64
 # The text a banned user gets wherever they try to sign up or take a role.
 BANNED = "error_banned"
@@ -151,7 +150,7 @@ async def redeem(
 
 async def add_area(db: Database, actor_id: int, code: str, name: str) -> Outcome:
     code, name = code.lower(), name.strip()
-    if not AREA_CODE.match(code):
+    if not is_area_code(code):
         return _done("error_area_code")
     if not name or len(name) > AREA_NAME_MAX:
         return _done("error_area_name", limit=AREA_NAME_MAX)
