@@ -15,7 +15,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from bot import clock, notices, signup
-from bot.area_codes import is_area_code, normalise_postcode
+from bot.area_codes import AREA_CODE_MAX, is_area_code, normalise_postcode
 from bot.guessing import GuessLimit
 from bot.services import Services
 from bot.signup import Consent
@@ -151,7 +151,7 @@ async def redeem(
 async def add_area(db: Database, actor_id: int, code: str, name: str) -> Outcome:
     code, name = code.lower(), name.strip()
     if not is_area_code(code):
-        return _done("error_area_code")
+        return _done("error_area_code", limit=AREA_CODE_MAX)
     if not name or len(name) > AREA_NAME_MAX:
         return _done("error_area_name", limit=AREA_NAME_MAX)
     if await area_rows.area_by_code(db, code):

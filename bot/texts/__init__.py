@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from babel import Locale
+from babel.plural import PluralRule
 
 from bot.texts import en, sv
 
@@ -52,13 +53,17 @@ def escape(value: Any) -> str:
 
 
 @functools.cache
+def _plural_rule(lang: str) -> PluralRule:
+    return Locale.parse(lang).plural_form
+
+
 def plural_categories(lang: str) -> frozenset[str]:
     """The CLDR plural categories ``lang`` tells apart, ``other`` always among them."""
-    return Locale.parse(lang).plural_form.tags | {"other"}
+    return _plural_rule(lang).tags | {"other"}
 
 
 def plural_category(lang: str, count: int) -> str:
-    return Locale.parse(lang).plural_form(count)
+    return _plural_rule(lang)(count)
 
 
 def placeholders(entry: Entry) -> set[str]:

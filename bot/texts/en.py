@@ -162,7 +162,9 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "Type /area add CODE NAME, /area rename CODE NAME, /area remove CODE or "
         "/area postcodes CODE POSTCODE…"
     ),
-    "error_area_code": "An area code may only have letters a–z, digits and _, at most 32.",
+    "error_area_code": (
+        "An area code may only have letters a–z, digits and _, at most {limit:n_characters}."
+    ),
     "error_area_name": "The area needs a name of at most {limit:n_characters}.",
     "error_area_exists": "There is already an area with the code {code}.",
     "area_added": "The area {name} ({code}) has been created.",

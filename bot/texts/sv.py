@@ -157,7 +157,9 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "Skriv /area add KOD NAMN, /area rename KOD NAMN, /area remove KOD eller "
         "/area postcodes KOD POSTNUMMER…"
     ),
-    "error_area_code": "Områdeskoden får bara ha bokstäverna a–z, siffror och _, högst 32 tecken.",
+    "error_area_code": (
+        "Områdeskoden får bara ha bokstäverna a–z, siffror och _, högst {limit:n_characters}."
+    ),
     "error_area_name": "Områdets namn behövs och får vara högst {limit:n_characters}.",
     "error_area_exists": "Det finns redan ett område med koden {code}.",
     "area_added": "Området {name} ({code}) är skapat.",
