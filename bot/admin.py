@@ -7,18 +7,18 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from bot import clock, notices, signup
+from bot.area_codes import AREA_CODE_MAX, is_area_code, normalise_postcode
 from bot.guessing import GuessLimit
 from bot.services import Services
-from bot.signup import Consent, normalise_postcode
+from bot.signup import Consent
 from storage import areas as area_rows
 from storage import audit, events, invites
 from storage import bans as ban_rows
@@ -30,7 +30,6 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 INVITE_LIFETIME = timedelta(hours=72)
-AREA_CODE = re.compile(r"^[a-z0-9_]{1,32}$")
 AREA_NAME_MAX = 64
 # The text a banned user gets wherever they try to sign up or take a role.
 BANNED = "error_banned"
@@ -60,14 +59,10 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().encode()).hexdigest()
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 async def issue_invite(db: Database, actor_id: int, role: str, area: Area | None) -> str:
     """A random single-use code, valid for 72 hours."""
     code = secrets.token_urlsafe(12)
-    expires = _iso(datetime.now(UTC) + INVITE_LIFETIME)
+    expires = clock.stamp(clock.now() + INVITE_LIFETIME)
     async with db.transaction() as tx:
         await invites.insert(
             tx, hash_code(code), role, area.id if area else None, actor_id, expires
@@ -108,7 +103,7 @@ async def redeem(
         problem = "error_invite_unknown"
     elif invite.used_at is not None:
         problem = "error_invite_used"
-    elif invite.expires_at <= _iso(datetime.now(UTC)):
+    elif invite.expires_at <= clock.stamp():
         problem = "error_invite_expired"
     area = None
     if invite is not None and invite.area_id is not None:
@@ -155,8 +150,8 @@ async def redeem(
 
 async def add_area(db: Database, actor_id: int, code: str, name: str) -> Outcome:
     code, name = code.lower(), name.strip()
-    if not AREA_CODE.match(code):
-        return _done("error_area_code")
+    if not is_area_code(code):
+        return _done("error_area_code", limit=AREA_CODE_MAX)
     if not name or len(name) > AREA_NAME_MAX:
         return _done("error_area_name", limit=AREA_NAME_MAX)
     if await area_rows.area_by_code(db, code):

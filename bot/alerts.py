@@ -12,14 +12,14 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from telegram import Bot
 from telegram.constants import MessageLimit
 from telegram.error import TelegramError
 
-from bot import notices, retry
+from bot import clock, notices, retry
 from bot.retry import Action
 from bot.roles import Access, Role
 from bot.services import Services
@@ -297,7 +297,7 @@ class Reports:
     async def start(self) -> None:
         """Look again at recent reports (a restart may have come between an outcome and its
         edit), then keep them up to date."""
-        since = (datetime.now(UTC) - RECHECK_FINISHED).strftime("%Y-%m-%dT%H:%M:%SZ")
+        since = clock.stamp(clock.now() - RECHECK_FINISHED)
         for alert_id in await outbox_rows.reports_to_check(self.services.db, since):
             self._mark(alert_id, time.monotonic())
         self._task = asyncio.create_task(self._run(), name="reports")

@@ -1,13 +1,18 @@
 """The bot's notion of "now", in one place so that tests and the demo can move it.
 
-Scheduling code asks :func:`now` instead of ``datetime.now``; jobs are registered with a delay
-computed from it, so moving the clock (before the schedule is registered) moves every
-reminder and summary with it. Production never touches it.
+Every wall-clock time the bot stores, compares or shows comes from :func:`now`, never from
+``datetime.now``: jobs are registered with a delay computed from it, so moving the clock
+(before the schedule is registered) moves every reminder and summary with it, and rows
+written meanwhile carry the moved time. Production never moves it. Timers for rates and
+timeouts measure durations, not dates, and use ``time.monotonic``.
+
+Two forms leave this module: :func:`stamp`, the stored form of a moment, and
+:func:`local_date` / :func:`today`, the municipality's calendar day.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 _offset = timedelta(0)
@@ -30,11 +35,30 @@ def use_zone(zone: tzinfo) -> None:
     _zone = zone
 
 
+def local_date(moment: datetime | None = None) -> date:
+    """The municipality's calendar day at ``moment`` (an aware datetime), by default now."""
+    return (now() if moment is None else moment).astimezone(_zone).date()
+
+
 def today() -> str:
     """The municipality's local date as ``YYYY-MM-DD``. Consent, joins and sign-up events are
     stored as this and nothing finer: a time to the second could tie a new resident to an
     anonymous tip sent at the same moment."""
-    return now().astimezone(_zone).date().isoformat()
+    return local_date().isoformat()
+
+
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def stamp(moment: datetime | None = None) -> str:
+    """The stored form of ``moment`` (an aware datetime), by default now: ISO 8601 in UTC to
+    the second with a ``Z``, so that the text sorts as time and reads in any SQLite tool."""
+    return (now() if moment is None else moment).astimezone(UTC).strftime(STAMP_FORMAT)
+
+
+def parse_stamp(text: str) -> datetime:
+    """The aware UTC datetime of a stored :func:`stamp`."""
+    return datetime.strptime(text, STAMP_FORMAT).replace(tzinfo=UTC)
 
 
 def travel(to: datetime) -> None:

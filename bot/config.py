@@ -39,6 +39,7 @@ from pydantic_settings import (
 from pydantic_settings.exceptions import SettingsError
 
 from bot import when
+from bot.area_codes import AREA_CODE_MAX, POSTCODE, is_area_code
 
 __all__ = [
     "AreaSeed",
@@ -254,9 +255,6 @@ _MOVED_KEYS = {("tips", "retention_days"): ("retention", "tips")}
 
 # --------------------------------------------------------------------------- areas
 
-_AREA_CODE_RE = re.compile(r"^[a-z0-9_]{1,32}$")
-_POSTCODE_RE = re.compile(r"^\d{5}$")
-
 
 class AreaSeed(_Section):
     code: str
@@ -266,9 +264,10 @@ class AreaSeed(_Section):
     @field_validator("code")
     @classmethod
     def _check_code(cls, value: str) -> str:
-        if not _AREA_CODE_RE.fullmatch(value):
+        if not is_area_code(value):
             raise ValueError(
-                "area code must be lowercase letters, digits or _, at most 32 characters"
+                "area code must be lowercase letters, digits or _, at most"
+                f" {AREA_CODE_MAX} characters"
                 f" (got {value!r})"
             )
         return value
@@ -290,7 +289,7 @@ class AreaSeed(_Section):
                 item = str(item)
             if isinstance(item, str):
                 item = "".join(item.split())
-                if not _POSTCODE_RE.fullmatch(item):
+                if not POSTCODE.fullmatch(item):
                     raise ValueError(
                         f"postcode {item!r} must be 5 digits (Swedish postnummer, e.g. '692 31')"
                     )

@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from bot import tips
+from bot import clock, tips
 from bot.services import Services
 from storage import participants as people
 from storage import tips as tip_rows
@@ -83,7 +83,7 @@ def parse_period(args: list[str], tz: tzinfo) -> Period | None:
 
     def utc(day: date) -> str:
         local = datetime.combine(day, time(0, 0), tzinfo=tz)
-        return local.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return clock.stamp(local)
 
     return Period(
         utc(first) if first else None,
@@ -110,8 +110,7 @@ def _cell(value: object) -> str:
 
 
 def _local(stamp: str, tz: tzinfo) -> str:
-    moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return clock.parse_stamp(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _csv(columns: tuple[str, ...], rows: list[list[object]]) -> bytes:

@@ -29,7 +29,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -41,6 +41,7 @@ from telegram.ext import (
     PersistenceInput,
 )
 
+from bot import clock
 from bot.stored import StoredDraft
 from storage import areas as area_rows
 from storage import flows as flow_rows
@@ -147,7 +148,7 @@ class FlowPersistence(BasePersistence[dict, dict, dict]):
         rows = await flow_rows.all_flows(self.db)
         areas = {area.id: area for area in await area_rows.all_areas(self.db)}
         lifetimes = self.lifetimes()
-        now = datetime.now(UTC)
+        now = clock.now()
         user_data: dict[int, dict] = {}
         states: dict[str, dict] = {name: {} for name in self._flows}
         expired: list[FlowRow] = []
@@ -302,7 +303,7 @@ class FlowPersistence(BasePersistence[dict, dict, dict]):
     async def _flush(self) -> None:
         dirty, self._dirty = self._dirty, set()
         active, self._active = self._active, set()
-        now = flow_rows.stamp(datetime.now(UTC))
+        now = flow_rows.stamp(clock.now())
         changed: dict[int, dict[str, _Row]] = {}
         saves: list[FlowRow] = []
         deletes: list[tuple[int, str]] = []
@@ -370,7 +371,7 @@ class FlowPersistence(BasePersistence[dict, dict, dict]):
             await self._flush()
             if not self._stored:
                 return 0  # every row is written here (and /forget only deletes): none
-            now = datetime.now(UTC)
+            now = clock.now()
             gone: list[tuple[str, int, int | None]] = []
             async with self.db.transaction() as tx:
                 for name, lifetime in self.lifetimes().items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from bot import clock
 from storage import audit, bans, events
@@ -20,7 +19,7 @@ async def export(db: Database, user_id: int, municipality: str) -> bytes:
     document = {
         "controller": municipality,
         "telegram_user_id": user_id,
-        "exported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "exported_at": clock.stamp(),
         **rows,
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

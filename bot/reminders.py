@@ -28,6 +28,7 @@ from telegram.ext import Application, CallbackContext, JobQueue
 
 from bot import alerts, clock, summary
 from bot.alerts import Draft, Kind
+from bot.clock import parse_stamp, stamp
 from bot.services import Services
 from bot.texts import t
 from bot.when import (
@@ -41,7 +42,7 @@ from storage import areas as area_rows
 from storage import audit
 from storage import reminders as rows
 from storage.areas import Area
-from storage.reminders import ReminderRow, parse_stamp, stamp
+from storage.reminders import ReminderRow
 
 log = logging.getLogger(__name__)
 

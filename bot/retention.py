@@ -36,7 +36,7 @@ def periods(settings: Settings) -> dict[str, int]:
 
 
 def _cutoff(days: int) -> str:
-    return (clock.now().astimezone(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.stamp(clock.now() - timedelta(days=days))
 
 
 def _cutoff_date(days: int) -> str:

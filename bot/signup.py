@@ -3,10 +3,10 @@ callable from a test without any Telegram update."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot import clock
+from bot.area_codes import looks_like_postcode, normalise_postcode
 from storage import areas as area_rows
 from storage import events
 from storage import participants as people
@@ -14,8 +14,6 @@ from storage.areas import Area
 from storage.db import Database, Executor
 from storage.participants import Participant
 
-_POSTCODE_LIKE = re.compile(r"^[\d\s]+$")
-_POSTCODE = re.compile(r"^\d{5}$")
 # Nothing longer can be an area code (max 32) or a postcode; refuse before touching SQL.
 MAX_AREA_ARGUMENT = 40
 
@@ -29,17 +27,12 @@ class AreaLookup:
     postcode: str | None = None
 
 
-def normalise_postcode(text: str) -> str | None:
-    digits = re.sub(r"\s+", "", text)
-    return digits if _POSTCODE.match(digits) else None
-
-
 async def find_area(db: Database, argument: str) -> AreaLookup:
     """An area by its code (any case) or by a postcode such as "69231" or "692 31"."""
     argument = argument.strip()
     if not argument or len(argument) > MAX_AREA_ARGUMENT:
         return AreaLookup(None, "unknown_area")
-    if _POSTCODE_LIKE.match(argument):
+    if looks_like_postcode(argument):
         postcode = normalise_postcode(argument)
         if postcode is None:
             return AreaLookup(None, "bad_postcode")

@@ -24,6 +24,7 @@ from telegram.ext import Application, CallbackContext, JobQueue
 
 from bot import chart, clock, groups
 from bot.alerts import Kind, telegram_length
+from bot.clock import parse_stamp, stamp
 from bot.roles import not_banned
 from bot.services import Services
 from bot.texts import Safe, t
@@ -31,7 +32,7 @@ from bot.tips import CATEGORIES
 from storage import participants as people
 from storage import reminders as reminder_rows
 from storage import stats
-from storage.reminders import ReminderRow, parse_stamp, stamp
+from storage.reminders import ReminderRow
 
 log = logging.getLogger(__name__)
 

@@ -13,13 +13,13 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-from bot import groups, notices, retry
+from bot import clock, groups, notices, retry
 from bot.guessing import GuessLimit
 from bot.retry import Action
 from bot.roles import not_banned
@@ -272,7 +272,7 @@ def parse_date(text: str, today: date) -> date | None:
 
 
 def local_today(services: Services) -> date:
-    return datetime.now(services.settings.municipality.tz).date()
+    return clock.local_date()
 
 
 # ------------------------------------------------------------------ who may report
@@ -327,7 +327,9 @@ async def may_report(
         return Refusal("tip_banned", {})
     wait = limit.wait_seconds(user_id)
     if wait > 0:
-        again = datetime.now(services.settings.municipality.tz) + timedelta(seconds=wait + 59)
+        again = clock.now().astimezone(services.settings.municipality.tz) + timedelta(
+            seconds=wait + 59
+        )
         return Refusal(
             "tip_rate_limited",
             {"limit": services.settings.tips.max_per_hour, "time": again.strftime("%H:%M")},
@@ -380,7 +382,7 @@ async def submit(services: Services, limit: HourlyLimit, draft: Draft, reporter_
         area_name=draft.area.name if draft.area else None,
     )
     settings = services.settings
-    year = datetime.now(settings.municipality.tz).year
+    year = clock.local_date().year
     handlers = await recipients(services)
     async with services.db.transaction() as tx:
         tip = await tip_rows.insert_tip(tx, new, year, new_check())
@@ -489,7 +491,7 @@ def describe(lang: str, tip: Tip, *, tz) -> str:
         extras.append(t(lang, "tip_location_shown", lat=tip.latitude, lon=tip.longitude))
     if tip.photos:
         extras.append(t(lang, "tip_photos_shown", count=len(tip.photos)))
-    created = datetime.strptime(tip.created_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    created = clock.parse_stamp(tip.created_at)
     return t(
         lang,
         "tip_card",

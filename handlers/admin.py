@@ -3,12 +3,10 @@ area contact's /members. Anyone may /redeem an invite."""
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import ContextTypes
 
-from bot import admin, auditlog, signup
+from bot import admin, area_codes, auditlog, signup
 from bot.roles import Role, access_of
 from bot.texts import Safe, plain, t
 from handlers import keyboards
@@ -30,7 +28,6 @@ from storage.areas import Area
 REMOVE_AREA = "arearm"  # "arearm:CODE" confirms, "arearm:-" keeps the area
 REMOVE_PICK = "arearmpick"  # "arearmpick:CODE": an area chosen from the /area remove list
 REMOVE_PAGE = "arearmpage"  # "arearmpage:PAGE"
-_POSTCODE_TOKEN = re.compile(r"\d{3} \d{2}(?!\d)|\S+")
 
 
 async def _area_arg(update: Update, context, caller: Caller, code: str) -> Area | None:
@@ -81,7 +78,7 @@ async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         await _answer(update, caller, await admin.rename_area(db, caller.user_id, target, rest))
     elif action == "postcodes":
-        tokens = _POSTCODE_TOKEN.findall(rest)
+        tokens = area_codes.postcode_tokens(rest)
         await _answer(update, caller, await admin.set_postcodes(db, caller.user_id, target, tokens))
     else:
         await _remove_or_ask(update, context, caller, target)

@@ -6,9 +6,9 @@ objects that could end up in a log or a traceback."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from bot import clock
 from storage.db import Executor
 
 # The keyed hash of the user id bound to the next ``?``.
@@ -17,7 +17,7 @@ USER_HASH = "hmac_sha256((SELECT value FROM bot_secrets WHERE name = 'ban_key'),
 
 def today() -> str:
     """A ban keeps the day it was made, not the time (less to know about anyone)."""
-    return datetime.now(UTC).date().isoformat()
+    return clock.now().date().isoformat()
 
 
 async def ban(tx: Executor, user_id: int, reason: str | None) -> None:

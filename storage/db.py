@@ -17,12 +17,13 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from bot import clock
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def keyed_hash(key: bytes | None, value: Any) -> str | None:
 
 def utcnow() -> str:
     """Timestamps are stored as ISO 8601 UTC text, sortable and readable in any SQLite tool."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.stamp()
 
 
 class Executor:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from storage.db import Executor, utcnow
 
@@ -20,15 +19,6 @@ class ReminderRow:
     last_run: str | None
     status: str
     area_codes: tuple[str, ...]
-
-
-def stamp(moment: datetime) -> str:
-    """Aware datetime -> the stored UTC text (same format as :func:`storage.db.utcnow`)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_stamp(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 _SELECT = """

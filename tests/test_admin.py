@@ -167,12 +167,12 @@ async def test_area_add_rename_postcodes_and_remove_with_members(
     assert "Väster" in (await resident.send("/areas")).text
 
     confirm = await coordinator.send("/area remove vaster")
-    assert "1 medlemmar" in confirm.text
+    assert "1 medlem " in confirm.text
     kept = await coordinator.press("Nej, behåll")
     assert "kvar" in kept.text
     await coordinator.send("/area remove vaster")
     done = await coordinator.press("Ja, ta bort")
-    assert "1 medlemmar har fått besked" in done.text
+    assert "1 medlem har fått besked" in done.text
     await sandbox.wait_for(lambda: received(sandbox, 701, "🏛 Kommunen informerar – Väster") == 1)
     assert "finns inte längre" in sandbox.messages(701)[-1].text
     assert rows("SELECT count(*) FROM areas WHERE code = 'vaster'") == [(0,)]

@@ -488,9 +488,9 @@ async def test_area_remove_picker_pages(sandbox: Sandbox, bot, db_path, rows):
     shown = await turn_to(coordinator, picker, 6, 6)
     assert f"{admin.REMOVE_PICK}:ostra_mark" in data_with(shown, admin.REMOVE_PICK)
     confirm = await coordinator.press(f"{admin.REMOVE_PICK}:ostra_mark")
-    assert "1 medlemmar" in confirm.text
+    assert "1 medlem " in confirm.text
     done = await coordinator.press("Ja, ta bort")
-    assert "1 medlemmar har fått besked" in done.text
+    assert "1 medlem har fått besked" in done.text
     assert rows("SELECT count(*) FROM areas WHERE code = 'ostra_mark'") == [(0,)]
     # A tap in the list asks first, even for an area nobody joined.
     await coordinator.send("/area remove")

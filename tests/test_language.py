@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import string
 
+import pytest
+
 from bot.sandbox import Sandbox
-from bot.texts import CATALOGUES, t
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+from bot.texts import CATALOGUES, COUNT_NAMES, LANGUAGES, placeholders, plain, plural_categories, t
 
 
 def test_catalogues_have_the_same_keys_and_placeholders():
@@ -17,6 +15,75 @@ def test_catalogues_have_the_same_keys_and_placeholders():
     assert sv.keys() == en.keys()
     for key in sv:
         assert placeholders(sv[key]) == placeholders(en[key]), key
+
+
+def fields(text: str) -> list[tuple[str, str]]:
+    """(name, format spec) of every placeholder in one form."""
+    return [(name, spec) for _, name, spec, _ in string.Formatter().parse(text) if name]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_text_with_a_count_has_all_the_forms_its_language_needs(lang):
+    catalogue = CATALOGUES[lang]
+    needed = plural_categories(lang)
+    counted = {key for key, entry in catalogue.items() if isinstance(entry, dict)}
+    assert counted, "no text has plural forms"
+    for key, entry in catalogue.items():
+        forms = entry.values() if isinstance(entry, dict) else [entry]
+        for form in forms:
+            for name, spec in fields(form):
+                if spec:
+                    assert spec in counted, f"{lang}:{key} shows {name} through {spec}"
+                elif name == "count":
+                    assert key in counted, f"{lang}:{key} shows {{count}} without plural forms"
+                else:
+                    assert name not in COUNT_NAMES, f"{lang}:{key} shows the count {name} bare"
+        if key in counted:
+            assert set(entry) == needed, f"{lang}:{key} has forms {sorted(entry)}"
+            assert "count" in placeholders(entry["other"]), f"{lang}:{key} never shows the number"
+
+
+@pytest.mark.parametrize(
+    ("lang", "key", "values", "shown"),
+    [
+        ("sv", "export_caption", {"count": 1}, "1 rad."),
+        ("sv", "export_caption", {"count": 2}, "2 rader."),
+        ("sv", "export_caption", {"count": 0}, "0 rader."),
+        ("en", "members_list", {"area": "Norr", "count": 1, "names": "A"}, "1 member:"),
+        ("en", "members_list", {"area": "Norr", "count": 3, "names": "A"}, "3 members:"),
+        ("sv", "summary_open_item", {"ref": "T-1", "days": 1}, "T-1 (1 dag)"),
+        ("sv", "summary_open_item", {"ref": "T-1", "days": 8}, "T-1 (8 dagar)"),
+        (
+            "sv",
+            "alert_preview",
+            {"people": 1, "groups": 1, "preview": ""},
+            "1 boende och 1 gruppchatt.",
+        ),
+        (
+            "sv",
+            "alert_preview",
+            {"people": 5, "groups": 2, "preview": ""},
+            "5 boende och 2 gruppchattar.",
+        ),
+        (
+            "en",
+            "alert_preview",
+            {"people": 1, "groups": 2, "preview": ""},
+            "1 resident and 2 group chats.",
+        ),
+        ("sv", "summary_chart_title", {"weeks": 1}, "Tips per kategori, den senaste veckan"),
+        ("en", "summary_chart_title", {"weeks": 8}, "Tips per category, the last 8 weeks"),
+        ("sv", "summary_participants", {"total": 4, "new": 1, "left": 0}, "4 (+1 ny, −0 har"),
+    ],
+)
+def test_a_count_picks_its_form(lang, key, values, shown):
+    assert shown in t(lang, key, **values)
+
+
+def test_a_text_with_forms_needs_its_count():
+    with pytest.raises(TypeError):
+        t("sv", "export_caption")
+    assert plain("en", "n_group_chats", count=1) == "1 group chat"
 
 
 def test_inserted_values_are_escaped_for_html():

@@ -1,6 +1,6 @@
 """English."""
 
-TEXTS: dict[str, str] = {
+TEXTS: dict[str, str | dict[str, str]] = {
     # Start and consent
     "welcome": "Hi {name}! Welcome to the neighbourhood watch of {municipality}.",
     "welcome_back": "Welcome back, {name}! Your areas: {areas}.",
@@ -15,10 +15,11 @@ TEXTS: dict[str, str] = {
         "your areas and any roles. We need this so that information from the police and the "
         "municipality reaches you.\n"
         "If you are in no area, or have blocked the bot, your data is deleted after "
-        "{inactive_participants} days. Tips are kept for {tips} days and messages from the "
-        "police and the municipality for {alerts} days. Who received which message is kept for "
-        "{deliveries} days. The log of what coordinators and police officers did in the bot is "
-        "kept for {audit} days. Survey answers are kept for {surveys} days. After that, "
+        "{inactive_participants:n_days}. Tips are kept for {tips:n_days} and messages from the "
+        "police and the municipality for {alerts:n_days}. Who received which message is kept "
+        "for {deliveries:n_days}. The log of what coordinators and police officers did in the "
+        "bot is kept for {audit:n_days}. Survey answers are kept for {surveys:n_days}. After "
+        "that, "
         "everything is deleted automatically.\n"
         "See everything we hold about you with /mydata and delete it with /forget. "
         "The data controller is {municipality}."
@@ -44,10 +45,16 @@ TEXTS: dict[str, str] = {
     "not_member": "You are not in {area}.",
     "leave_choose": "Which area do you want to leave?",
     "leave_all_button": "Leave all areas",
-    "leave_all_confirm": (
-        "Do you want to leave all your areas ({count})? You will then get no more messages "
-        "from the neighbourhood watch."
-    ),
+    "leave_all_confirm": {
+        "one": (
+            "Do you want to leave your area? You will then get no more messages from the "
+            "neighbourhood watch."
+        ),
+        "other": (
+            "Do you want to leave all your areas ({count})? You will then get no more messages "
+            "from the neighbourhood watch."
+        ),
+    },
     "leave_all_yes": "Yes, leave all",
     "leave_all_no": "No, cancel",
     "left_all": "You have left all areas. You can join again with /join.",
@@ -113,9 +120,9 @@ TEXTS: dict[str, str] = {
     "alert_pick_one": "Choose at least one area.",
     "alert_type_text": "Type the message to {areas}. Cancel with /cancel.",
     "alert_empty": "The message has no text.",
-    "alert_too_long": "The text is too long: at most {limit} characters, yours has {length}.",
+    "alert_too_long": "The text is too long: at most {limit:n_characters}, yours has {length}.",
     "alert_preview": (
-        "<b>Preview</b> – goes to {people} residents and {groups} group chats.\n\n{preview}"
+        "<b>Preview</b> – goes to {people:n_residents} and {groups:n_group_chats}.\n\n{preview}"
     ),
     "alert_send_button": "📣 Send",
     "alert_cancel_button": "Cancel",
@@ -155,20 +162,30 @@ TEXTS: dict[str, str] = {
         "Type /area add CODE NAME, /area rename CODE NAME, /area remove CODE or "
         "/area postcodes CODE POSTCODE…"
     ),
-    "error_area_code": "An area code may only have letters a–z, digits and _, at most 32.",
-    "error_area_name": "The area needs a name of at most {limit} characters.",
+    "error_area_code": (
+        "An area code may only have letters a–z, digits and _, at most {limit:n_characters}."
+    ),
+    "error_area_name": "The area needs a name of at most {limit:n_characters}.",
     "error_area_exists": "There is already an area with the code {code}.",
     "area_added": "The area {name} ({code}) has been created.",
     "area_renamed": "{old} is now called {name}.",
     "error_postcode": "{postcode} is not a postcode (five digits, for example 692 31).",
     "error_postcode_taken": "The postcode {postcode} already belongs to the area {code}.",
     "area_postcodes_set": "Postcodes for {name}: {postcodes}.",
-    "area_remove_confirm": (
-        "{name} has {count} members who will lose the area. They will be told. Remove the area?"
-    ),
+    "area_remove_confirm": {
+        "one": (
+            "{name} has {count} member who will lose the area. They will be told. Remove the area?"
+        ),
+        "other": (
+            "{name} has {count} members who will lose the area. They will be told. Remove the area?"
+        ),
+    },
     "area_remove_yes": "Yes, remove",
     "area_remove_no": "No, keep",
-    "area_removed": "{name} has been removed. {count} members have been told.",
+    "area_removed": {
+        "one": "{name} has been removed. {count} member has been told.",
+        "other": "{name} has been removed. {count} members have been told.",
+    },
     "area_kept": "The area stays.",
     "area_removed_notice": (
         "The neighbourhood watch area {areas} no longer exists, so you will get no more "
@@ -192,7 +209,10 @@ TEXTS: dict[str, str] = {
         "Welcome as the area contact of {area}! You can now use /notice and /members."
     ),
     "revoke_usage": "Type /revoke USER_ID.",
-    "revoked": "Roles removed for {user_id}: {count}.",
+    "revoked": {
+        "one": "{count} role removed for {user_id}.",
+        "other": "{count} roles removed for {user_id}.",
+    },
     "ban_usage": "Type /ban USER_ID [REASON].",
     "banned_user": "{user_id} is banned.",
     "unban_usage": "Type /unban USER_ID.",
@@ -205,7 +225,10 @@ TEXTS: dict[str, str] = {
     "audit_ok": "ok",
     "audit_refused": "refused",
     "members_usage": "Type /members AREA.",
-    "members_list": "<b>{area}</b> – {count} members:\n{names}",
+    "members_list": {
+        "one": "<b>{area}</b> – {count} member:\n{names}",
+        "other": "<b>{area}</b> – {count} members:\n{names}",
+    },
     "qr_usage": "Type /qr AREA.",
     "qr_caption": "QR code for signing up to {area}: {link}",
     "cmd_area": "Manage areas",
@@ -269,7 +292,7 @@ TEXTS: dict[str, str] = {
     "tip_describe": (
         "Describe what happened: what did you see, where, and what were the people doing? "
         "Describe <b>behaviour, not appearance</b> – skin colour, clothes or origin rarely "
-        "help and can point at innocent people. At most {limit} characters."
+        "help and can point at innocent people. At most {limit:n_characters}."
     ),
     "tip_describe_first": (
         "First write what happened, as text. You can add a photo or a location in the next step."
@@ -322,11 +345,13 @@ TEXTS: dict[str, str] = {
     "tip_not_registered": "To send tips you first need to register with /start.",
     "tip_banned": "You cannot send tips. Contact the municipality if you think this is wrong.",
     "tip_rate_limited": (
-        "You have already sent {limit} tips in the last hour. You can send again from "
+        "You have already sent {limit:n_tips} in the last hour. You can send again from "
         "{time}. If it is urgent: call 112."
     ),
     "tip_empty": "The tip has no description.",
-    "tip_too_long": "The description is too long: at most {limit} characters, yours has {length}.",
+    "tip_too_long": (
+        "The description is too long: at most {limit:n_characters}, yours has {length}."
+    ),
     "tip_unknown_category": "Unknown category. Choose one of: {categories}.",
     "tip_one_line_usage": (
         "Type /tip CATEGORY TEXT, for example /tip burglary Two men trying door handles on "
@@ -343,7 +368,7 @@ TEXTS: dict[str, str] = {
     "tip_contact_shown_telegram": 'reply in Telegram (<a href="tg://user?id={user}">open chat</a>)',
     "tip_contact_shown_phone": 'phone {phone} (<a href="tg://user?id={user}">Telegram</a>)',
     "tip_location_shown": "📍 Location (about 100 m): {lat}, {lon}",
-    "tip_photos_shown": "📷 Photos: {count}",
+    "tip_photos_shown": {"one": "📷 {count} photo", "other": "📷 {count} photos"},
     "tip_status_changed": "Your tip {ref} has a new status: {status}.",
     "tip_status_set": "Status: {status}",
     "tipstatus_usage": "Type /tipstatus REFERENCE, for example /tipstatus T-2026-000042-K7QF.",
@@ -362,7 +387,10 @@ TEXTS: dict[str, str] = {
         "/export tips 2026-01-01 2026-03-31."
     ),
     "export_bad_dates": "Dates are written YYYY-MM-DD, and TO may not be before FROM.",
-    "export_caption": "{count} rows. The file opens in Excel.",
+    "export_caption": {
+        "one": "{count} row. The file opens in Excel.",
+        "other": "{count} rows. The file opens in Excel.",
+    },
     "cmd_tip": "Send a tip",
     "cmd_tipstatus": "Status of a tip",
     "cmd_tips": "List tips",
@@ -417,11 +445,14 @@ TEXTS: dict[str, str] = {
     "summary_title": "<b>📊 Weekly summary – week {week}, {year}</b>",
     "summary_dates": "{dates}",
     "summary_dates_partial": "{dates} (so far)",
-    "summary_participants": "<b>👥 Participants:</b> {total} (+{new} new, −{left} left)",
+    "summary_participants": "<b>👥 Participants:</b> {total} (+{new:n_new}, −{left} left)",
     "summary_area_line": "• {area}: {members} (+{joined} / −{left})",
     "summary_sent_header": "<b>📣 Messages sent</b>",
-    "summary_kind_line": "• {kind}: {count}, {rate} % delivered",
-    "summary_kind_line_none": "• {kind}: {count}",
+    "summary_kind_line": {
+        "one": "• {kind}: {count}, {rate} % delivered",
+        "other": "• {kind}: {count}, {rate} % delivered",
+    },
+    "summary_kind_line_none": {"one": "• {kind}: {count}", "other": "• {kind}: {count}"},
     "summary_kind_police": "Police information",
     "summary_kind_municipality": "Municipality information",
     "summary_kind_notice": "Area contacts' notices",
@@ -431,12 +462,15 @@ TEXTS: dict[str, str] = {
     "summary_by_area": "By area:",
     "summary_tip_line": "• {name}: {this} (last week {last}, {trend})",
     "summary_no_area": "No area",
-    "summary_open": "<b>⏳ Open tips older than 7 days:</b> {count}",
+    "summary_open": {
+        "one": "<b>⏳ Open tips older than 7 days:</b> {count}",
+        "other": "<b>⏳ Open tips older than 7 days:</b> {count}",
+    },
     "summary_open_oldest": "Oldest: {items}",
-    "summary_open_item": "{ref} ({days} days)",
+    "summary_open_item": "{ref} ({days:n_days})",
     "summary_missed_header": "<b>⚠️ Reminders that were not sent (the bot was down)</b>",
     "summary_missed_item": "• {id}: {text} – was due {due}",
-    "summary_chart_title": "Tips per category, the last {weeks} weeks",
+    "summary_chart_title": "Tips per category, {weeks:n_last_weeks}",
     "summary_chart_ylabel": "Number of tips",
     "summary_chart_empty": "No tips in this period",
     "summary_week_label": "W{week}",
@@ -494,7 +528,7 @@ TEXTS: dict[str, str] = {
     "error_banned": "You cannot use Grannbot. Contact the municipality if you think this is wrong.",
     "mydata_banned": "You are banned from Grannbot.",
     # Security: tip references with a check part, and a pause after too many wrong tries
-    "error_too_many_tries": "Too many wrong tries. Please try again in {minutes} min.",
+    "error_too_many_tries": "Too many wrong tries. Please try again in {minutes:n_minutes}.",
     "tipstatus_not_found": (
         "There is no tip with the reference {ref}. Type the whole reference, including the "
         "four characters at the end, for example T-2026-000042-K7QF."
@@ -504,4 +538,13 @@ TEXTS: dict[str, str] = {
     "audit_detail": " · {detail}",
     "audit_newer_button": "◀ Newer",
     "audit_older_button": "Older ▶",
+    # Counts (plural forms; see bot/texts/__init__.py)
+    "n_days": {"one": "{count} day", "other": "{count} days"},
+    "n_minutes": {"one": "{count} minute", "other": "{count} minutes"},
+    "n_characters": {"one": "{count} character", "other": "{count} characters"},
+    "n_tips": {"one": "{count} tip", "other": "{count} tips"},
+    "n_residents": {"one": "{count} resident", "other": "{count} residents"},
+    "n_group_chats": {"one": "{count} group chat", "other": "{count} group chats"},
+    "n_new": {"one": "{count} new", "other": "{count} new"},
+    "n_last_weeks": {"one": "the last week", "other": "the last {count} weeks"},
 }

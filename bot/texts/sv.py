@@ -1,6 +1,6 @@
 """Svenska (standardspråk)."""
 
-TEXTS: dict[str, str] = {
+TEXTS: dict[str, str | dict[str, str]] = {
     # Start and consent
     "welcome": "Hej {name}! Välkommen till grannsamverkan i {municipality}.",
     "welcome_back": "Välkommen tillbaka, {name}! Dina områden: {areas}.",
@@ -15,10 +15,10 @@ TEXTS: dict[str, str] = {
         "områden och eventuella roller. Det behövs för att polisens och kommunens "
         "information ska nå dig.\n"
         "Är du inte med i något område, eller har du blockerat boten, raderas dina uppgifter "
-        "efter {inactive_participants} dagar. Tips sparas i {tips} dagar och meddelanden "
-        "från polisen och kommunen i {alerts} dagar. Vem som fick vilket meddelande sparas i "
-        "{deliveries} dagar. Loggen över vad samordnare och poliser gjort i boten sparas i "
-        "{audit} dagar. Svar på enkäter sparas i {surveys} dagar. Sedan raderas allt "
+        "efter {inactive_participants:n_days}. Tips sparas i {tips:n_days} och meddelanden "
+        "från polisen och kommunen i {alerts:n_days}. Vem som fick vilket meddelande sparas i "
+        "{deliveries:n_days}. Loggen över vad samordnare och poliser gjort i boten sparas i "
+        "{audit:n_days}. Svar på enkäter sparas i {surveys:n_days}. Sedan raderas allt "
         "automatiskt.\n"
         "Se allt vi har om dig med /mydata och radera det med /forget. "
         "Personuppgiftsansvarig är {municipality}."
@@ -44,10 +44,13 @@ TEXTS: dict[str, str] = {
     "not_member": "Du är inte med i {area}.",
     "leave_choose": "Vilket område vill du lämna?",
     "leave_all_button": "Lämna alla områden",
-    "leave_all_confirm": (
-        "Vill du lämna alla dina områden ({count})? Du får då inga fler meddelanden från "
-        "grannsamverkan."
-    ),
+    "leave_all_confirm": {
+        "one": "Vill du lämna ditt område? Du får då inga fler meddelanden från grannsamverkan.",
+        "other": (
+            "Vill du lämna alla dina områden ({count})? Du får då inga fler meddelanden från "
+            "grannsamverkan."
+        ),
+    },
     "leave_all_yes": "Ja, lämna alla",
     "leave_all_no": "Nej, avbryt",
     "left_all": "Du har lämnat alla områden. Du kan gå med igen med /join.",
@@ -111,9 +114,10 @@ TEXTS: dict[str, str] = {
     "alert_pick_one": "Välj minst ett område.",
     "alert_type_text": "Skriv meddelandet till {areas}. Avbryt med /cancel.",
     "alert_empty": "Meddelandet saknar text.",
-    "alert_too_long": "Texten är för lång: högst {limit} tecken, din text har {length}.",
+    "alert_too_long": "Texten är för lång: högst {limit:n_characters}, din text har {length}.",
     "alert_preview": (
-        "<b>Förhandsvisning</b> – går till {people} boende och {groups} gruppchattar.\n\n{preview}"
+        "<b>Förhandsvisning</b> – går till {people:n_residents} och {groups:n_group_chats}.\n\n"
+        "{preview}"
     ),
     "alert_send_button": "📣 Skicka",
     "alert_cancel_button": "Avbryt",
@@ -153,21 +157,32 @@ TEXTS: dict[str, str] = {
         "Skriv /area add KOD NAMN, /area rename KOD NAMN, /area remove KOD eller "
         "/area postcodes KOD POSTNUMMER…"
     ),
-    "error_area_code": "Områdeskoden får bara ha bokstäverna a–z, siffror och _, högst 32 tecken.",
-    "error_area_name": "Områdets namn behövs och får vara högst {limit} tecken.",
+    "error_area_code": (
+        "Områdeskoden får bara ha bokstäverna a–z, siffror och _, högst {limit:n_characters}."
+    ),
+    "error_area_name": "Områdets namn behövs och får vara högst {limit:n_characters}.",
     "error_area_exists": "Det finns redan ett område med koden {code}.",
     "area_added": "Området {name} ({code}) är skapat.",
     "area_renamed": "{old} heter nu {name}.",
     "error_postcode": "{postcode} är inget postnummer (fem siffror, till exempel 692 31).",
     "error_postcode_taken": "Postnumret {postcode} hör redan till området {code}.",
     "area_postcodes_set": "Postnummer för {name}: {postcodes}.",
-    "area_remove_confirm": (
-        "{name} har {count} medlemmar som förlorar området. De får ett meddelande om det. "
-        "Ta bort området?"
-    ),
+    "area_remove_confirm": {
+        "one": (
+            "{name} har {count} medlem som förlorar området. Medlemmen får ett meddelande om "
+            "det. Ta bort området?"
+        ),
+        "other": (
+            "{name} har {count} medlemmar som förlorar området. De får ett meddelande om det. "
+            "Ta bort området?"
+        ),
+    },
     "area_remove_yes": "Ja, ta bort",
     "area_remove_no": "Nej, behåll",
-    "area_removed": "{name} är borttaget. {count} medlemmar har fått besked.",
+    "area_removed": {
+        "one": "{name} är borttaget. {count} medlem har fått besked.",
+        "other": "{name} är borttaget. {count} medlemmar har fått besked.",
+    },
     "area_kept": "Området är kvar.",
     "area_removed_notice": (
         "Grannsamverkansområdet {areas} finns inte längre, så du får inga fler meddelanden "
@@ -191,7 +206,10 @@ TEXTS: dict[str, str] = {
         "Välkommen som kontaktombud för {area}! Du kan nu använda /notice och /members."
     ),
     "revoke_usage": "Skriv /revoke ANVÄNDAR-ID.",
-    "revoked": "Roller borttagna för {user_id}: {count}.",
+    "revoked": {
+        "one": "{count} roll borttagen för {user_id}.",
+        "other": "{count} roller borttagna för {user_id}.",
+    },
     "ban_usage": "Skriv /ban ANVÄNDAR-ID [ORSAK].",
     "banned_user": "{user_id} är avstängd.",
     "unban_usage": "Skriv /unban ANVÄNDAR-ID.",
@@ -204,7 +222,10 @@ TEXTS: dict[str, str] = {
     "audit_ok": "ok",
     "audit_refused": "nekad",
     "members_usage": "Skriv /members OMRÅDE.",
-    "members_list": "<b>{area}</b> – {count} medlemmar:\n{names}",
+    "members_list": {
+        "one": "<b>{area}</b> – {count} medlem:\n{names}",
+        "other": "<b>{area}</b> – {count} medlemmar:\n{names}",
+    },
     "qr_usage": "Skriv /qr OMRÅDE.",
     "qr_caption": "QR-kod för anmälan till {area}: {link}",
     "cmd_area": "Hantera områden",
@@ -269,7 +290,7 @@ TEXTS: dict[str, str] = {
     "tip_describe": (
         "Beskriv vad som hände: vad såg du, var, och vad gjorde personerna? "
         "Beskriv <b>beteende, inte utseende</b> – hudfärg, kläder eller ursprung hjälper "
-        "sällan och kan peka ut oskyldiga. Högst {limit} tecken."
+        "sällan och kan peka ut oskyldiga. Högst {limit:n_characters}."
     ),
     "tip_describe_first": (
         "Skriv först vad som hände, som text. Bild eller plats kan du lägga till i nästa steg."
@@ -325,11 +346,11 @@ TEXTS: dict[str, str] = {
     "tip_not_registered": "För att lämna tips behöver du först registrera dig med /start.",
     "tip_banned": "Du kan inte lämna tips. Kontakta kommunen om du tror att det är fel.",
     "tip_rate_limited": (
-        "Du har redan skickat {limit} tips den senaste timmen. Du kan skicka igen från kl. "
+        "Du har redan skickat {limit:n_tips} den senaste timmen. Du kan skicka igen från kl. "
         "{time}. Är det akut: ring 112."
     ),
     "tip_empty": "Tipset saknar beskrivning.",
-    "tip_too_long": "Beskrivningen är för lång: högst {limit} tecken, din har {length}.",
+    "tip_too_long": "Beskrivningen är för lång: högst {limit:n_characters}, din har {length}.",
     "tip_unknown_category": "Okänd kategori. Välj en av: {categories}.",
     "tip_one_line_usage": (
         "Skriv /tip KATEGORI TEXT, till exempel /tip inbrott Två män provar dörrhandtag på "
@@ -346,7 +367,7 @@ TEXTS: dict[str, str] = {
     "tip_contact_shown_telegram": 'svar i Telegram (<a href="tg://user?id={user}">öppna chatt</a>)',
     "tip_contact_shown_phone": 'telefon {phone} (<a href="tg://user?id={user}">Telegram</a>)',
     "tip_location_shown": "📍 Plats (cirka 100 m): {lat}, {lon}",
-    "tip_photos_shown": "📷 Bilder: {count}",
+    "tip_photos_shown": {"one": "📷 {count} bild", "other": "📷 {count} bilder"},
     "tip_status_changed": "Ditt tips {ref} har fått en ny status: {status}.",
     "tip_status_set": "Status: {status}",
     "tipstatus_usage": "Skriv /tipstatus REFERENS, till exempel /tipstatus T-2026-000042-K7QF.",
@@ -365,7 +386,10 @@ TEXTS: dict[str, str] = {
         "/export tips 2026-01-01 2026-03-31."
     ),
     "export_bad_dates": "Datum skrivs ÅÅÅÅ-MM-DD, och TILL får inte vara före FRÅN.",
-    "export_caption": "{count} rader. Filen öppnas i Excel.",
+    "export_caption": {
+        "one": "{count} rad. Filen öppnas i Excel.",
+        "other": "{count} rader. Filen öppnas i Excel.",
+    },
     "cmd_tip": "Lämna ett tips",
     "cmd_tipstatus": "Se status för ett tips",
     "cmd_tips": "Lista tips",
@@ -422,11 +446,14 @@ TEXTS: dict[str, str] = {
     "summary_title": "<b>📊 Veckosammanfattning – vecka {week}, {year}</b>",
     "summary_dates": "{dates}",
     "summary_dates_partial": "{dates} (hittills)",
-    "summary_participants": "<b>👥 Deltagare:</b> {total} (+{new} nya, −{left} har slutat)",
+    "summary_participants": "<b>👥 Deltagare:</b> {total} (+{new:n_new}, −{left} har slutat)",
     "summary_area_line": "• {area}: {members} (+{joined} / −{left})",
     "summary_sent_header": "<b>📣 Utskick</b>",
-    "summary_kind_line": "• {kind}: {count} st, {rate} % levererade",
-    "summary_kind_line_none": "• {kind}: {count} st",
+    "summary_kind_line": {
+        "one": "• {kind}: {count} st, {rate} % levererade",
+        "other": "• {kind}: {count} st, {rate} % levererade",
+    },
+    "summary_kind_line_none": {"one": "• {kind}: {count} st", "other": "• {kind}: {count} st"},
     "summary_kind_police": "Polisen informerar",
     "summary_kind_municipality": "Kommunen informerar",
     "summary_kind_notice": "Kontaktombudens meddelanden",
@@ -436,12 +463,15 @@ TEXTS: dict[str, str] = {
     "summary_by_area": "Per område:",
     "summary_tip_line": "• {name}: {this} (förra veckan {last}, {trend})",
     "summary_no_area": "Utan område",
-    "summary_open": "<b>⏳ Öppna tips äldre än 7 dagar:</b> {count}",
+    "summary_open": {
+        "one": "<b>⏳ Öppna tips äldre än 7 dagar:</b> {count}",
+        "other": "<b>⏳ Öppna tips äldre än 7 dagar:</b> {count}",
+    },
     "summary_open_oldest": "Äldst: {items}",
-    "summary_open_item": "{ref} ({days} dagar)",
+    "summary_open_item": "{ref} ({days:n_days})",
     "summary_missed_header": "<b>⚠️ Påminnelser som inte skickades (boten var nere)</b>",
     "summary_missed_item": "• {id}: {text} – skulle ha gått {due}",
-    "summary_chart_title": "Tips per kategori, de senaste {weeks} veckorna",
+    "summary_chart_title": "Tips per kategori, {weeks:n_last_weeks}",
     "summary_chart_ylabel": "Antal tips",
     "summary_chart_empty": "Inga tips under perioden",
     "summary_week_label": "v. {week}",
@@ -499,7 +529,9 @@ TEXTS: dict[str, str] = {
     "error_banned": "Du kan inte använda Grannbot. Kontakta kommunen om du tror att det är fel.",
     "mydata_banned": "Du är avstängd från Grannbot.",
     # Security: tip references with a check part, and a pause after too many wrong tries
-    "error_too_many_tries": "Du har skrivit fel för många gånger. Försök igen om {minutes} min.",
+    "error_too_many_tries": (
+        "Du har skrivit fel för många gånger. Försök igen om {minutes:n_minutes}."
+    ),
     "tipstatus_not_found": (
         "Det finns inget tips med referensen {ref}. Skriv hela referensen, också de fyra "
         "tecknen i slutet, till exempel T-2026-000042-K7QF."
@@ -509,4 +541,13 @@ TEXTS: dict[str, str] = {
     "audit_detail": " · {detail}",
     "audit_newer_button": "◀ Nyare",
     "audit_older_button": "Äldre ▶",
+    # Counts (plural forms; see bot/texts/__init__.py)
+    "n_days": {"one": "{count} dag", "other": "{count} dagar"},
+    "n_minutes": {"one": "{count} minut", "other": "{count} minuter"},
+    "n_characters": {"one": "{count} tecken", "other": "{count} tecken"},
+    "n_tips": {"one": "{count} tips", "other": "{count} tips"},
+    "n_residents": {"one": "{count} boende", "other": "{count} boende"},
+    "n_group_chats": {"one": "{count} gruppchatt", "other": "{count} gruppchattar"},
+    "n_new": {"one": "{count} ny", "other": "{count} nya"},
+    "n_last_weeks": {"one": "den senaste veckan", "other": "de senaste {count} veckorna"},
 }
