@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot import alerts, notices
+from bot import alerts, notices, signup
 from bot.alerts import Draft, Kind
 from bot.roles import Role, access_of
 from bot.texts import Safe, plain, t
@@ -23,7 +23,6 @@ from handlers.common import (
     requires,
     services,
 )
-from storage import areas as area_rows
 from storage.areas import Area
 
 CHOOSE, TYPE, CONFIRM = range(3)
@@ -109,7 +108,7 @@ def _chooser(lang: str, all_areas: list[Area], chosen: list[Area], page: int) ->
 
 
 async def _show_chooser(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    all_areas = await area_rows.all_areas(services(context).db)
+    all_areas = await signup.all_areas(services(context).db)
     chooser = _chooser(caller.lang, all_areas, context.user_data[DRAFT].areas, 1)
     await reply(update, chooser.text, reply_markup=chooser.markup)
 
@@ -123,7 +122,7 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if draft is None:
         await answer(query, caller.plain("button_expired"))
         return END
-    all_areas = await area_rows.all_areas(services(context).db)
+    all_areas = await signup.all_areas(services(context).db)
     action = query.data.split(":")
     if action[1] == "next":
         if not draft.areas:

@@ -19,7 +19,6 @@ from handlers.common import (
     requires,
     services,
 )
-from storage import audit
 
 STATUS_PREFIX = tips.STATUS_PREFIX  # the status buttons route here
 LIST_LIMIT = 10  # one message per tip (each with its buttons); more would flood the chat
@@ -138,11 +137,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if period is None:
         await reply(update, caller.t("export_bad_dates"))
         return
-    document, count = await export.export_csv(svc, what, period, caller.lang)
-    async with svc.db.transaction() as tx:
-        await audit.record(
-            tx, caller.user_id, "export", target=what, detail=f"{count} rows {period.label}"
-        )
+    document, count = await export.export_csv(svc, what, period, caller.lang, caller.user_id)
     await update.effective_message.reply_document(
         InputFile(document, filename=export.file_name(what, period)),
         caption=caller.t("export_caption", count=count),
