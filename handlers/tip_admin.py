@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot import export, tips
 from bot.roles import Role
+from handlers.callbacks import TipStatus
 from handlers.common import (
     answer,
     caller_of,
@@ -20,7 +21,6 @@ from handlers.common import (
     services,
 )
 
-STATUS_PREFIX = tips.STATUS_PREFIX  # the status buttons route here
 LIST_LIMIT = 10  # one message per tip (each with its buttons); more would flood the chat
 
 
@@ -102,11 +102,12 @@ async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     caller = await caller_of(update, context)
     svc = services(context)
-    _, tip_id, status = [*query.data.split(":"), "", ""][:3]
-    if not tip_id.isdigit() or status not in tips.STATUSES:
+    pressed = TipStatus.parse(query.data)
+    if pressed is None or pressed.status not in tips.STATUSES:
         await answer(query, caller.plain("button_expired"))
         return
-    change = await tips.change_status(svc, int(tip_id), status, None, caller.user_id)
+    status = pressed.status
+    change = await tips.change_status(svc, pressed.tip_id, status, None, caller.user_id)
     if change is None:
         await answer(query, caller.plain("button_expired"))
         return
