@@ -34,7 +34,6 @@ from handlers import (
     areas,
     groups,
     invites,
-    keyboards,
     privacy,
     profile,
     reminders,
@@ -43,6 +42,7 @@ from handlers import (
     tip_admin,
     tip_flow,
 )
+from handlers import callbacks as cb
 from handlers.common import LANG, on_error
 
 log = logging.getLogger(__name__)
@@ -66,8 +66,8 @@ def command(name: str, callback, extra: filters.BaseFilter | None = None) -> Com
     return CommandHandler(name, callback, filters=NEW_MESSAGES & extra if extra else NEW_MESSAGES)
 
 
-def button(prefix: str, callback) -> CallbackQueryHandler:
-    return CallbackQueryHandler(callback, pattern=rf"^{prefix}(:|$)")
+def button(kind: type[cb.CallbackData], callback) -> CallbackQueryHandler:
+    return CallbackQueryHandler(callback, pattern=kind.pattern())
 
 
 def routes() -> list[BaseHandler]:
@@ -82,18 +82,18 @@ def routes() -> list[BaseHandler]:
             invites.start_with_invite,
             filters=NEW_MESSAGES & filters.Regex(rf"^/start(@\w+)? {invites.INVITE_LINK}"),
         ),
-        button(invites.CONSENT_INVITE, invites.on_consent_invite),
+        button(cb.ConsentInvite, invites.on_consent_invite),
         command("redeem", invites.redeem),
         # Sign-up
         command("start", start.start),
-        button(keyboards.CONSENT, start.on_consent),
+        button(cb.Consent, start.on_consent),
         command("join", areas.join),
-        button(keyboards.JOIN, areas.on_join_button),
-        button(keyboards.JOIN_PAGE, areas.on_join_page),
+        button(cb.Join, areas.on_join_button),
+        button(cb.JoinPage, areas.on_join_page),
         command("leave", areas.leave),
-        button(keyboards.LEAVE, areas.on_leave_button),
-        button(keyboards.LEAVE_PAGE, areas.on_leave_page),
-        button(keyboards.LEAVE_ALL, areas.on_leave_all_button),
+        button(cb.Leave, areas.on_leave_button),
+        button(cb.LeavePage, areas.on_leave_page),
+        button(cb.LeaveAll, areas.on_leave_all_button),
         command("areas", areas.areas),
         # Alerts and notices: a guided flow with a preview; /cancel leaves it at any step.
         # Its step and draft survive a restart (bot/persistence.py).
@@ -104,16 +104,19 @@ def routes() -> list[BaseHandler]:
             ],
             states={
                 alerts.CHOOSE: [
-                    button(f"{alerts.PREFIX}:(toggle|all|next|page)", alerts.on_choose)
+                    CallbackQueryHandler(
+                        alerts.on_choose,
+                        pattern=cb.pattern(cb.AlertToggle, cb.AlertAll, cb.AlertNext, cb.AlertPage),
+                    )
                 ],
                 alerts.TYPE: [
                     MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, alerts.on_text)
                 ],
-                alerts.CONFIRM: [button(f"{alerts.PREFIX}:send", alerts.on_send)],
+                alerts.CONFIRM: [button(cb.AlertSend, alerts.on_send)],
             },
             fallbacks=[
                 command("cancel", alerts.cancel),
-                button(f"{alerts.PREFIX}:cancel", alerts.cancel),
+                button(cb.AlertCancel, alerts.cancel),
             ],
             conversation_timeout=FLOW_TIMEOUT,
             allow_reentry=True,
@@ -128,15 +131,15 @@ def routes() -> list[BaseHandler]:
         command("unlinkgroup", groups.unlinkgroup),
         # Administration
         command("area", admin.area),
-        button(admin.REMOVE_AREA, admin.on_remove_area),
-        button(admin.REMOVE_PICK, admin.on_remove_pick),
-        button(admin.REMOVE_PAGE, admin.on_remove_page),
+        button(cb.RemoveArea, admin.on_remove_area),
+        button(cb.RemoveAreaPick, admin.on_remove_pick),
+        button(cb.RemoveAreaPage, admin.on_remove_page),
         command("invite", admin.invite),
         command("revoke", admin.revoke),
         command("ban", admin.ban),
         command("unban", admin.unban),
         command("audit", admin.audit_log),
-        button(keyboards.AUDIT_PAGE, admin.on_audit_page),
+        button(cb.AuditPage, admin.on_audit_page),
         command("members", admin.members),
         command("qr", admin.qr),
         # Tips: a guided flow (or one line) for residents; /cancel leaves it at any step.
@@ -146,23 +149,23 @@ def routes() -> list[BaseHandler]:
             entry_points=[command("tip", tip_flow.tip_command)],
             states={
                 tip_flow.CATEGORY: [
-                    button(f"{tip_flow.PREFIX}:cat", tip_flow.on_category),
+                    button(cb.TipCategory, tip_flow.on_category),
                     MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
                 ],
                 tip_flow.AREA: [
-                    button(f"{tip_flow.PREFIX}:area", tip_flow.on_area),
-                    button(f"{tip_flow.PREFIX}:page", tip_flow.on_area_page),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    button(cb.TipArea, tip_flow.on_area),
+                    button(cb.TipPage, tip_flow.on_area_page),
+                    button(cb.TipBack, tip_flow.on_back),
                     MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
                 ],
                 tip_flow.WHEN: [
-                    button(f"{tip_flow.PREFIX}:when", tip_flow.on_when),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    button(cb.TipWhen, tip_flow.on_when),
+                    button(cb.TipBack, tip_flow.on_back),
                     MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
                 ],
                 tip_flow.DATE: [
-                    button(f"{tip_flow.PREFIX}:date", tip_flow.on_date_button),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    button(cb.TipDate, tip_flow.on_date_button),
+                    button(cb.TipBack, tip_flow.on_back),
                     MessageHandler(
                         NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, tip_flow.on_date_text
                     ),
@@ -171,20 +174,20 @@ def routes() -> list[BaseHandler]:
                     MessageHandler(
                         NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, tip_flow.on_description
                     ),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    button(cb.TipBack, tip_flow.on_back),
                     MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_describe_other),
                 ],
                 tip_flow.ATTACH: [
                     MessageHandler(NEW_MESSAGES & filters.PHOTO, tip_flow.on_photo),
                     MessageHandler(NEW_MESSAGES & filters.LOCATION, tip_flow.on_location),
                     MessageHandler(NEW_MESSAGES & filters.Document.ALL, tip_flow.on_document),
-                    button(f"{tip_flow.PREFIX}:next", tip_flow.on_attach_done),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    button(cb.TipNext, tip_flow.on_attach_done),
+                    button(cb.TipBack, tip_flow.on_back),
                     MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
                 ],
                 tip_flow.CONTACT: [
-                    button(f"{tip_flow.PREFIX}:contact", tip_flow.on_contact),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    button(cb.TipContact, tip_flow.on_contact),
+                    button(cb.TipBack, tip_flow.on_back),
                     MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
                 ],
                 tip_flow.PHONE: [
@@ -194,8 +197,8 @@ def routes() -> list[BaseHandler]:
                     ),
                 ],
                 tip_flow.CONFIRM: [
-                    button(f"{tip_flow.PREFIX}:send", tip_flow.on_send),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
+                    button(cb.TipSend, tip_flow.on_send),
+                    button(cb.TipBack, tip_flow.on_back),
                     MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
                 ],
                 # PTB runs this with the flow's last update once the timeout has passed.
@@ -203,7 +206,7 @@ def routes() -> list[BaseHandler]:
             },
             fallbacks=[
                 command("cancel", tip_flow.cancel),
-                button(f"{tip_flow.PREFIX}:cancel", tip_flow.cancel),
+                button(cb.TipCancel, tip_flow.cancel),
             ],
             conversation_timeout=tip_flow.TIMEOUT,
             allow_reentry=True,
@@ -215,12 +218,12 @@ def routes() -> list[BaseHandler]:
         command("tipstatus", tip_flow.tipstatus),
         command("tips", tip_admin.tips_command),
         command("tipset", tip_admin.tipset),
-        button(tip_admin.STATUS_PREFIX, tip_admin.on_status_button),
+        button(cb.TipStatus, tip_admin.on_status_button),
         command("export", tip_admin.export_command),
         # Data rights
         command("mydata", privacy.mydata),
         command("forget", privacy.forget),
-        button(privacy.FORGET, privacy.on_forget_button),
+        button(cb.Forget, privacy.on_forget_button),
         # Reminders and summaries
         command("remind", reminders.remind),
         command("reminders", reminders.reminders_command),

@@ -40,6 +40,12 @@ class Page:
     older: View | None  # where "Older ▶" leads, None on the oldest
 
 
+async def refused(db: Database, actor_id: int | None, action: str, target: str) -> None:
+    """Write down that ``action`` was refused to ``actor_id`` (None: no user behind it)."""
+    async with db.transaction() as tx:
+        await audit.record(tx, actor_id, action, target=target, outcome="refused")
+
+
 async def first_view(db: Database, latest: int | None) -> View:
     """The newest page of the whole log, or of its newest ``latest`` entries."""
     return View(floor=await audit.floor_of_latest(db, latest) if latest else 0)

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot import clock, tips
 from bot.services import Services
+from storage import audit
 from storage import participants as people
 from storage import tips as tip_rows
 
@@ -121,16 +122,23 @@ def _csv(columns: tuple[str, ...], rows: list[list[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-async def export_csv(services: Services, kind: str, period: Period, lang: str) -> tuple[bytes, int]:
-    """(CSV bytes, number of data rows)."""
+async def export_csv(
+    services: Services, kind: str, period: Period, lang: str, actor_id: int
+) -> tuple[bytes, int]:
+    """(CSV bytes, number of data rows); the audit row naming who took it is written before
+    the file is handed out."""
     if kind == "tips":
-        rows = await _tip_rows(services, period, lang)
-        return _csv(TIP_COLUMNS, rows), len(rows)
-    # Consent and ban are stored as dates: the file (which travels by mail and shared
-    # drives) holds no time of day that could tie a resident to an anonymous tip.
-    found = await tip_rows.participants_for_export(services.db, *period.days)
-    rows = [[p[c] for c in PARTICIPANT_COLUMNS] for p in found]
-    return _csv(PARTICIPANT_COLUMNS, rows), len(rows)
+        columns, rows = TIP_COLUMNS, await _tip_rows(services, period, lang)
+    else:
+        # Consent and ban are stored as dates: the file (which travels by mail and shared
+        # drives) holds no time of day that could tie a resident to an anonymous tip.
+        found = await tip_rows.participants_for_export(services.db, *period.days)
+        columns, rows = PARTICIPANT_COLUMNS, [[p[c] for c in PARTICIPANT_COLUMNS] for p in found]
+    async with services.db.transaction() as tx:
+        await audit.record(
+            tx, actor_id, "export", target=kind, detail=f"{len(rows)} rows {period.label}"
+        )
+    return _csv(columns, rows), len(rows)
 
 
 async def _tip_rows(services: Services, period: Period, lang: str) -> list[list[object]]:

@@ -60,6 +60,11 @@ async def access_of(services: Services, user_id: int) -> Access:
     return Access(user_id, frozenset(roles), frozenset(contact_areas), banned)
 
 
+async def privileged_users(services: Services) -> list[int]:
+    """Everyone holding a role from the database (police and area contacts)."""
+    return await role_rows.privileged_users(services.db)
+
+
 async def is_banned(db: Executor, user_id: int) -> bool:
     """Banned by user id, registered or not, also after the user erased their data."""
     return await ban_rows.is_banned(db, user_id)

@@ -29,9 +29,9 @@ from bot.roles import not_banned
 from bot.services import Services
 from bot.texts import Safe, t
 from bot.tips import CATEGORIES
+from storage import audit, stats
 from storage import participants as people
 from storage import reminders as reminder_rows
-from storage import stats
 from storage.reminders import ReminderRow
 
 log = logging.getLogger(__name__)
@@ -204,6 +204,14 @@ async def compute(services: Services, week: Week, now: datetime | None = None) -
         chart_weeks=chart_weeks,
         chart_counts=await stats.tips_per_week(db, bounds),
     )
+
+
+async def on_demand(services: Services, week: Week, actor_id: int) -> WeeklySummary:
+    """The summary a coordinator asked for, its audit row written before it is shown."""
+    report = await compute(services, week)
+    async with services.db.transaction() as tx:
+        await audit.record(tx, actor_id, "summary", target=week.label)
+    return report
 
 
 # ---------------------------------------------------------------------------- rendering

@@ -26,6 +26,7 @@ from bot.roles import not_banned
 from bot.services import Services
 from bot.stored import check_stored, of_type
 from bot.texts import Safe, plain, t
+from handlers.callbacks import TipStatus
 from storage import areas as area_rows
 from storage import audit
 from storage import deliveries as outbox_rows
@@ -64,7 +65,6 @@ MAX_NOTE = 500
 # find the street corner, not enough to pin one house.
 LOCATION_DECIMALS = 3
 OLDEST_DATE = timedelta(days=365)  # an "earlier date" further back is surely a typo
-STATUS_PREFIX = "tipst"  # status buttons on a tip: tipst:<tip id>:<status>
 # Full reference: T-2026-000042-K7QF. The check part's alphabet leaves out characters that
 # look alike (0/O/D, 1/I/L, 2/Z, 5/S, 6/G, 8/B); migration 0012 uses the same alphabet.
 CHECK_ALPHABET = "ACEFHJKMNPQRTUVWXY3479"
@@ -464,11 +464,12 @@ async def recipients(services: Services) -> list[int]:
 
 
 def status_buttons(lang: str, tip: Tip) -> InlineKeyboardMarkup:
-    """Callback data ``tipst:<id>:<status>`` (at most 28 bytes, well under Telegram's 64)."""
+    """Callback data handlers.callbacks.TipStatus (at most 28 bytes, well under Telegram's
+    64)."""
     buttons = [
         InlineKeyboardButton(
             ("✅ " if status == tip.status else "") + status_name(lang, status),
-            callback_data=f"{STATUS_PREFIX}:{tip.id}:{status}",
+            callback_data=TipStatus(tip.id, status).pack(),
         )
         for status in STATUSES
         if status != "new"

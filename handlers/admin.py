@@ -10,6 +10,7 @@ from bot import admin, area_codes, auditlog, signup
 from bot.roles import Role, access_of
 from bot.texts import Safe, plain, t
 from handlers import keyboards
+from handlers.callbacks import RemoveArea, RemoveAreaPage, RemoveAreaPick
 from handlers.common import (
     Caller,
     answer,
@@ -24,10 +25,6 @@ from handlers.common import (
 )
 from handlers.menus import set_menu_for
 from storage.areas import Area
-
-REMOVE_AREA = "arearm"  # "arearm:CODE" confirms, "arearm:-" keeps the area
-REMOVE_PICK = "arearmpick"  # "arearmpick:CODE": an area chosen from the /area remove list
-REMOVE_PAGE = "arearmpage"  # "arearmpage:PAGE"
 
 
 async def _area_arg(update: Update, context, caller: Caller, code: str) -> Area | None:
@@ -112,10 +109,10 @@ def _remove_confirm_markup(lang: str, target: Area) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    plain(lang, "area_remove_yes"), callback_data=f"{REMOVE_AREA}:{target.code}"
+                    plain(lang, "area_remove_yes"), callback_data=RemoveArea(target.code).pack()
                 ),
                 InlineKeyboardButton(
-                    plain(lang, "area_remove_no"), callback_data=f"{REMOVE_AREA}:-"
+                    plain(lang, "area_remove_no"), callback_data=RemoveArea(RemoveArea.KEEP).pack()
                 ),
             ]
         ]
@@ -123,8 +120,10 @@ def _remove_confirm_markup(lang: str, target: Area) -> InlineKeyboardMarkup:
 
 
 def _remove_chooser(lang: str, areas: list[Area], page: int) -> keyboards.Picker:
-    buttons = [InlineKeyboardButton(a.name, callback_data=f"{REMOVE_PICK}:{a.code}") for a in areas]
-    return keyboards.picker(lang, t(lang, "area_remove_choose"), buttons, page, REMOVE_PAGE)
+    buttons = [
+        InlineKeyboardButton(a.name, callback_data=RemoveAreaPick(a.code).pack()) for a in areas
+    ]
+    return keyboards.picker(lang, t(lang, "area_remove_choose"), buttons, page, RemoveAreaPage)
 
 
 @private_only
@@ -134,7 +133,8 @@ async def on_remove_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query = update.callback_query
     caller = await caller_of(update, context)
     await answer(query)
-    target = await _area_arg(update, context, caller, query.data.partition(":")[2])
+    pressed = RemoveAreaPick.parse(query.data)
+    target = await _area_arg(update, context, caller, pressed.area_code if pressed else "")
     if target is not None:
         await _remove_or_ask(update, context, caller, target, always_ask=True)
 
@@ -158,8 +158,9 @@ async def on_remove_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_remove_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
-    code = query.data.partition(":")[2]
-    if code == "-":
+    pressed = RemoveArea.parse(query.data)
+    code = pressed.area_code if pressed else ""
+    if code == RemoveArea.KEEP:
         await answer(query)
         await edit_pressed(query, caller.t("area_kept"))
         return

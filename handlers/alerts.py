@@ -6,11 +6,19 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot import alerts, notices
+from bot import alerts, notices, signup
 from bot.alerts import Draft, Kind
 from bot.roles import Role, access_of
 from bot.texts import Safe, plain, t
 from handlers import keyboards
+from handlers.callbacks import (
+    AlertAll,
+    AlertCancel,
+    AlertNext,
+    AlertPage,
+    AlertSend,
+    AlertToggle,
+)
 from handlers.common import (
     Caller,
     answer,
@@ -23,14 +31,11 @@ from handlers.common import (
     requires,
     services,
 )
-from storage import areas as area_rows
 from storage.areas import Area
 
 CHOOSE, TYPE, CONFIRM = range(3)
 END = ConversationHandler.END
 DRAFT = "alert_draft"
-# callback data: alert:toggle:CODE, alert:all:PAGE, alert:page:PAGE, alert:next, alert:send, …
-PREFIX = "alert"
 PREVIEW_TEXT_MAX = 3000  # the preview adds its own lines; keep it under Telegram's 4096
 
 
@@ -85,7 +90,7 @@ def _chooser(lang: str, all_areas: list[Area], chosen: list[Area], page: int) ->
     buttons = [
         InlineKeyboardButton(
             ("✅ " if a.code in chosen_codes else "") + a.name,
-            callback_data=f"{PREFIX}:toggle:{a.code}",
+            callback_data=AlertToggle(a.code).pack(),
         )
         for a in all_areas
     ]
@@ -93,23 +98,25 @@ def _chooser(lang: str, all_areas: list[Area], chosen: list[Area], page: int) ->
     own = [
         [
             InlineKeyboardButton(
-                plain(lang, "alert_all_button"), callback_data=f"{PREFIX}:all:{page}"
+                plain(lang, "alert_all_button"), callback_data=AlertAll(page).pack()
             ),
-            InlineKeyboardButton(plain(lang, "alert_next_button"), callback_data=f"{PREFIX}:next"),
+            InlineKeyboardButton(
+                plain(lang, "alert_next_button"), callback_data=AlertNext().pack()
+            ),
         ],
         [
             InlineKeyboardButton(
-                plain(lang, "alert_cancel_button"), callback_data=f"{PREFIX}:cancel"
+                plain(lang, "alert_cancel_button"), callback_data=AlertCancel().pack()
             )
         ],
     ]
     return keyboards.picker(
-        lang, t(lang, "alert_choose_areas"), buttons, page, f"{PREFIX}:page", rows_after=own
+        lang, t(lang, "alert_choose_areas"), buttons, page, AlertPage, rows_after=own
     )
 
 
 async def _show_chooser(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    all_areas = await area_rows.all_areas(services(context).db)
+    all_areas = await signup.all_areas(services(context).db)
     chooser = _chooser(caller.lang, all_areas, context.user_data[DRAFT].areas, 1)
     await reply(update, chooser.text, reply_markup=chooser.markup)
 
@@ -123,9 +130,8 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if draft is None:
         await answer(query, caller.plain("button_expired"))
         return END
-    all_areas = await area_rows.all_areas(services(context).db)
-    action = query.data.split(":")
-    if action[1] == "next":
+    all_areas = await signup.all_areas(services(context).db)
+    if AlertNext.matches(query.data):
         if not draft.areas:
             await answer(query, caller.plain("alert_pick_one"))
             return CHOOSE
@@ -134,14 +140,15 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await reply(update, caller.t("alert_type_text", areas=draft.area_names))
         return TYPE
     page = keyboards.page_number(query.data)
-    if action[1] == "all":
+    toggle = AlertToggle.parse(query.data)
+    if AlertAll.matches(query.data):
         draft.areas = [] if len(draft.areas) == len(all_areas) else list(all_areas)
-    elif action[1] == "toggle" and len(action) == 3:
-        chosen = {a.code for a in draft.areas} ^ {action[2]}
+    elif toggle is not None:
+        chosen = {a.code for a in draft.areas} ^ {toggle.area_code}
         draft.areas = [a for a in all_areas if a.code in chosen]
         codes = [a.code for a in all_areas]
         # Stay on the page of the area just pressed.
-        page = keyboards.page_of(codes.index(action[2])) if action[2] in codes else 1
+        page = keyboards.page_of(codes.index(toggle.area_code)) if toggle.area_code in codes else 1
     await answer(query)
     await keyboards.show(query, _chooser(caller.lang, all_areas, draft.areas, page))
     return CHOOSE
@@ -152,10 +159,10 @@ def _preview_markup(lang: str) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    plain(lang, "alert_send_button"), callback_data=f"{PREFIX}:send"
+                    plain(lang, "alert_send_button"), callback_data=AlertSend().pack()
                 ),
                 InlineKeyboardButton(
-                    plain(lang, "alert_cancel_button"), callback_data=f"{PREFIX}:cancel"
+                    plain(lang, "alert_cancel_button"), callback_data=AlertCancel().pack()
                 ),
             ]
         ]

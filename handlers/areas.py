@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 from bot import signup
 from bot.texts import Safe
 from handlers import keyboards
+from handlers.callbacks import Join, Leave, LeaveAll
 from handlers.common import (
     Caller,
     answer,
@@ -45,9 +46,10 @@ async def on_join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     caller = await caller_of(update, context)
     if caller.participant is None:
         await answer(query)
-        await ask_consent(update, context, caller, query.data.partition(":")[2])
+        pressed = Join.parse(query.data)
+        await ask_consent(update, context, caller, pressed.area_code if pressed else "")
         return
-    area = await _pressed_area(update, context, caller)
+    area = await _pressed_area(update, context, caller, Join)
     if area is None:
         return
     joined = await signup.join(services(context).db, caller.user_id, area)
@@ -56,12 +58,13 @@ async def on_join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def _pressed_area(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, kind: type[Join | Leave]
 ) -> Area | None:
     """The area named by the pressed button; an unknown one (removed meanwhile, or forged
     data) is answered here and gives None."""
     query = update.callback_query
-    lookup = await signup.find_area(services(context).db, query.data.partition(":")[2])
+    pressed = kind.parse(query.data)
+    lookup = await signup.find_area(services(context).db, pressed.area_code if pressed else "")
     if lookup.area is None:
         await answer(query)
         await reply(update, caller.t("unknown_area"))
@@ -104,7 +107,7 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
-    area = await _pressed_area(update, context, caller)
+    area = await _pressed_area(update, context, caller, Leave)
     if area is None:
         return
     left = await signup.leave(services(context).db, caller.user_id, area)
@@ -132,7 +135,8 @@ async def on_leave_all_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     query = update.callback_query
     caller = await caller_of(update, context)
     db = services(context).db
-    choice = query.data.partition(":")[2]
+    pressed = LeaveAll.parse(query.data)
+    choice = pressed.answer if pressed else None
     if choice == "yes":
         await signup.leave_all(db, caller.user_id)
         await answer(query)

@@ -16,13 +16,11 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot import groups
+from bot import auditlog, groups, signup
 from bot.logsafety import pseudonym
 from bot.roles import Role, access_of
 from bot.services import Services
 from bot.texts import LANGUAGES, plain, t
-from storage import audit
-from storage import participants as people
 from storage.participants import Participant
 
 log = logging.getLogger(__name__)
@@ -54,7 +52,7 @@ class Caller:
 async def caller_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Caller:
     user = update.effective_user
     svc = services(context)
-    participant = await people.participant(svc.db, user.id)
+    participant = await signup.participant(svc.db, user.id)
     if participant is not None:
         lang = participant.language
     else:
@@ -148,8 +146,7 @@ async def refuse(
 ) -> None:
     """Say no, and write the refusal to the audit log; nothing else changes."""
     user = update.effective_user
-    async with services(context).db.transaction() as tx:
-        await audit.record(tx, user.id if user else None, action, target=target, outcome="refused")
+    await auditlog.refused(services(context).db, user.id if user else None, action, target)
     log.info("refused %s: %s", action, key)
     if user is None:
         return

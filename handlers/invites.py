@@ -10,6 +10,7 @@ from bot import admin, guessing
 from bot.roles import is_banned
 from bot.signup import Consent
 from handlers import keyboards
+from handlers.callbacks import ConsentInvite
 from handlers.common import (
     Caller,
     answer,
@@ -25,7 +26,6 @@ from handlers.menus import set_menu_for
 from handlers.start import consent_of, consent_text
 
 INVITE_LINK = "inv_"
-CONSENT_INVITE = "consentinv"  # "consentinv:CODE": consent, then redeem the invite
 CODE_MAX = 40  # generated codes are 16 characters; callback data allows 64 bytes
 
 
@@ -59,7 +59,7 @@ async def redeem_code(
             await edit_pressed(update.callback_query, reply_markup=None)
         return
     if caller.participant is None and consent is None:
-        markup = keyboards.consent_then(caller.lang, f"{CONSENT_INVITE}:{code}")
+        markup = keyboards.consent_then(caller.lang, ConsentInvite(code).pack())
         await reply(update, consent_text(context, caller), reply_markup=markup)
         return
     guesses = guessing.limit_in(context.bot_data, guessing.REDEEM)
@@ -81,5 +81,6 @@ async def on_consent_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     """Consent and the invite's role in one transaction, before the press is answered."""
     caller = await caller_of(update, context)
     consent = consent_of(caller) if caller.participant is None else None
-    code = update.callback_query.data.partition(":")[2]
+    pressed = ConsentInvite.parse(update.callback_query.data)
+    code = pressed.code if pressed else ""
     await redeem_code(update, context, caller, code, consent=consent)

@@ -1,9 +1,9 @@
-"""Inline keyboards, the callback-data formats they use, and the pager every list of areas
-shares.
+"""Inline keyboards and the pager every list of areas shares (their callback data:
+handlers/callbacks.py).
 
 Telegram refuses a keyboard with more than 8 buttons in a row or 100 in all ("reply markup is
 too long") and callback data outside 1-64 bytes. Area codes are at most 32 characters, so
-every format here fits; a municipality can have any number of areas, so lists of them page.
+every format fits; a municipality can have any number of areas, so lists of them page.
 """
 
 from __future__ import annotations
@@ -20,17 +20,9 @@ from telegram.constants import InlineKeyboardButtonLimit, InlineKeyboardMarkupLi
 
 from bot import auditlog
 from bot.texts import plain, t
+from handlers.callbacks import AuditPage, Consent, Join, JoinPage, Leave, LeaveAll, LeavePage, Page
 from handlers.common import edit_pressed
 from storage.areas import Area
-
-CONSENT = "consent"  # "consent" or "consent:<area code>" to join that area right after
-JOIN = "join"  # "join:<area code>"
-JOIN_PAGE = "joinpage"  # "joinpage:<page>"
-LEAVE = "leave"  # "leave:<area code>"
-LEAVE_PAGE = "leavepage"  # "leavepage:<page>"
-LEAVE_ALL = "leaveall"  # "leaveall", then "leaveall:yes" / "leaveall:no"
-
-AUDIT_PAGE = "auditpg"  # "auditpg:o:<before id>:<floor id>" / "auditpg:n:<after id>:<floor id>"
 
 # Telegram's limits for one inline keyboard.
 MAX_ROW = InlineKeyboardMarkupLimit.BUTTONS_PER_ROW
@@ -44,7 +36,7 @@ ROW_SIZE = 2
 
 
 def consent(lang: str, area_code: str | None = None) -> InlineKeyboardMarkup:
-    return consent_then(lang, f"{CONSENT}:{area_code}" if area_code else CONSENT)
+    return consent_then(lang, Consent(area_code or None).pack())
 
 
 def consent_then(lang: str, data: str) -> InlineKeyboardMarkup:
@@ -58,9 +50,11 @@ def leave_all_confirm(lang: str) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    plain(lang, "leave_all_yes"), callback_data=f"{LEAVE_ALL}:yes"
+                    plain(lang, "leave_all_yes"), callback_data=LeaveAll("yes").pack()
                 ),
-                InlineKeyboardButton(plain(lang, "leave_all_no"), callback_data=f"{LEAVE_ALL}:no"),
+                InlineKeyboardButton(
+                    plain(lang, "leave_all_no"), callback_data=LeaveAll("no").pack()
+                ),
             ]
         ]
     )
@@ -88,8 +82,8 @@ def page_of(position: int) -> int:
 
 
 def page_number(data: str) -> int:
-    """The page asked for by callback data ending in ``:<page>``; 1 when it names none
-    (stale or forged data). Out-of-range pages are clamped by `picker`."""
+    """The page asked for by the callback data of a page button (any list's); 1 when it names
+    none (stale or forged data). Out-of-range pages are clamped by `picker`."""
     last = data.rpartition(":")[2]
     return int(last) if last.isascii() and last.isdigit() and len(last) <= 4 else 1
 
@@ -99,12 +93,12 @@ def picker(
     text: str,
     items: Sequence[InlineKeyboardButton],
     page: int,
-    page_data: str,
+    page_data: type[Page],
     *,
     rows_after: Sequence[Sequence[InlineKeyboardButton]] = (),
 ) -> Picker:
     """Page ``page`` of ``items``, two a row, then a row to the neighbouring pages (callback
-    data ``<page_data>:<page>``), then the picker's own ``rows_after`` on every page.
+    data ``page_data``), then the picker's own ``rows_after`` on every page.
 
     The page buttons name the page they lead to ("◀ Sida 1", "Sida 3 ▶") rather than saying
     "next": the alert chooser already has a "Nästa" button that means something else."""
@@ -126,9 +120,9 @@ def picker(
     return Picker(text, InlineKeyboardMarkup(rows))
 
 
-def _page_button(lang: str, key: str, page: int, page_data: str) -> InlineKeyboardButton:
+def _page_button(lang: str, key: str, page: int, page_data: type[Page]) -> InlineKeyboardButton:
     return InlineKeyboardButton(
-        plain(lang, key).format(page=page), callback_data=f"{page_data}:{page}"
+        plain(lang, key).format(page=page), callback_data=page_data(page).pack()
     )
 
 
@@ -155,29 +149,27 @@ def audit_pager(lang: str, page: auditlog.Page) -> InlineKeyboardMarkup | None:
     the data stays well under 64 bytes."""
     turn = []
     if page.newer is not None:
-        data = f"{AUDIT_PAGE}:n:{page.newer.after}:{page.newer.floor}"
+        data = AuditPage(AuditPage.NEWER, page.newer.after, page.newer.floor).pack()
         turn.append(InlineKeyboardButton(plain(lang, "audit_newer_button"), callback_data=data))
     if page.older is not None:
-        data = f"{AUDIT_PAGE}:o:{page.older.before}:{page.older.floor}"
+        data = AuditPage(AuditPage.OLDER, page.older.before, page.older.floor).pack()
         turn.append(InlineKeyboardButton(plain(lang, "audit_older_button"), callback_data=data))
     return InlineKeyboardMarkup([turn]) if turn else None
 
 
 MAX_ENTRY_ID = 2**63 - 1  # SQLite's largest integer
-_AUDIT_DATA = re.compile(rf"^{AUDIT_PAGE}:([no]):(\d{{1,19}}):(\d{{1,19}})$")
 
 
 def audit_view(data: str) -> auditlog.View | None:
     """The page a pager button asks for; None for data this bot did not make."""
-    match = _AUDIT_DATA.match(data)
-    if match is None:
+    pressed = AuditPage.parse(data)
+    if pressed is None or pressed.direction not in (AuditPage.NEWER, AuditPage.OLDER):
         return None
-    direction, at, floor = match.group(1), int(match.group(2)), int(match.group(3))
-    if max(at, floor) > MAX_ENTRY_ID:
+    if max(pressed.at, pressed.floor) > MAX_ENTRY_ID:
         return None
-    if direction == "n":
-        return auditlog.View(floor, after=at)
-    return auditlog.View(floor, before=at)
+    if pressed.direction == AuditPage.NEWER:
+        return auditlog.View(pressed.floor, after=pressed.at)
+    return auditlog.View(pressed.floor, before=pressed.at)
 
 
 # ------------------------------------------------------------------ area pickers
@@ -185,15 +177,17 @@ def audit_view(data: str) -> auditlog.View | None:
 
 def area_choice(lang: str, areas: list[Area], page: int = 1) -> Picker:
     """Areas to join (after consent, and /join without an area)."""
-    buttons = [InlineKeyboardButton(a.name, callback_data=f"{JOIN}:{a.code}") for a in areas]
-    return picker(lang, t(lang, "choose_area"), buttons, page, JOIN_PAGE)
+    buttons = [InlineKeyboardButton(a.name, callback_data=Join(a.code).pack()) for a in areas]
+    return picker(lang, t(lang, "choose_area"), buttons, page, JoinPage)
 
 
 def leave_choice(lang: str, areas: list[Area], page: int = 1) -> Picker:
     """The resident's own areas, with "leave all" on every page."""
-    buttons = [InlineKeyboardButton(a.name, callback_data=f"{LEAVE}:{a.code}") for a in areas]
-    leave_all = [InlineKeyboardButton(plain(lang, "leave_all_button"), callback_data=LEAVE_ALL)]
-    return picker(lang, t(lang, "leave_choose"), buttons, page, LEAVE_PAGE, rows_after=[leave_all])
+    buttons = [InlineKeyboardButton(a.name, callback_data=Leave(a.code).pack()) for a in areas]
+    leave_all = [
+        InlineKeyboardButton(plain(lang, "leave_all_button"), callback_data=LeaveAll().pack())
+    ]
+    return picker(lang, t(lang, "leave_choose"), buttons, page, LeavePage, rows_after=[leave_all])
 
 
 # ------------------------------------------------------------------ the limits

@@ -12,10 +12,9 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.roles import Role, access_of
+from bot.roles import Role, access_of, privileged_users
 from bot.texts import LANGUAGES
 from handlers.profile import GROUP_COMMANDS, RESIDENT_COMMANDS, bot_commands, commands_for
-from storage import roles as role_rows
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ async def set_all_menus(application: Application) -> None:
         return
     settings = services.settings
     users = {*settings.roles.coordinators, *settings.roles.police}
-    users.update(await role_rows.privileged_users(services.db))
+    users.update(await privileged_users(services))
     for user_id in sorted(users):
         await set_menu_for(application, user_id)
 

@@ -7,9 +7,8 @@ from telegram.ext import ContextTypes
 
 from bot import privacy
 from bot.texts import plain
+from handlers.callbacks import Forget
 from handlers.common import answer, caller_of, edit_pressed, private_only, reply, services
-
-FORGET = "forget"  # "forget" asks; "forget:yes" / "forget:no" answer
 
 
 @private_only
@@ -38,8 +37,8 @@ def forget_confirm(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(plain(lang, "forget_yes"), callback_data=f"{FORGET}:yes"),
-                InlineKeyboardButton(plain(lang, "forget_no"), callback_data=f"{FORGET}:no"),
+                InlineKeyboardButton(plain(lang, "forget_yes"), callback_data=Forget("yes").pack()),
+                InlineKeyboardButton(plain(lang, "forget_no"), callback_data=Forget("no").pack()),
             ]
         ]
     )
@@ -49,7 +48,7 @@ def forget_confirm(lang: str) -> InlineKeyboardMarkup:
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     caller = await caller_of(update, context)
-    if query.data == f"{FORGET}:yes":
+    if Forget.parse(query.data) == Forget("yes"):
         await privacy.erase_person(services(context).db, caller.user_id)
         context.user_data.clear()
         await answer(query)

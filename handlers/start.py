@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot import admin, retention, signup
 from bot.roles import is_banned
 from bot.signup import Consent
-from handlers import keyboards
+from handlers import callbacks, keyboards
 from handlers.common import (
     LANG,
     Caller,
@@ -103,7 +103,8 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     caller = await caller_of(update, context)
     db = services(context).db
-    _, _, area_code = query.data.partition(":")
+    pressed = callbacks.Consent.parse(query.data)
+    area_code = pressed.area_code if pressed else None
     area = (await signup.find_area(db, area_code)).area if area_code else None
     new = caller.participant is None
     joined = False

@@ -8,7 +8,6 @@ from telegram.ext import ContextTypes
 from bot import clock, summary
 from bot.roles import Role
 from handlers.common import caller_of, private_only, reply, requires, services
-from storage import audit
 
 
 @private_only
@@ -25,7 +24,5 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if week is None:
         await reply(update, caller.t("summary_usage"))
         return
-    report = await summary.compute(svc, week)
-    async with svc.db.transaction() as tx:
-        await audit.record(tx, caller.user_id, "summary", target=week.label)
+    report = await summary.on_demand(svc, week, caller.user_id)
     await summary.send(context.bot, update.effective_chat.id, report, caller.lang, tz)

@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot import export, tips
 from bot.roles import Role
+from handlers.callbacks import TipStatus
 from handlers.common import (
     answer,
     caller_of,
@@ -19,9 +20,7 @@ from handlers.common import (
     requires,
     services,
 )
-from storage import audit
 
-STATUS_PREFIX = tips.STATUS_PREFIX  # the status buttons route here
 LIST_LIMIT = 10  # one message per tip (each with its buttons); more would flood the chat
 
 
@@ -103,11 +102,12 @@ async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     caller = await caller_of(update, context)
     svc = services(context)
-    _, tip_id, status = [*query.data.split(":"), "", ""][:3]
-    if not tip_id.isdigit() or status not in tips.STATUSES:
+    pressed = TipStatus.parse(query.data)
+    if pressed is None or pressed.status not in tips.STATUSES:
         await answer(query, caller.plain("button_expired"))
         return
-    change = await tips.change_status(svc, int(tip_id), status, None, caller.user_id)
+    status = pressed.status
+    change = await tips.change_status(svc, pressed.tip_id, status, None, caller.user_id)
     if change is None:
         await answer(query, caller.plain("button_expired"))
         return
@@ -138,11 +138,7 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if period is None:
         await reply(update, caller.t("export_bad_dates"))
         return
-    document, count = await export.export_csv(svc, what, period, caller.lang)
-    async with svc.db.transaction() as tx:
-        await audit.record(
-            tx, caller.user_id, "export", target=what, detail=f"{count} rows {period.label}"
-        )
+    document, count = await export.export_csv(svc, what, period, caller.lang, caller.user_id)
     await update.effective_message.reply_document(
         InputFile(document, filename=export.file_name(what, period)),
         caption=caller.t("export_caption", count=count),

@@ -18,6 +18,19 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot import guessing, tips
 from bot.texts import Safe
 from handlers import keyboards
+from handlers.callbacks import (
+    CallbackData,
+    TipArea,
+    TipBack,
+    TipCancel,
+    TipCategory,
+    TipContact,
+    TipDate,
+    TipNext,
+    TipPage,
+    TipSend,
+    TipWhen,
+)
 from handlers.common import (
     Caller,
     answer,
@@ -33,8 +46,6 @@ CATEGORY, AREA, WHEN, DATE, DESCRIBE, ATTACH, CONTACT, PHONE, CONFIRM = range(9)
 END = ConversationHandler.END
 DRAFT = "tip_draft"
 LIMIT = "tip_limit"
-# callback data: tip:cat:CODE, tip:area:CODE, tip:page:PAGE, tip:when:…, tip:send, tip:back…
-PREFIX = "tip"
 # Seconds a half-written tip is kept. Read when the routes are built, so a test can shorten it.
 TIMEOUT: float = 15 * 60
 DATE_BUTTONS = 5  # buttons for the days before yesterday; any other date can be typed
@@ -49,8 +60,8 @@ def _limit(context: ContextTypes.DEFAULT_TYPE) -> tips.HourlyLimit:
     return limit
 
 
-def _button(label: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=f"{PREFIX}:{data}")
+def _button(label: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data.pack())
 
 
 def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
@@ -58,8 +69,8 @@ def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButto
 
 
 def _nav(caller: Caller, *, back: bool = True) -> list[InlineKeyboardButton]:
-    row = [_button(caller.plain("tip_back_button"), "back")] if back else []
-    return [*row, _button(caller.plain("tip_cancel_button"), "cancel")]
+    row = [_button(caller.plain("tip_back_button"), TipBack())] if back else []
+    return [*row, _button(caller.plain("tip_cancel_button"), TipCancel())]
 
 
 # ------------------------------------------------------------------ entry
@@ -132,7 +143,7 @@ async def _show(
         draft.steps.append(step)
     if step == CATEGORY:
         buttons = [
-            _button(tips.category_name(caller.lang, code), f"cat:{code}")
+            _button(tips.category_name(caller.lang, code), TipCategory(code))
             for code in tips.CATEGORIES
         ]
         markup = [*_pairs(buttons), _nav(caller, back=False)]
@@ -144,14 +155,15 @@ async def _show(
         await reply(update, chooser.text, reply_markup=chooser.markup)
     elif step == WHEN:
         buttons = [
-            _button(caller.plain(f"tip_when_{w}"), f"when:{w}") for w in (*tips.OCCURRED, "pick")
+            _button(caller.plain(f"tip_when_{w}"), TipWhen(w))
+            for w in (*tips.OCCURRED, TipWhen.PICK)
         ]
         markup = [*_pairs(buttons), _nav(caller)]
         await reply(update, caller.t("tip_choose_when"), reply_markup=InlineKeyboardMarkup(markup))
     elif step == DATE:
         today = tips.local_today(services(context))
         days = [today - timedelta(days=n) for n in range(2, 2 + DATE_BUTTONS)]
-        buttons = [_button(d.isoformat(), f"date:{d.isoformat()}") for d in days]
+        buttons = [_button(d.isoformat(), TipDate(d.isoformat())) for d in days]
         markup = [*_pairs(buttons), _nav(caller)]
         await reply(update, caller.t("tip_choose_date"), reply_markup=InlineKeyboardMarkup(markup))
     elif step == DESCRIBE:
@@ -161,10 +173,10 @@ async def _show(
             reply_markup=InlineKeyboardMarkup([_nav(caller)]),
         )
     elif step == ATTACH:
-        markup = [[_button(caller.plain("tip_attach_done_button"), "next")], _nav(caller)]
+        markup = [[_button(caller.plain("tip_attach_done_button"), TipNext())], _nav(caller)]
         await reply(update, caller.t("tip_attach"), reply_markup=InlineKeyboardMarkup(markup))
     elif step == CONTACT:
-        buttons = [_button(caller.plain(f"tip_contact_{c}"), f"contact:{c}") for c in tips.CONTACTS]
+        buttons = [_button(caller.plain(f"tip_contact_{c}"), TipContact(c)) for c in tips.CONTACTS]
         markup = [[b] for b in buttons] + [_nav(caller)]
         await reply(
             update, caller.t("tip_choose_contact"), reply_markup=InlineKeyboardMarkup(markup)
@@ -180,20 +192,20 @@ async def _show(
         )
         await reply(update, caller.t("tip_ask_phone"), reply_markup=keyboard)
     elif step == CONFIRM:
-        markup = [[_button(caller.plain("tip_send_button"), "send")], _nav(caller)]
+        markup = [[_button(caller.plain("tip_send_button"), TipSend())], _nav(caller)]
         await reply(update, _summary(caller, draft), reply_markup=InlineKeyboardMarkup(markup))
     return step
 
 
 def _area_chooser(caller: Caller, draft: tips.Draft, page: int) -> keyboards.Picker:
     """The reporter's own areas, a page at a time, with back and cancel on every page."""
-    buttons = [_button(a.name, f"area:{a.code}") for a in draft.areas]
+    buttons = [_button(a.name, TipArea(a.code)) for a in draft.areas]
     return keyboards.picker(
         caller.lang,
         caller.t("tip_choose_area"),
         buttons,
         page,
-        f"{PREFIX}:page",
+        TipPage,
         rows_after=[_nav(caller)],
     )
 
@@ -224,11 +236,12 @@ async def _draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tips.Dra
 
 
 async def _pressed(update: Update) -> str:
-    """Acknowledge the press and take the buttons off the step that was answered."""
+    """Acknowledge the press and take the buttons off the step that was answered; returns
+    the press's callback data."""
     query = update.callback_query
     await answer(query)
     await edit_pressed(query, reply_markup=None)
-    return query.data.split(":", 2)[-1]
+    return query.data
 
 
 # ------------------------------------------------------------------ the steps
@@ -238,7 +251,8 @@ async def on_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     draft = await _draft(update, context)
     if draft is None:
         return END
-    code = await _pressed(update)
+    pressed = TipCategory.parse(await _pressed(update))
+    code = pressed.code if pressed else ""
     if code not in tips.CATEGORIES:
         return CATEGORY
     draft.category = code
@@ -253,8 +267,8 @@ async def on_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
-    code = await _pressed(update)
-    chosen = [a for a in draft.areas if a.code == code]
+    pressed = TipArea.parse(await _pressed(update))
+    chosen = [a for a in draft.areas if pressed and a.code == pressed.area_code]
     if not chosen:
         return AREA
     draft.area = chosen[0]
@@ -277,9 +291,10 @@ async def on_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
-    choice = await _pressed(update)
+    pressed = TipWhen.parse(await _pressed(update))
+    choice = pressed.choice if pressed else ""
     caller = await caller_of(update, context)
-    if choice == "pick":
+    if choice == TipWhen.PICK:
         return await _show(update, context, caller, draft, DATE)
     if choice not in tips.OCCURRED:
         return WHEN
@@ -291,7 +306,8 @@ async def on_date_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     draft = await _draft(update, context)
     if draft is None:
         return END
-    return await _take_date(update, context, draft, await _pressed(update))
+    pressed = TipDate.parse(await _pressed(update))
+    return await _take_date(update, context, draft, pressed.day if pressed else "")
 
 
 async def on_date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -367,7 +383,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
 
 def _attach_markup(caller: Caller) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_button(caller.plain("tip_attach_done_button"), "next")], _nav(caller)]
+        [[_button(caller.plain("tip_attach_done_button"), TipNext())], _nav(caller)]
     )
 
 
@@ -383,7 +399,8 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
-    choice = await _pressed(update)
+    pressed = TipContact.parse(await _pressed(update))
+    choice = pressed.choice if pressed else ""
     if choice not in tips.CONTACTS:
         return CONTACT
     draft.contact = choice

@@ -102,12 +102,12 @@ async def postcode_owners(db: Executor, postcodes: list[str]) -> dict[str, str]:
         f" WHERE p.postcode IN ({marks})",
         postcodes,
     )
-    return {r[0]: r[1] for r in rows}
+    return {r["postcode"]: r["code"] for r in rows}
 
 
 async def member_ids(db: Executor, area_id: int) -> list[int]:
     rows = await db.fetchall("SELECT user_id FROM memberships WHERE area_id = ?", (area_id,))
-    return [r[0] for r in rows]
+    return [r["user_id"] for r in rows]
 
 
 async def member_names(db: Executor, area_id: int) -> list[str]:
@@ -116,4 +116,4 @@ async def member_names(db: Executor, area_id: int) -> list[str]:
         " WHERE m.area_id = ? ORDER BY p.first_name COLLATE NOCASE",
         (area_id,),
     )
-    return [r[0] for r in rows]
+    return [r["first_name"] for r in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from storage.db import Executor, utcnow
+from storage.db import Executor, from_row, utcnow
 
 
 async def record(
@@ -62,13 +62,13 @@ async def older(db: Executor, before: int | None, floor: int, limit: int) -> lis
         f"{_ENTRY} WHERE id > ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
         (floor, before, before, limit),
     )
-    return [Entry(*r) for r in rows]
+    return [from_row(Entry, r) for r in rows]
 
 
 async def newer(db: Executor, after: int, limit: int) -> list[Entry]:
     """Up to ``limit`` entries right after ``after``, oldest first."""
     rows = await db.fetchall(f"{_ENTRY} WHERE id > ? ORDER BY id LIMIT ?", (after, limit))
-    return [Entry(*r) for r in rows]
+    return [from_row(Entry, r) for r in rows]
 
 
 async def count_above(db: Executor, after: int) -> int:

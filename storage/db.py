@@ -9,6 +9,7 @@ second connection so that they only ever see committed data (WAL gives readers a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import hmac
 import logging
@@ -19,7 +20,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -28,6 +29,7 @@ from bot import clock
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
+RowType = TypeVar("RowType")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # The database holds residents' names and tips: readable and writable by the bot's own user
 # only, whatever the process umask says.
@@ -80,6 +82,13 @@ class Executor:
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+
+def from_row(cls: type[RowType], row: sqlite3.Row) -> RowType:
+    """A dataclass filled from the columns of the same names. A column the dataclass does not
+    name is ignored, so a column added to a table breaks no reader; a field the row lacks
+    fails at once (IndexError) instead of shifting every value after it."""
+    return cls(**{field.name: row[field.name] for field in dataclasses.fields(cls)})
 
 
 class Database(Executor):
@@ -151,7 +160,7 @@ class Database(Executor):
         """Apply numbered migrations from ``storage/migrations`` that the database lacks."""
         await self._writer.execute(MIGRATIONS_TABLE)
         async with self._writer.execute("SELECT version FROM schema_migrations") as cursor:
-            done = {row[0] for row in await cursor.fetchall()}
+            done = {row["version"] for row in await cursor.fetchall()}
         applied = []
         for version, name, sql in available_migrations():
             if version in done:
@@ -182,7 +191,7 @@ class Database(Executor):
         # for (busy_timeout) before SQLite gives up.
         async with self._write_lock:
             async with self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-                busy, _frames, _copied = await cursor.fetchone()
+                busy = (await cursor.fetchone())["busy"]
         if busy:
             log.warning("WAL not truncated after an erasure: a reader held it")
         return not busy

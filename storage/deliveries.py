@@ -166,15 +166,18 @@ async def reports_to_check(db: Executor, finished_since: str) -> list[int]:
         " AND (finished_at IS NULL OR finished_at >= ?) ORDER BY id",
         (finished_since,),
     )
-    return [r[0] for r in rows]
+    return [r["id"] for r in rows]
 
 
-# kind -> (outbox table, its columns as a Delivery). A notice has no language of its own: it
-# is rendered in its recipient's language when it is sent.
+# kind -> (outbox table, its columns named as a Delivery's fields). A notice has no language
+# of its own: it is rendered in its recipient's language when it is sent.
 _OUTBOX_TABLES = {
-    ALERT: ("deliveries", "alert_id, chat_id, is_group, language"),
-    TIP: ("tip_copies", "tip_id, chat_id, is_group, language"),
-    NOTICE: ("notices", "COALESCE(subject_id, 0), chat_id, chat_id < 0, ''"),
+    ALERT: ("deliveries", "alert_id AS subject_id, chat_id, is_group, language"),
+    TIP: ("tip_copies", "tip_id AS subject_id, chat_id, is_group, language"),
+    NOTICE: (
+        "notices",
+        "COALESCE(subject_id, 0) AS subject_id, chat_id, chat_id < 0 AS is_group, '' AS language",
+    ),
 }
 
 
@@ -186,7 +189,18 @@ async def pending_after(db: Executor, kind: str, last_id: int, limit: int) -> li
             WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?""",
         (last_id, limit),
     )
-    return [Delivery(r[0], r[1], r[2], bool(r[3]), r[4], r[5], kind) for r in rows]
+    return [
+        Delivery(
+            r["id"],
+            r["subject_id"],
+            r["chat_id"],
+            bool(r["is_group"]),
+            r["language"],
+            r["attempts"],
+            kind,
+        )
+        for r in rows
+    ]
 
 
 async def alerts_by_ids(db: Executor, ids: Iterable[int]) -> dict[int, Alert]:
@@ -240,17 +254,17 @@ async def finish_alerts(tx: Executor, alert_ids: list[int]) -> list[int]:
 
 async def status_counts(db: Executor, alert_id: int) -> dict[str, int]:
     rows = await db.fetchall(
-        "SELECT status, count(*) FROM deliveries WHERE alert_id = ? GROUP BY status",
+        "SELECT status, count(*) AS n FROM deliveries WHERE alert_id = ? GROUP BY status",
         (alert_id,),
     )
     counts = dict.fromkeys(("pending", *FINAL_STATUSES), 0)
-    counts.update({status: n for status, n in rows})
+    counts.update({r["status"]: r["n"] for r in rows})
     return counts
 
 
 async def unfinished_alert_ids(db: Executor) -> list[int]:
     rows = await db.fetchall("SELECT id FROM alerts WHERE finished_at IS NULL ORDER BY id")
-    return [r[0] for r in rows]
+    return [r["id"] for r in rows]
 
 
 async def recent_alerts_for(db: Executor, user_id: int, limit: int) -> list[Alert]:

@@ -18,4 +18,4 @@ async def record(tx: Executor, event: str, day: str, area_ids: list[int] | None 
 
 async def area_ids_of(tx: Executor, user_id: int) -> list[int]:
     rows = await tx.fetchall("SELECT area_id FROM memberships WHERE user_id = ?", (user_id,))
-    return [r[0] for r in rows]
+    return [r["area_id"] for r in rows]

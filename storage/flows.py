@@ -66,4 +66,4 @@ async def delete_idle(tx: Executor, name: str, before: str) -> list[tuple[int, i
         "DELETE FROM flow_state WHERE name = ? AND touched_at < ? RETURNING user_id, chat_id",
         (name, before),
     )
-    return [(row[0], row[1]) for row in await cursor.fetchall()]
+    return [(row["user_id"], row["chat_id"]) for row in await cursor.fetchall()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Executor, utcnow
+from storage.db import Executor, from_row, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ async def by_hash(db: Executor, code_hash: str) -> Invite | None:
         " WHERE code_hash = ?",
         (code_hash,),
     )
-    return Invite(*row) if row else None
+    return from_row(Invite, row) if row else None
 
 
 async def mark_used(tx: Executor, invite_id: int) -> bool:

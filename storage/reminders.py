@@ -90,12 +90,12 @@ async def active(db: Executor) -> list[ReminderRow]:
 
 async def target_area_ids(db: Executor, reminder_id: int, all_areas: bool) -> list[int]:
     if all_areas:
-        rows = await db.fetchall("SELECT id FROM areas ORDER BY name COLLATE NOCASE")
+        rows = await db.fetchall("SELECT id AS area_id FROM areas ORDER BY name COLLATE NOCASE")
     else:
         rows = await db.fetchall(
             "SELECT area_id FROM reminder_areas WHERE reminder_id = ?", (reminder_id,)
         )
-    return [r[0] for r in rows]
+    return [r["area_id"] for r in rows]
 
 
 async def claim_run(

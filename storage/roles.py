@@ -28,4 +28,4 @@ async def revoke_all(tx: Executor, user_id: int) -> int:
 
 async def privileged_users(db: Executor) -> list[int]:
     rows = await db.fetchall("SELECT DISTINCT user_id FROM roles")
-    return [r[0] for r in rows]
+    return [r["user_id"] for r in rows]

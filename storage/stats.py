@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Executor
+from storage.db import Executor, from_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +47,11 @@ async def participants_now(db: Executor) -> int:
 
 async def members_per_area(db: Executor) -> list[AreaMembers]:
     rows = await db.fetchall(
-        """SELECT a.id, a.name, (SELECT count(*) FROM memberships m WHERE m.area_id = a.id)
+        """SELECT a.id AS area_id, a.name AS name,
+                  (SELECT count(*) FROM memberships m WHERE m.area_id = a.id) AS members
            FROM areas a ORDER BY a.name COLLATE NOCASE"""
     )
-    return [AreaMembers(*r) for r in rows]
+    return [from_row(AreaMembers, r) for r in rows]
 
 
 async def signup_events(db: Executor, start: str, end: str) -> dict[tuple[str, int | None], tuple]:
@@ -58,45 +59,46 @@ async def signup_events(db: Executor, start: str, end: str) -> dict[tuple[str, i
     dates (``YYYY-MM-DD``) as the events carry no time. The second column lets the caller
     turn today's counts back into the counts at the end of a past week."""
     rows = await db.fetchall(
-        """SELECT event, area_id, sum(at < :end), sum(at >= :end)
+        """SELECT event, area_id, sum(at < :end) AS during, sum(at >= :end) AS after
            FROM signup_events WHERE at >= :start GROUP BY event, area_id""",
         {"start": start, "end": end},
     )
-    return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+    return {(r["event"], r["area_id"]): (r["during"], r["after"]) for r in rows}
 
 
 async def alerts_by_kind(db: Executor, start: str, end: str) -> list[KindCounts]:
     rows = await db.fetchall(
-        """SELECT a.kind, count(DISTINCT a.id),
-                  coalesce(sum(d.status = 'delivered'), 0), count(d.id)
+        """SELECT a.kind AS kind, count(DISTINCT a.id) AS alerts,
+                  coalesce(sum(d.status = 'delivered'), 0) AS delivered, count(d.id) AS deliveries
            FROM alerts a LEFT JOIN deliveries d ON d.alert_id = a.id
            WHERE a.created_at >= ? AND a.created_at < ?
            GROUP BY a.kind""",
         (start, end),
     )
-    return [KindCounts(*r) for r in rows]
+    return [from_row(KindCounts, r) for r in rows]
 
 
 async def tips_by_category(db: Executor, last_start: str, start: str, end: str) -> list[TwoWeeks]:
     """Tips per category in [start, end) and in the week before, [last_start, start)."""
     rows = await db.fetchall(
-        """SELECT category, sum(created_at >= :start), sum(created_at < :start)
+        """SELECT category AS key, sum(created_at >= :start) AS this_week,
+                  sum(created_at < :start) AS last_week
            FROM tips WHERE created_at >= :last_start AND created_at < :end
            GROUP BY category""",
         {"last_start": last_start, "start": start, "end": end},
     )
-    return [TwoWeeks(*r) for r in rows]
+    return [from_row(TwoWeeks, r) for r in rows]
 
 
 async def tips_by_area(db: Executor, last_start: str, start: str, end: str) -> list[TwoWeeks]:
     rows = await db.fetchall(
-        """SELECT (SELECT name FROM areas WHERE id = t.area_id),
-                  sum(t.created_at >= :start), sum(t.created_at < :start)
+        """SELECT (SELECT name FROM areas WHERE id = t.area_id) AS key,
+                  sum(t.created_at >= :start) AS this_week, sum(t.created_at < :start) AS last_week
            FROM tips t WHERE t.created_at >= :last_start AND t.created_at < :end
            GROUP BY t.area_id""",
         {"last_start": last_start, "start": start, "end": end},
     )
-    return [TwoWeeks(*r) for r in rows]
+    return [from_row(TwoWeeks, r) for r in rows]
 
 
 async def open_tips_before(db: Executor, cutoff: str, limit: int) -> tuple[int, list[OpenTip]]:
@@ -108,16 +110,16 @@ async def open_tips_before(db: Executor, cutoff: str, limit: int) -> tuple[int, 
         f"SELECT ref, created_at FROM tips WHERE {where} ORDER BY created_at LIMIT ?",
         (cutoff, limit),
     )
-    return count, [OpenTip(*r) for r in rows]
+    return count, [from_row(OpenTip, r) for r in rows]
 
 
 async def tips_per_week(db: Executor, bounds: list[str]) -> dict[tuple[int, str], int]:
     """(week index, category) -> tips, for the weeks [bounds[i], bounds[i+1])."""
     cases = " ".join(f"WHEN created_at < ? THEN {i}" for i in range(len(bounds) - 1))
     rows = await db.fetchall(
-        f"""SELECT CASE {cases} END AS week, category, count(*)
+        f"""SELECT CASE {cases} END AS week, category, count(*) AS tips
             FROM tips WHERE created_at >= ? AND created_at < ?
             GROUP BY week, category""",
         (*bounds[1:], bounds[0], bounds[-1]),
     )
-    return {(r[0], r[1]): r[2] for r in rows}
+    return {(r["week"], r["category"]): r["tips"] for r in rows}

@@ -12,7 +12,7 @@ REFUSED = "refused"
 async def parts_done(db: Executor, copy_id: int) -> set[str]:
     """Parts that need no further try: sent, or refused for good."""
     rows = await db.fetchall("SELECT part FROM tip_copy_parts WHERE copy_id = ?", (copy_id,))
-    return {r[0] for r in rows}
+    return {r["part"] for r in rows}
 
 
 async def record_part(

@@ -19,7 +19,7 @@ from bot.config import Settings, load_settings
 from bot.sandbox import Sandbox, SandboxUser
 from bot.sandbox.objects import Msg
 from bot.texts import LANGUAGES
-from handlers import admin, alerts, common, keyboards, privacy, tip_flow
+from handlers import admin, alerts, callbacks, common, keyboards, privacy, tip_flow
 from handlers.common import Caller
 from storage.areas import Area
 from storage.tips import Tip
@@ -98,7 +98,7 @@ def test_area_pickers_page_and_show_every_area_once(count, lang):
         "leave:": lambda page: keyboards.leave_choice(lang, areas, page),
         "alert:toggle:": lambda page: alerts._chooser(lang, areas, areas[:3], page),
         "tip:area:": lambda page: tip_flow._area_chooser(caller, draft, page),
-        f"{admin.REMOVE_PICK}:": lambda page: admin._remove_chooser(lang, areas, page),
+        "arearmpick:": lambda page: admin._remove_chooser(lang, areas, page),
     }
     expected_pages = keyboards.page_count(count)
     assert expected_pages == max(1, -(-count // 10))
@@ -362,7 +362,7 @@ async def test_each_of_sixty_areas_can_be_joined_through_the_pages(sandbox: Sand
     assert turn_button(picker, "◀") is None
     for page in range(1, 7):
         shown = await turn_to(anna, picker, page, 6)
-        codes = data_with(shown, f"{keyboards.JOIN}:")
+        codes = data_with(shown, f"{callbacks.Join.prefix}:")
         assert 1 <= len(codes) <= 10
         for data in codes:
             joined = await anna.press(data)
@@ -384,7 +384,7 @@ async def test_a_repeated_page_press_changes_nothing(sandbox: Sandbox, bot, rows
     picker = await anna.wait_text("Välj ditt område")
     await turn_to(anna, picker, 2, 6)
     mark = len(sandbox.calls)
-    again = sandbox.inject_callback(602, 602, picker.message_id, f"{keyboards.JOIN_PAGE}:2")
+    again = sandbox.inject_callback(602, 602, picker.message_id, callbacks.JoinPage(2).pack())
     await sandbox.wait_for(lambda: again in sandbox.callback_answers)
     await sandbox.settle(0.2)
     assert [c.method for c in sandbox.calls[mark:] if c.method.startswith("edit")] == []
@@ -402,8 +402,8 @@ async def test_leave_picker_pages_with_leave_all_on_every_page(
     assert "Vilket område vill du lämna?" in picker.text and "Sida 1 av 6" in picker.text
     for page in range(1, 7):
         shown = await turn_to(bertil, picker, page, 6)
-        assert data_with(shown, keyboards.LEAVE_ALL) == [keyboards.LEAVE_ALL]
-    last = data_with(current(sandbox, picker), f"{keyboards.LEAVE}:")[-1]
+        assert data_with(shown, callbacks.LeaveAll.prefix) == [callbacks.LeaveAll().pack()]
+    last = data_with(current(sandbox, picker), f"{callbacks.Leave.prefix}:")[-1]
     left = await bertil.press(last)
     assert left.text == "Du har lämnat Östra Mark."
     gone = last.partition(":")[2]
@@ -486,15 +486,15 @@ async def test_area_remove_picker_pages(sandbox: Sandbox, bot, db_path, rows):
     picker = await coordinator.send("/area remove")
     assert "Vilket område vill du ta bort?" in picker.text and "Sida 1 av 6" in picker.text
     shown = await turn_to(coordinator, picker, 6, 6)
-    assert f"{admin.REMOVE_PICK}:ostra_mark" in data_with(shown, admin.REMOVE_PICK)
-    confirm = await coordinator.press(f"{admin.REMOVE_PICK}:ostra_mark")
+    assert "arearmpick:ostra_mark" in data_with(shown, "arearmpick")
+    confirm = await coordinator.press("arearmpick:ostra_mark")
     assert "1 medlem " in confirm.text
     done = await coordinator.press("Ja, ta bort")
     assert "1 medlem har fått besked" in done.text
     assert rows("SELECT count(*) FROM areas WHERE code = 'ostra_mark'") == [(0,)]
     # A tap in the list asks first, even for an area nobody joined.
     await coordinator.send("/area remove")
-    ask = await coordinator.press(f"{admin.REMOVE_PICK}:norr")
+    ask = await coordinator.press("arearmpick:norr")
     assert "0 medlemmar" in ask.text and "Ta bort området?" in ask.text
     assert len(all_codes(rows)) == 59
     kept = await coordinator.press("Nej, behåll")
