@@ -13,6 +13,7 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     ConversationHandler,
     Defaults,
     MessageHandler,
@@ -43,7 +44,7 @@ from handlers import (
     tip_admin,
     tip_flow,
 )
-from handlers.common import LANG, on_error
+from handlers.common import BEFORE_UPDATE, LANG, Context, load_caller, on_error
 
 log = logging.getLogger(__name__)
 
@@ -266,10 +267,13 @@ def build_application(services: Services) -> Application:
         .updater(None)
         .concurrent_updates(updates)
         .persistence(persistence)
+        .context_types(ContextTypes(context=Context))
         .build()
     )
     updates.attach(application, on_drop_notice=flood_notice(application))
     application.bot_data["services"] = services
+    # The caller is read once per update, before any handler, and handed to all of them.
+    application.add_handler(TypeHandler(Update, load_caller), group=BEFORE_UPDATE)
     application.add_handlers(handlers)
     application.add_handler(TypeHandler(Update, save_after_update), group=AFTER_UPDATE)
     application.add_error_handler(on_error)

@@ -6,16 +6,15 @@ from __future__ import annotations
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import ContextTypes
 
 from bot import admin, auditlog, signup
-from bot.roles import Role, access_of
+from bot.roles import Role
 from bot.texts import Safe, plain, t
 from handlers import keyboards
 from handlers.common import (
     Caller,
+    Context,
     answer,
-    caller_of,
     confirm,
     edit_pressed,
     private_only,
@@ -47,8 +46,8 @@ async def _answer(update: Update, caller: Caller, outcome: admin.Outcome) -> Non
 
 @private_only
 @requires(Role.COORDINATOR)
-async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def area(update: Update, context: Context) -> None:
+    caller = context.caller
     db = services(context).db
     # The name keeps its spaces and case, so split the original text, not context.args.
     parts = update.effective_message.text.split(maxsplit=3)
@@ -89,7 +88,7 @@ async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _remove_or_ask(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     caller: Caller,
     target: Area,
     *,
@@ -132,10 +131,10 @@ def _remove_chooser(lang: str, areas: list[Area], page: int) -> keyboards.Picker
 
 @private_only
 @requires(Role.COORDINATOR)
-async def on_remove_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_remove_pick(update: Update, context: Context) -> None:
     """An area pressed in the /area remove list: asks before removing it."""
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     await answer(query)
     target = await _area_arg(update, context, caller, query.data.partition(":")[2])
     if target is not None:
@@ -144,9 +143,9 @@ async def on_remove_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 @private_only
 @requires(Role.COORDINATOR)
-async def on_remove_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_remove_page(update: Update, context: Context) -> None:
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     await answer(query)
     areas = await signup.all_areas(services(context).db)
     if not areas:
@@ -158,9 +157,9 @@ async def on_remove_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 @private_only
 @requires(Role.COORDINATOR)
-async def on_remove_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_remove_area(update: Update, context: Context) -> None:
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     code = query.data.partition(":")[2]
     if code == "-":
         await answer(query)
@@ -180,8 +179,8 @@ async def on_remove_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 @private_only
 @requires(Role.COORDINATOR)
-async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def invite(update: Update, context: Context) -> None:
+    caller = context.caller
     args = [a.lower() for a in context.args]
     target = None
     if args == ["police"]:
@@ -206,8 +205,8 @@ def _user_id(text: str) -> int | None:
 
 @private_only
 @requires(Role.COORDINATOR)
-async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def revoke(update: Update, context: Context) -> None:
+    caller = context.caller
     user_id = _user_id(context.args[0]) if len(context.args) == 1 else None
     if user_id is None:
         await reply(update, caller.t("revoke_usage"))
@@ -219,8 +218,8 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @private_only
 @requires(Role.COORDINATOR)
-async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def ban(update: Update, context: Context) -> None:
+    caller = context.caller
     user_id = _user_id(context.args[0]) if context.args else None
     if user_id is None:
         await reply(update, caller.t("ban_usage"))
@@ -235,8 +234,8 @@ async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @private_only
 @requires(Role.COORDINATOR)
-async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def unban(update: Update, context: Context) -> None:
+    caller = context.caller
     user_id = _user_id(context.args[0]) if len(context.args) == 1 else None
     if user_id is None:
         await reply(update, caller.t("unban_usage"))
@@ -250,9 +249,9 @@ async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @private_only
 @requires(Role.COORDINATOR)
-async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def audit_log(update: Update, context: Context) -> None:
     """``/audit`` pages through the whole log, ``/audit N`` through its newest N entries."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     latest = _user_id(context.args[0]) if len(context.args) == 1 else None
     if context.args and not latest:
         await reply(update, caller.t("audit_usage"))
@@ -267,9 +266,9 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @private_only
 @requires(Role.COORDINATOR)
-async def on_audit_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_audit_page(update: Update, context: Context) -> None:
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     await answer(query)
     # Data this bot did not make shows the newest page.
     view = keyboards.audit_view(query.data) or auditlog.View()
@@ -284,8 +283,8 @@ async def on_audit_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 @private_only
 @requires(Role.COORDINATOR, Role.CONTACT)
-async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def members(update: Update, context: Context) -> None:
+    caller = context.caller
     if len(context.args) != 1:
         await reply(update, caller.t("members_usage"))
         return
@@ -293,7 +292,7 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if target is None:
         return
     svc = services(context)
-    if not (await access_of(svc, caller.user_id)).may_act_for(target.id):
+    if not caller.access.may_act_for(target.id):
         await refuse(update, context, "members", target.code, "not_your_area", area=target.name)
         return
     names = await admin.member_names(svc.db, target)
@@ -305,8 +304,8 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @private_only
 @requires(Role.COORDINATOR)
-async def qr(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def qr(update: Update, context: Context) -> None:
+    caller = context.caller
     if len(context.args) != 1:
         await reply(update, caller.t("qr_usage"))
         return

@@ -1,5 +1,5 @@
-"""What every handler shares: the caller's language and record, private-chat redirects,
-the error handler."""
+"""What every handler shares: the context with the caller loaded once per update, role and
+private-chat checks, the error handler."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ import html
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot
 
 from bot import groups
 from bot.logsafety import pseudonym
-from bot.roles import Role, access_of
+from bot.roles import Access, Role, access_of
 from bot.services import Services
 from bot.texts import LANGUAGES, plain, t
 from storage import audit
@@ -27,22 +27,19 @@ from storage.participants import Participant
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
 LANG = "lang"  # user_data: a language chosen before consent (after it, the participant's)
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data["services"]
 
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """The user behind an update, with the language every reply to them must use."""
+    """The user behind an update, with the language every reply to them must use and what
+    they may do."""
 
     user_id: int
     first_name: str
     participant: Participant | None
     lang: str
+    access: Access = field(default_factory=lambda: Access(0))
 
     def t(self, key: str, **values: Any) -> str:
         return t(self.lang, key, **values)
@@ -51,7 +48,51 @@ class Caller:
         return plain(self.lang, key)
 
 
-async def caller_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Caller:
+class Context(CallbackContext[ExtBot, dict, dict, dict]):
+    """What every handler gets besides the update (PTB's ``ContextTypes(context=...)``): the
+    services, and the caller, read once per update by :func:`load_caller` before any handler
+    runs."""
+
+    def __init__(
+        self, application: Application, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self._caller: Caller | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data["services"]
+
+    @property
+    def caller(self) -> Caller:
+        if self._caller is None:
+            raise RuntimeError("no caller: the update names no user, or was not loaded")
+        return self._caller
+
+    async def refresh_caller(self, update: Update) -> Caller:
+        """Read the caller again: after their consent, language or role changed within this
+        update, and where PTB hands over a context of an older update (a flow's timeout)."""
+        self._caller = await _read_caller(update, self)
+        return self._caller
+
+
+Handler = Callable[[Update, Context], Awaitable[Any]]
+# Handler group of load_caller: before every update's handlers (group 0).
+BEFORE_UPDATE = -1
+
+
+def services(context: Context) -> Services:
+    return context.application.bot_data["services"]
+
+
+async def load_caller(update: object, context: Context) -> None:
+    """Handler group -1: the participant, language and roles of the update's user, read once
+    for all the handlers that follow."""
+    if isinstance(update, Update) and update.effective_user is not None:
+        await context.refresh_caller(update)
+
+
+async def _read_caller(update: Update, context: Context) -> Caller:
     user = update.effective_user
     svc = services(context)
     participant = await people.participant(svc.db, user.id)
@@ -63,7 +104,8 @@ async def caller_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Calle
         lang = context.user_data.get(LANG, svc.settings.municipality.language)
     if lang not in LANGUAGES:
         lang = svc.settings.municipality.language
-    return Caller(user.id, user.first_name or "", participant, lang)
+    access = await access_of(svc, user.id)
+    return Caller(user.id, user.first_name or "", participant, lang, access)
 
 
 def is_private(update: Update) -> bool:
@@ -76,7 +118,7 @@ def private_only(handler: Handler) -> Handler:
     report should be visible to the group."""
 
     @functools.wraps(handler)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+    async def wrapper(update: Update, context: Context) -> Any:
         if is_private(update):
             return await handler(update, context)
         lang = services(context).settings.municipality.language
@@ -101,7 +143,7 @@ def private_or_team_chat(handler: Handler) -> Handler:
     elsewhere = private_only(handler)
 
     @functools.wraps(handler)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+    async def wrapper(update: Update, context: Context) -> Any:
         if await in_team_chat(update, context):
             return await handler(update, context)
         return await elsewhere(update, context)
@@ -109,7 +151,7 @@ def private_or_team_chat(handler: Handler) -> Handler:
     return wrapper
 
 
-async def in_team_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def in_team_chat(update: Update, context: Context) -> bool:
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return False
@@ -123,10 +165,8 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
-        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
-            svc = services(context)
-            user = update.effective_user
-            if user is not None and (await access_of(svc, user.id)).has(*roles):
+        async def wrapper(update: Update, context: Context) -> Any:
+            if update.effective_user is not None and context.caller.access.has(*roles):
                 return await handler(update, context)
             name = handler.__name__.removesuffix("_command")
             chat = update.effective_chat.id if update.effective_chat else None
@@ -140,7 +180,7 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
 
 async def refuse(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     action: str,
     target: str,
     key: str,
@@ -153,7 +193,7 @@ async def refuse(
     log.info("refused %s: %s", action, key)
     if user is None:
         return
-    caller = await caller_of(update, context)
+    caller = context.caller
     if update.callback_query is not None:
         await answer(update.callback_query, caller.plain(key).format(**values))
     else:
@@ -249,7 +289,7 @@ async def edit_pressed(
     return True
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log every unexpected failure for the operator and give the user a short apology."""
     log.error("error while handling %s", _describe(update), exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
@@ -257,7 +297,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         lang = services(context).settings.municipality.language
         if update.effective_user is not None:
-            lang = (await caller_of(update, context)).lang
+            # PTB gives the error handler a context of its own: the caller is read anew.
+            lang = (await context.refresh_caller(update)).lang
         if update.callback_query is not None:
             # The handler may have answered the press already; then this one fails quietly.
             await answer(update.callback_query)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import ContextTypes
 
 from bot import privacy
 from bot.texts import plain
-from handlers.common import answer, caller_of, edit_pressed, private_only, reply, services
+from handlers.common import Context, answer, edit_pressed, private_only, reply, services
 
 FORGET = "forget"  # "forget" asks; "forget:yes" / "forget:no" answer
 
 
 @private_only
-async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def mydata(update: Update, context: Context) -> None:
+    caller = context.caller
     svc = services(context)
     document = await privacy.export(svc.db, caller.user_id, svc.settings.municipality.name)
     caption = caller.t("mydata_caption")
@@ -26,8 +25,8 @@ async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @private_only
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def forget(update: Update, context: Context) -> None:
+    caller = context.caller
     if caller.participant is None:
         await reply(update, caller.t("not_registered"))
         return
@@ -46,9 +45,9 @@ def forget_confirm(lang: str) -> InlineKeyboardMarkup:
 
 
 @private_only
-async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_forget_button(update: Update, context: Context) -> None:
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     if query.data == f"{FORGET}:yes":
         await privacy.erase_person(services(context).db, caller.user_id)
         context.user_data.clear()

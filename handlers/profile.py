@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from telegram import BotCommand, Update
-from telegram.ext import ContextTypes
 
 from bot import signup, tips
-from bot.roles import Role, access_of
+from bot.roles import Role
 from bot.texts import LANGUAGES, plain
 from handlers.common import (
     LANG,
+    Context,
     answer,
-    caller_of,
     confirm,
     is_private,
     private_only,
@@ -72,13 +71,13 @@ def bot_commands(lang: str, names: tuple[str, ...]) -> list[BotCommand]:
 
 
 @private_only
-async def me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def me(update: Update, context: Context) -> None:
+    caller = context.caller
     if caller.participant is None:
         await reply(update, caller.t("not_registered"))
         return
     svc = services(context)
-    access = await access_of(svc, caller.user_id)
+    access = caller.access
     mine = await signup.areas_of(svc.db, caller.user_id)
     names = ", ".join(a.name for a in mine) if mine else caller.plain("me_none")
     # Anonymous tips are not linked to anyone, so only the resident's own named tips show.
@@ -97,45 +96,46 @@ async def me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @private_only
-async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def language(update: Update, context: Context) -> None:
+    caller = context.caller
     wanted = context.args[0].lower() if len(context.args) == 1 else ""
     if wanted not in LANGUAGES:
         await reply(update, caller.t("language_usage"))
         return
     if not await signup.set_language(services(context).db, caller.user_id, wanted):
         context.user_data[LANG] = wanted
-    await confirm(update, plain(wanted, "language_set"))
+    caller = await context.refresh_caller(update)
+    await confirm(update, caller.plain("language_set"))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
-    access = await access_of(services(context), caller.user_id)
+async def help_command(update: Update, context: Context) -> None:
+    caller = context.caller
+    access = caller.access
     names = commands_for(access.main_role) if is_private(update) else GROUP_COMMANDS
     lines = [caller.t("help_header")]
     lines += [f"/{name} — {caller.t(f'cmd_{name}')}" for name in names]
     await reply(update, "\n".join(lines))
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel(update: Update, context: Context) -> None:
     """Reached only when no flow is active: flows handle their own /cancel first."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("nothing_to_cancel"))
 
 
-async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown(update: Update, context: Context) -> None:
     """Private chats get a pointer to /help; in groups the bot stays quiet (other bots'
     commands are not ours to answer)."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("unknown_command"))
 
 
-async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def free_text(update: Update, context: Context) -> None:
+    caller = context.caller
     await reply(update, caller.t("use_commands"))
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
     """A press on a button whose data no handler knows (an old keyboard, or forged data)."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     await answer(update.callback_query, caller.plain("button_expired"))

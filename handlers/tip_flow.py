@@ -13,15 +13,15 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram.ext import ConversationHandler
 
 from bot import guessing, tips
 from bot.texts import Safe
 from handlers import keyboards
 from handlers.common import (
     Caller,
+    Context,
     answer,
-    caller_of,
     confirm,
     edit_pressed,
     private_only,
@@ -40,7 +40,7 @@ TIMEOUT: float = 15 * 60
 DATE_BUTTONS = 5  # buttons for the days before yesterday; any other date can be typed
 
 
-def _limit(context: ContextTypes.DEFAULT_TYPE) -> tips.HourlyLimit:
+def _limit(context: Context) -> tips.HourlyLimit:
     limit = context.bot_data.get(LIMIT)
     if limit is None:
         limit = context.bot_data[LIMIT] = tips.HourlyLimit(
@@ -66,8 +66,8 @@ def _nav(caller: Caller, *, back: bool = True) -> list[InlineKeyboardButton]:
 
 
 @private_only
-async def tip_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    caller = await caller_of(update, context)
+async def tip_command(update: Update, context: Context) -> int:
+    caller = context.caller
     svc = services(context)
     context.user_data.pop(DRAFT, None)
     refusal = await tips.may_report(svc, _limit(context), caller.user_id, caller.participant)
@@ -85,9 +85,7 @@ async def tip_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     return await _show(update, context, caller, draft, CATEGORY)
 
 
-async def _one_line(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, argument: str
-) -> int:
+async def _one_line(update: Update, context: Context, caller: Caller, argument: str) -> int:
     """``/tip [anonym] CATEGORY TEXT``: stored at once, answered with the reference."""
     svc = services(context)
     parsed = tips.parse_one_line(argument)
@@ -121,7 +119,7 @@ def _category_list(caller: Caller) -> str:
 
 async def _show(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     caller: Caller,
     draft: tips.Draft,
     step: int,
@@ -214,11 +212,11 @@ def _summary(caller: Caller, draft: tips.Draft) -> str:
     )
 
 
-async def _draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tips.Draft | None:
+async def _draft(update: Update, context: Context) -> tips.Draft | None:
     """The draft, or None after telling the user the button is stale."""
     draft = context.user_data.get(DRAFT)
     if draft is None and update.callback_query is not None:
-        caller = await caller_of(update, context)
+        caller = context.caller
         await answer(update.callback_query, caller.plain("button_expired"))
     return draft
 
@@ -234,7 +232,7 @@ async def _pressed(update: Update) -> str:
 # ------------------------------------------------------------------ the steps
 
 
-async def on_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_category(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
@@ -242,14 +240,14 @@ async def on_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     if code not in tips.CATEGORIES:
         return CATEGORY
     draft.category = code
-    caller = await caller_of(update, context)
+    caller = context.caller
     # A resident in one area (or none) has nothing to choose: a tip without area is kept
     # and shown to the coordinator as "no area given".
     step = AREA if len(draft.areas) > 1 else WHEN
     return await _show(update, context, caller, draft, step)
 
 
-async def on_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_area(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
@@ -258,27 +256,27 @@ async def on_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not chosen:
         return AREA
     draft.area = chosen[0]
-    return await _show(update, context, await caller_of(update, context), draft, WHEN)
+    return await _show(update, context, context.caller, draft, WHEN)
 
 
-async def on_area_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_area_page(update: Update, context: Context) -> int:
     """Another page of the area step; the step itself stays open."""
     draft = await _draft(update, context)
     if draft is None:
         return END
     query = update.callback_query
     await answer(query)
-    caller = await caller_of(update, context)
+    caller = context.caller
     await keyboards.show(query, _area_chooser(caller, draft, keyboards.page_number(query.data)))
     return AREA
 
 
-async def on_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_when(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     choice = await _pressed(update)
-    caller = await caller_of(update, context)
+    caller = context.caller
     if choice == "pick":
         return await _show(update, context, caller, draft, DATE)
     if choice not in tips.OCCURRED:
@@ -287,24 +285,22 @@ async def on_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return await _show(update, context, caller, draft, DESCRIBE)
 
 
-async def on_date_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_date_button(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     return await _take_date(update, context, draft, await _pressed(update))
 
 
-async def on_date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_date_text(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     return await _take_date(update, context, draft, update.effective_message.text)
 
 
-async def _take_date(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: tips.Draft, text: str
-) -> int:
-    caller = await caller_of(update, context)
+async def _take_date(update: Update, context: Context, draft: tips.Draft, text: str) -> int:
+    caller = context.caller
     day = tips.parse_date(text, tips.local_today(services(context)))
     if day is None:
         await reply(update, caller.t("tip_bad_date"))
@@ -313,11 +309,11 @@ async def _take_date(
     return await _show(update, context, caller, draft, DESCRIBE)
 
 
-async def on_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_description(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
-    caller = await caller_of(update, context)
+    caller = context.caller
     text = update.effective_message.text
     problem = tips.description_problem(text)
     if problem is not None:
@@ -328,13 +324,13 @@ async def on_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return await _show(update, context, caller, draft, ATTACH)
 
 
-async def on_describe_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    caller = await caller_of(update, context)
+async def on_describe_other(update: Update, context: Context) -> int:
+    caller = context.caller
     await reply(update, caller.t("tip_describe_first"))
     return DESCRIBE
 
 
-async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_photo(update: Update, context: Context) -> int:
     """One photo per tip (a second one replaces the first); only its Telegram file id is
     kept, the picture itself is never downloaded."""
     draft = await _draft(update, context)
@@ -342,25 +338,25 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return END
     largest = update.effective_message.photo[-1]
     draft.photo = (largest.file_id, largest.file_unique_id)
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("tip_photo_added"), reply_markup=_attach_markup(caller))
     return ATTACH
 
 
-async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_location(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     location = update.effective_message.location
     draft.location = tips.round_location(location.latitude, location.longitude)
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("tip_location_added"), reply_markup=_attach_markup(caller))
     return ATTACH
 
 
-async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_document(update: Update, context: Context) -> int:
     """Files can carry anything (and their metadata, e.g. where a picture was taken)."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("tip_photo_as_document"))
     return ATTACH
 
@@ -371,15 +367,15 @@ def _attach_markup(caller: Caller) -> InlineKeyboardMarkup:
     )
 
 
-async def on_attach_done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_attach_done(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     await _pressed(update)
-    return await _show(update, context, await caller_of(update, context), draft, CONTACT)
+    return await _show(update, context, context.caller, draft, CONTACT)
 
 
-async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_contact(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
@@ -389,15 +385,15 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft.contact = choice
     draft.phone = None
     step = PHONE if choice == "phone" else CONFIRM
-    return await _show(update, context, await caller_of(update, context), draft, step)
+    return await _show(update, context, context.caller, draft, step)
 
 
-async def on_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_phone(update: Update, context: Context) -> int:
     """The reporter's own number, shared with the button or typed."""
     draft = await _draft(update, context)
     if draft is None:
         return END
-    caller = await caller_of(update, context)
+    caller = context.caller
     message = update.effective_message
     if message.contact is not None:
         if message.contact.user_id != caller.user_id:
@@ -417,24 +413,24 @@ async def on_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return await _show(update, context, caller, draft, CONFIRM)
 
 
-async def on_use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+async def on_use_buttons(update: Update, context: Context) -> int | None:
     """Something typed where a button was expected: say so and stay on the step."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("tip_use_buttons"))
     return None
 
 
-async def on_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_back(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     await _pressed(update)
-    return await _back(update, context, await caller_of(update, context), draft)
+    return await _back(update, context, context.caller, draft)
 
 
 async def _back(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     caller: Caller,
     draft: tips.Draft,
     *,
@@ -445,16 +441,16 @@ async def _back(
     return await _show(update, context, caller, draft, draft.steps.pop())
 
 
-async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_send(update: Update, context: Context) -> int:
     draft: tips.Draft | None = await _draft(update, context)
     if draft is None:
         return END
-    return await _submit(update, context, await caller_of(update, context), draft)
+    return await _submit(update, context, context.caller, draft)
 
 
 async def _submit(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     caller: Caller,
     draft: tips.Draft,
     *,
@@ -487,8 +483,8 @@ async def _submit(
     return END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    caller = await caller_of(update, context)
+async def cancel(update: Update, context: Context) -> int:
+    caller = context.caller
     context.user_data.pop(DRAFT, None)
     if update.callback_query is not None:
         await _pressed(update)
@@ -496,10 +492,11 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return END
 
 
-async def on_timeout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_timeout(update: Update, context: Context) -> None:
     """PTB calls this with the flow's last update once TIMEOUT has passed without an answer."""
     context.user_data.pop(DRAFT, None)
-    caller = await caller_of(update, context)
+    # The context is the one of the flow's last update: the caller may have changed since.
+    caller = await context.refresh_caller(update)
     await reply(update, caller.t("tip_timed_out"), reply_markup=ReplyKeyboardRemove())
 
 
@@ -507,12 +504,12 @@ async def on_timeout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 @private_only
-async def tipstatus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def tipstatus(update: Update, context: Context) -> None:
     """The full reference is the only key, so this works for anonymous tips too; the answer
     shows status and date only, never the handlers' notes. A short form, a wrong check part
     and an unknown number get the same answer, and after a few misses nothing is looked up
     for a while (bot/guessing.py)."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     if not context.args:
         await reply(update, caller.t("tipstatus_usage"))
         return
