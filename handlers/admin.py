@@ -44,8 +44,6 @@ async def _answer(update: Update, caller: Caller, outcome: admin.Outcome) -> Non
     await confirm(update, caller.t(outcome.key, **outcome.values))
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def area(update: Update, context: Context) -> None:
     caller = context.caller
     db = services(context).db
@@ -177,8 +175,6 @@ async def on_remove_area(update: Update, context: Context) -> None:
     await edit_pressed(query, caller.t("area_removed", name=target.name, count=count))
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def invite(update: Update, context: Context) -> None:
     caller = context.caller
     args = [a.lower() for a in context.args]
@@ -203,8 +199,6 @@ def _user_id(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 15 else None
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def revoke(update: Update, context: Context) -> None:
     caller = context.caller
     user_id = _user_id(context.args[0]) if len(context.args) == 1 else None
@@ -216,8 +210,6 @@ async def revoke(update: Update, context: Context) -> None:
     await set_menu_for(context.application, user_id)
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def ban(update: Update, context: Context) -> None:
     caller = context.caller
     user_id = _user_id(context.args[0]) if context.args else None
@@ -232,8 +224,6 @@ async def ban(update: Update, context: Context) -> None:
     await set_menu_for(context.application, user_id)
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def unban(update: Update, context: Context) -> None:
     caller = context.caller
     user_id = _user_id(context.args[0]) if len(context.args) == 1 else None
@@ -247,8 +237,6 @@ async def unban(update: Update, context: Context) -> None:
         await reply(update, caller.t("not_banned", user_id=user_id))
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def audit_log(update: Update, context: Context) -> None:
     """``/audit`` pages through the whole log, ``/audit N`` through its newest N entries."""
     caller = context.caller
@@ -281,8 +269,6 @@ async def on_audit_page(update: Update, context: Context) -> None:
     )
 
 
-@private_only
-@requires(Role.COORDINATOR, Role.CONTACT)
 async def members(update: Update, context: Context) -> None:
     caller = context.caller
     if len(context.args) != 1:
@@ -302,8 +288,6 @@ async def members(update: Update, context: Context) -> None:
     )
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def qr(update: Update, context: Context) -> None:
     caller = context.caller
     if len(context.args) != 1:

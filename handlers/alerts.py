@@ -17,7 +17,6 @@ from handlers.common import (
     answer,
     confirm,
     edit_pressed,
-    private_only,
     refuse,
     reply,
     requires,
@@ -29,19 +28,16 @@ from storage.areas import Area
 CHOOSE, TYPE, CONFIRM = range(3)
 END = ConversationHandler.END
 DRAFT = "alert_draft"
+FLOW = "alert"  # the flow's name, kept with its stored steps
 # callback data: alert:toggle:CODE, alert:all:PAGE, alert:page:PAGE, alert:next, alert:send, …
 PREFIX = "alert"
 PREVIEW_TEXT_MAX = 3000  # the preview adds its own lines; keep it under Telegram's 4096
 
 
-@private_only
-@requires(Role.POLICE, Role.COORDINATOR)
 async def alert_command(update: Update, context: Context) -> int:
     return await _begin(update, context, notice=False)
 
 
-@private_only
-@requires(Role.CONTACT, Role.COORDINATOR)
 async def notice_command(update: Update, context: Context) -> int:
     return await _begin(update, context, notice=True)
 
@@ -225,7 +221,6 @@ async def cancel(update: Update, context: Context) -> int:
     return END
 
 
-@private_only
 async def recent(update: Update, context: Context) -> None:
     """/alerts: the latest alerts and notices to the resident's areas."""
     caller = context.caller

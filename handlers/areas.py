@@ -21,7 +21,6 @@ from handlers.start import ask_consent, join_and_confirm, offer_areas
 from storage.areas import Area
 
 
-@private_only
 async def join(update: Update, context: Context) -> None:
     caller = context.caller
     db = services(context).db
@@ -76,7 +75,6 @@ async def on_join_page(update: Update, context: Context) -> None:
     await keyboards.show(query, keyboards.area_choice(caller.lang, all_areas, page))
 
 
-@private_only
 async def leave(update: Update, context: Context) -> None:
     caller = context.caller
     db = services(context).db

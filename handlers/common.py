@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
@@ -25,8 +25,12 @@ from storage import audit
 from storage import participants as people
 from storage.participants import Participant
 
+if TYPE_CHECKING:
+    from handlers.commands import Commands
+
 log = logging.getLogger(__name__)
 
+COMMAND_TABLE = "commands"  # bot_data: the command table (handlers/commands.py)
 LANG = "lang"  # user_data: a language chosen before consent (after it, the participant's)
 
 
@@ -62,6 +66,10 @@ class Context(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def services(self) -> Services:
         return self.application.bot_data["services"]
+
+    @property
+    def commands(self) -> Commands:
+        return self.application.bot_data[COMMAND_TABLE]
 
     @property
     def caller(self) -> Caller:
@@ -159,16 +167,17 @@ async def in_team_chat(update: Update, context: Context) -> bool:
     return bool(team_chat) and chat.id == team_chat
 
 
-def requires(*roles: Role) -> Callable[[Handler], Handler]:
+def requires(*roles: Role, action: str | None = None) -> Callable[[Handler], Handler]:
     """Only users holding one of ``roles`` get through. Everyone else gets a short refusal,
-    the refusal is written to the audit log, and nothing else happens."""
+    the refusal is written to the audit log (as ``action``, by default the handler's name),
+    and nothing else happens."""
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def wrapper(update: Update, context: Context) -> Any:
             if update.effective_user is not None and context.caller.access.has(*roles):
                 return await handler(update, context)
-            name = handler.__name__.removesuffix("_command")
+            name = action or handler.__name__.removesuffix("_command")
             chat = update.effective_chat.id if update.effective_chat else None
             await refuse(update, context, name, str(chat), "not_allowed")
             return ConversationHandler.END

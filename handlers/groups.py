@@ -10,8 +10,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
 from bot import groups, signup
-from bot.roles import Role
-from handlers.common import Context, confirm, is_private, refuse, reply, requires, services
+from handlers.common import Context, confirm, refuse, reply, services
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +25,9 @@ async def _bot_is_member(update: Update, context: Context) -> bool:
     return member.status in PRESENT
 
 
-@requires(Role.COORDINATOR, Role.CONTACT)
 async def linkgroup(update: Update, context: Context) -> None:
     caller = context.caller
     svc = services(context)
-    if is_private(update):
-        await reply(update, caller.t("linkgroup_in_group"))
-        return
     if len(context.args) != 1:
         await reply(update, caller.t("linkgroup_usage"))
         return
@@ -60,13 +55,9 @@ async def linkgroup(update: Update, context: Context) -> None:
     await confirm(update, caller.t("group_linked", area=lookup.area.name))
 
 
-@requires(Role.COORDINATOR, Role.CONTACT)
 async def unlinkgroup(update: Update, context: Context) -> None:
     caller = context.caller
     svc = services(context)
-    if is_private(update):
-        await reply(update, caller.t("linkgroup_in_group"))
-        return
     chat_id = update.effective_chat.id
     area_id = await groups.linked_area_id(svc.db, chat_id)
     if area_id is None:

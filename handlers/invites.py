@@ -27,13 +27,11 @@ CONSENT_INVITE = "consentinv"  # "consentinv:CODE": consent, then redeem the inv
 CODE_MAX = 40  # generated codes are 16 characters; callback data allows 64 bytes
 
 
-@private_only
 async def start_with_invite(update: Update, context: Context) -> None:
     caller = context.caller
     await redeem_code(update, context, caller, context.args[0][len(INVITE_LINK) :])
 
 
-@private_only
 async def redeem(update: Update, context: Context) -> None:
     caller = context.caller
     if len(context.args) != 1:

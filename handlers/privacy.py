@@ -11,7 +11,6 @@ from handlers.common import Context, answer, edit_pressed, private_only, reply, 
 FORGET = "forget"  # "forget" asks; "forget:yes" / "forget:no" answer
 
 
-@private_only
 async def mydata(update: Update, context: Context) -> None:
     caller = context.caller
     svc = services(context)
@@ -24,7 +23,6 @@ async def mydata(update: Update, context: Context) -> None:
     )
 
 
-@private_only
 async def forget(update: Update, context: Context) -> None:
     caller = context.caller
     if caller.participant is None:

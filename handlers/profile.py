@@ -2,75 +2,21 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, Update
+from telegram import Update
 
 from bot import signup, tips
-from bot.roles import Role
-from bot.texts import LANGUAGES, plain
+from bot.texts import LANGUAGES
 from handlers.common import (
     LANG,
     Context,
     answer,
     confirm,
     is_private,
-    private_only,
     reply,
     services,
 )
 
-# Commands shown in menus and /help, per role; each role also sees the ones before it.
-RESIDENT_COMMANDS = (
-    "start",
-    "join",
-    "leave",
-    "areas",
-    "alerts",
-    "tip",
-    "tipstatus",
-    "me",
-    "language",
-    "help",
-    "cancel",
-)
-GROUP_COMMANDS = ("start", "join", "areas", "help")
-ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.RESIDENT: RESIDENT_COMMANDS,
-    Role.CONTACT: (*RESIDENT_COMMANDS, "notice", "members", "linkgroup", "unlinkgroup"),
-    Role.POLICE: (*RESIDENT_COMMANDS, "alert", "tips", "tipset"),
-    Role.COORDINATOR: (
-        *RESIDENT_COMMANDS,
-        "alert",
-        "notice",
-        "members",
-        "linkgroup",
-        "unlinkgroup",
-        "area",
-        "invite",
-        "revoke",
-        "ban",
-        "unban",
-        "audit",
-        "qr",
-        "tips",
-        "tipset",
-        "export",
-        "remind",
-        "reminders",
-        "unremind",
-        "summary",
-    ),
-}
 
-
-def commands_for(role: Role) -> tuple[str, ...]:
-    return ROLE_COMMANDS.get(role, RESIDENT_COMMANDS)
-
-
-def bot_commands(lang: str, names: tuple[str, ...]) -> list[BotCommand]:
-    return [BotCommand(name, plain(lang, f"cmd_{name}")) for name in names]
-
-
-@private_only
 async def me(update: Update, context: Context) -> None:
     caller = context.caller
     if caller.participant is None:
@@ -95,7 +41,6 @@ async def me(update: Update, context: Context) -> None:
     )
 
 
-@private_only
 async def language(update: Update, context: Context) -> None:
     caller = context.caller
     wanted = context.args[0].lower() if len(context.args) == 1 else ""
@@ -110,10 +55,9 @@ async def language(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     caller = context.caller
-    access = caller.access
-    names = commands_for(access.main_role) if is_private(update) else GROUP_COMMANDS
+    listed = context.commands.menu(caller.access.main_role, private=is_private(update))
     lines = [caller.t("help_header")]
-    lines += [f"/{name} — {caller.t(f'cmd_{name}')}" for name in names]
+    lines += [f"/{command.name} — {caller.t(command.help)}" for command in listed]
     await reply(update, "\n".join(lines))
 
 

@@ -6,17 +6,14 @@ from telegram import Update
 
 from bot import alerts, reminders
 from bot.reminders import Reminder
-from bot.roles import Role
 from bot.services import Services
 from bot.texts import Safe
 from bot.when import WhenError, describe, local_text, parse_when, split_command
-from handlers.common import Caller, Context, confirm, private_only, reply, requires, services
+from handlers.common import Caller, Context, confirm, reply, services
 
 LISTED_TEXT_MAX = 200  # /reminders shows the start of each text; the full one is stored
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def remind(update: Update, context: Context) -> None:
     caller = context.caller
     svc = services(context)
@@ -69,8 +66,6 @@ async def remind(update: Update, context: Context) -> None:
     )
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def reminders_command(update: Update, context: Context) -> None:
     caller = context.caller
     svc = services(context)
@@ -98,8 +93,6 @@ async def reminders_command(update: Update, context: Context) -> None:
     await reply(update, Safe("\n\n".join(lines)))
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def unremind(update: Update, context: Context) -> None:
     caller = context.caller
     svc = services(context)

@@ -23,7 +23,6 @@ from handlers.common import (
 AREA_LINK = "area_"
 
 
-@private_only
 async def start(update: Update, context: Context) -> None:
     """Welcome, emergency and privacy notice with a consent button; ``area_CODE`` deep links
     (QR codes on grannsamverkan signs) join that area once consent is given."""

@@ -5,13 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import clock, summary
-from bot.roles import Role
-from handlers.common import Context, private_only, reply, requires, services
+from handlers.common import Context, reply, services
 from storage import audit
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def summary_command(update: Update, context: Context) -> None:
     caller = context.caller
     svc = services(context)

@@ -12,7 +12,6 @@ from handlers.common import (
     answer,
     confirm,
     edit_pressed,
-    private_only,
     private_or_team_chat,
     reply,
     requires,
@@ -24,8 +23,6 @@ STATUS_PREFIX = tips.STATUS_PREFIX  # the status buttons route here
 LIST_LIMIT = 10  # one message per tip (each with its buttons); more would flood the chat
 
 
-@private_or_team_chat
-@requires(Role.COORDINATOR, Role.POLICE)
 async def tips_command(update: Update, context: Context) -> None:
     """/tips [open|all] [AREA_CODE] — newest first."""
     caller = context.caller
@@ -63,8 +60,6 @@ async def tips_command(update: Update, context: Context) -> None:
         )
 
 
-@private_only
-@requires(Role.COORDINATOR, Role.POLICE)
 async def tipset(update: Update, context: Context) -> None:
     """/tipset REF STATUS [NOTE]"""
     caller = context.caller
@@ -122,8 +117,6 @@ async def on_status_button(update: Update, context: Context) -> None:
     )
 
 
-@private_only
-@requires(Role.COORDINATOR)
 async def export_command(update: Update, context: Context) -> None:
     """/export tips|participants [FROM [TO]] — a CSV document, dates inclusive, local time."""
     caller = context.caller

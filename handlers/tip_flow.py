@@ -24,7 +24,6 @@ from handlers.common import (
     answer,
     confirm,
     edit_pressed,
-    private_only,
     reply,
     services,
 )
@@ -65,7 +64,6 @@ def _nav(caller: Caller, *, back: bool = True) -> list[InlineKeyboardButton]:
 # ------------------------------------------------------------------ entry
 
 
-@private_only
 async def tip_command(update: Update, context: Context) -> int:
     caller = context.caller
     svc = services(context)
@@ -503,7 +501,6 @@ async def on_timeout(update: Update, context: Context) -> None:
 # ------------------------------------------------------------------ /tipstatus
 
 
-@private_only
 async def tipstatus(update: Update, context: Context) -> None:
     """The full reference is the only key, so this works for anonymous tips too; the answer
     shows status and date only, never the handlers' notes. A short form, a wrong check part
