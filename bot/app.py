@@ -12,9 +12,7 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
-    ConversationHandler,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -23,7 +21,6 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import clock, tips
-from bot.alerts import Draft as AlertDraft
 from bot.persistence import Flow, FlowPersistence, save_after_update
 from bot.request import AiohttpRequest
 from bot.roles import Role
@@ -45,7 +42,7 @@ from handlers import (
     tip_admin,
     tip_flow,
 )
-from handlers.commands import NEW_MESSAGES, Command, Commands, Menu, Where
+from handlers.commands import NEW_MESSAGES, Command, Commands, Menu, Where, button
 from handlers.common import BEFORE_UPDATE, COMMAND_TABLE, LANG, Context, load_caller, on_error
 
 log = logging.getLogger(__name__)
@@ -61,15 +58,6 @@ AFTER_UPDATE = 1
 
 # Our flows keep their state per user and chat, not per message; PTB warns about that choice.
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
-
-
-def command(name: str, callback, extra: filters.BaseFilter | None = None) -> CommandHandler:
-    """A command inside a flow (its /cancel): the flow decides when it applies."""
-    return CommandHandler(name, callback, filters=NEW_MESSAGES & extra if extra else NEW_MESSAGES)
-
-
-def button(prefix: str, callback) -> CallbackQueryHandler:
-    return CallbackQueryHandler(callback, pattern=rf"^{prefix}(:|$)")
 
 
 RESIDENTS = Menu.PRIVATE | Menu.GROUP
@@ -133,121 +121,25 @@ def routes() -> list[BaseHandler]:
         COMMANDS["start"].route(
             invites.start_with_invite, filters.Regex(rf"^/start(@\w+)? {invites.INVITE_LINK}")
         ),
+        # The flows before the commands: while one runs, its /cancel ends it (the table's
+        # /cancel only says that nothing is running). Each lists its own steps.
+        alerts.conversation(COMMANDS.entry_points(alerts.FLOW)),
+        tip_flow.conversation(COMMANDS.entry_points(tips.FLOW)),
+        # Every other command, from the table above
+        *COMMANDS.routes(),
+        # Buttons outside the flows, by the prefix of their callback data
         button(invites.CONSENT_INVITE, invites.on_consent_invite),
-        # Sign-up
         button(keyboards.CONSENT, start.on_consent),
         button(keyboards.JOIN, areas.on_join_button),
         button(keyboards.JOIN_PAGE, areas.on_join_page),
         button(keyboards.LEAVE, areas.on_leave_button),
         button(keyboards.LEAVE_PAGE, areas.on_leave_page),
         button(keyboards.LEAVE_ALL, areas.on_leave_all_button),
-        # Alerts and notices: a guided flow with a preview; /cancel leaves it at any step.
-        # Its step and draft survive a restart (bot/persistence.py).
-        Flow(
-            entry_points=COMMANDS.entry_points(alerts.FLOW),
-            states={
-                alerts.CHOOSE: [
-                    button(f"{alerts.PREFIX}:(toggle|all|next|page)", alerts.on_choose)
-                ],
-                alerts.TYPE: [
-                    MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, alerts.on_text)
-                ],
-                alerts.CONFIRM: [button(f"{alerts.PREFIX}:send", alerts.on_send)],
-            },
-            fallbacks=[
-                command("cancel", alerts.cancel),
-                button(f"{alerts.PREFIX}:cancel", alerts.cancel),
-            ],
-            conversation_timeout=FLOW_TIMEOUT,
-            allow_reentry=True,
-            name=alerts.FLOW,
-            persistent=True,
-            draft=alerts.DRAFT,
-            draft_type=AlertDraft,
-        ),
-        # Administration
         button(admin.REMOVE_AREA, admin.on_remove_area),
         button(admin.REMOVE_PICK, admin.on_remove_pick),
         button(admin.REMOVE_PAGE, admin.on_remove_page),
         button(keyboards.AUDIT_PAGE, admin.on_audit_page),
-        # Tips: a guided flow (or one line) for residents; /cancel leaves it at any step.
-        # Before the fallbacks: its steps take free text, photos and locations. Its step and
-        # draft survive a restart (bot/persistence.py).
-        Flow(
-            entry_points=COMMANDS.entry_points(tips.FLOW),
-            states={
-                tip_flow.CATEGORY: [
-                    button(f"{tip_flow.PREFIX}:cat", tip_flow.on_category),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                tip_flow.AREA: [
-                    button(f"{tip_flow.PREFIX}:area", tip_flow.on_area),
-                    button(f"{tip_flow.PREFIX}:page", tip_flow.on_area_page),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                tip_flow.WHEN: [
-                    button(f"{tip_flow.PREFIX}:when", tip_flow.on_when),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                tip_flow.DATE: [
-                    button(f"{tip_flow.PREFIX}:date", tip_flow.on_date_button),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
-                    MessageHandler(
-                        NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, tip_flow.on_date_text
-                    ),
-                ],
-                tip_flow.DESCRIBE: [
-                    MessageHandler(
-                        NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, tip_flow.on_description
-                    ),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_describe_other),
-                ],
-                tip_flow.ATTACH: [
-                    MessageHandler(NEW_MESSAGES & filters.PHOTO, tip_flow.on_photo),
-                    MessageHandler(NEW_MESSAGES & filters.LOCATION, tip_flow.on_location),
-                    MessageHandler(NEW_MESSAGES & filters.Document.ALL, tip_flow.on_document),
-                    button(f"{tip_flow.PREFIX}:next", tip_flow.on_attach_done),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                tip_flow.CONTACT: [
-                    button(f"{tip_flow.PREFIX}:contact", tip_flow.on_contact),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                tip_flow.PHONE: [
-                    MessageHandler(
-                        NEW_MESSAGES & (filters.CONTACT | (filters.TEXT & ~filters.COMMAND)),
-                        tip_flow.on_phone,
-                    ),
-                ],
-                tip_flow.CONFIRM: [
-                    button(f"{tip_flow.PREFIX}:send", tip_flow.on_send),
-                    button(f"{tip_flow.PREFIX}:back", tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                # PTB runs this with the flow's last update once the timeout has passed.
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, tip_flow.on_timeout)],
-            },
-            fallbacks=[
-                command("cancel", tip_flow.cancel),
-                button(f"{tip_flow.PREFIX}:cancel", tip_flow.cancel),
-            ],
-            conversation_timeout=tip_flow.TIMEOUT,
-            allow_reentry=True,
-            name=tips.FLOW,
-            persistent=True,
-            draft=tip_flow.DRAFT,
-            draft_type=tips.Draft,
-        ),
-        # Every other command
-        *COMMANDS.routes(),
-        # Tip handling
         button(tip_admin.STATUS_PREFIX, tip_admin.on_status_button),
-        # Data rights
         button(privacy.FORGET, privacy.on_forget_button),
         # Fallbacks: must stay last
         MessageHandler(NEW_MESSAGES & PRIVATE & filters.COMMAND, profile.unknown),

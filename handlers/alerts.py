@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ConversationHandler
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import alerts, notices
 from bot.alerts import Draft, Kind
+from bot.persistence import Flow
 from bot.roles import Role
 from bot.texts import Safe, plain, t
 from handlers import keyboards
+from handlers.commands import NEW_MESSAGES, button, command
 from handlers.common import (
     Caller,
     Context,
@@ -32,6 +34,27 @@ FLOW = "alert"  # the flow's name, kept with its stored steps
 # callback data: alert:toggle:CODE, alert:all:PAGE, alert:page:PAGE, alert:next, alert:send, …
 PREFIX = "alert"
 PREVIEW_TEXT_MAX = 3000  # the preview adds its own lines; keep it under Telegram's 4096
+TIMEOUT = 15 * 60  # seconds a half-written alert is kept
+
+
+def conversation(entry_points: list[CommandHandler]) -> Flow:
+    """Choose the areas, type the text, check the preview and send; /cancel (or the cancel
+    button) leaves at any step. Its step and draft survive a restart (bot/persistence.py)."""
+    return Flow(
+        entry_points=entry_points,
+        states={
+            CHOOSE: [button(f"{PREFIX}:(toggle|all|next|page)", on_choose)],
+            TYPE: [MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, on_text)],
+            CONFIRM: [button(f"{PREFIX}:send", on_send)],
+        },
+        fallbacks=[command("cancel", cancel), button(f"{PREFIX}:cancel", cancel)],
+        conversation_timeout=TIMEOUT,
+        allow_reentry=True,
+        name=FLOW,
+        persistent=True,
+        draft=DRAFT,
+        draft_type=Draft,
+    )
 
 
 async def alert_command(update: Update, context: Context) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Flag, StrEnum, auto
 
 from telegram import BotCommand, Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.roles import Role
 from bot.texts import plain
@@ -28,6 +28,16 @@ from handlers.common import (
 
 # Commands react to new messages only: editing an old "/leave centrum" must not run it again.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
+
+
+def command(name: str, callback: Handler) -> CommandHandler:
+    """A command inside a flow (its /cancel): the flow decides when it applies."""
+    return CommandHandler(name, callback, filters=NEW_MESSAGES)
+
+
+def button(prefix: str, callback: Handler) -> CallbackQueryHandler:
+    """The route of the buttons whose callback data is ``prefix`` or starts ``prefix:``."""
+    return CallbackQueryHandler(callback, pattern=rf"^{prefix}(:|$)")
 
 
 class Where(StrEnum):
@@ -74,11 +84,11 @@ class Command:
         return not self.roles or role in self.roles
 
     def callback(self, handler: Handler | None = None) -> Handler:
-        """``handler`` (default: the command's own) behind the command's checks: first the
-        chat (a group sees no refusal of a private command), then the role."""
+        """``handler`` (default: the command's own) behind the command's checks. A private
+        command checks the chat first (a group sees a button, not a refusal); a group command
+        checks the role first (someone not allowed is told so, not where to type it)."""
         checked = handler or self.handler
         if self.where is Where.GROUP:
-            # The role first, as the refusal says more than "elsewhere" to someone not allowed.
             checked = _groups_only(checked, self.elsewhere)
         if self.roles:
             checked = requires(*self.roles, action=self.name)(checked)

@@ -13,14 +13,24 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import ConversationHandler
+from telegram.ext import (
+    BaseHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import guessing, tips
+from bot.persistence import Flow
 from bot.texts import Safe
 from handlers import keyboards
+from handlers.commands import NEW_MESSAGES, button, command
 from handlers.common import (
     Caller,
     Context,
+    Handler,
     answer,
     confirm,
     edit_pressed,
@@ -496,6 +506,85 @@ async def on_timeout(update: Update, context: Context) -> None:
     # The context is the one of the flow's last update: the caller may have changed since.
     caller = await context.refresh_caller(update)
     await reply(update, caller.t("tip_timed_out"), reply_markup=ReplyKeyboardRemove())
+
+
+# ------------------------------------------------------------------ the flow
+
+
+def conversation(entry_points: list[CommandHandler]) -> Flow:
+    """The guided tip, a step a message; /cancel (or the cancel button) leaves it at any
+    step. Its steps take free text, photos and locations, so it comes before the bot's
+    fallbacks. Its step and draft survive a restart (bot/persistence.py)."""
+    typed_text = NEW_MESSAGES & filters.TEXT & ~filters.COMMAND
+    return Flow(
+        entry_points=entry_points,
+        states=dict(
+            [
+                _step(CATEGORY, button(f"{PREFIX}:cat", on_category), back=False),
+                _step(
+                    AREA,
+                    button(f"{PREFIX}:area", on_area),
+                    button(f"{PREFIX}:page", on_area_page),
+                ),
+                _step(WHEN, button(f"{PREFIX}:when", on_when)),
+                _step(
+                    DATE,
+                    button(f"{PREFIX}:date", on_date_button),
+                    MessageHandler(typed_text, on_date_text),
+                    otherwise=None,
+                ),
+                _step(
+                    DESCRIBE,
+                    MessageHandler(typed_text, on_description),
+                    otherwise=on_describe_other,
+                ),
+                _step(
+                    ATTACH,
+                    MessageHandler(NEW_MESSAGES & filters.PHOTO, on_photo),
+                    MessageHandler(NEW_MESSAGES & filters.LOCATION, on_location),
+                    MessageHandler(NEW_MESSAGES & filters.Document.ALL, on_document),
+                    button(f"{PREFIX}:next", on_attach_done),
+                ),
+                _step(CONTACT, button(f"{PREFIX}:contact", on_contact)),
+                # The reply keyboard's back button arrives as text; on_phone handles it.
+                _step(
+                    PHONE,
+                    MessageHandler(
+                        NEW_MESSAGES & (filters.CONTACT | (filters.TEXT & ~filters.COMMAND)),
+                        on_phone,
+                    ),
+                    back=False,
+                    otherwise=None,
+                ),
+                _step(CONFIRM, button(f"{PREFIX}:send", on_send)),
+                # PTB runs this with the flow's last update once the timeout has passed.
+                (ConversationHandler.TIMEOUT, [TypeHandler(Update, on_timeout)]),
+            ]
+        ),
+        fallbacks=[command("cancel", cancel), button(f"{PREFIX}:cancel", cancel)],
+        conversation_timeout=TIMEOUT,
+        allow_reentry=True,
+        name=tips.FLOW,
+        persistent=True,
+        draft=DRAFT,
+        draft_type=tips.Draft,
+    )
+
+
+def _step(
+    state: int,
+    *handlers: BaseHandler,
+    back: bool = True,
+    otherwise: Handler | None = on_use_buttons,
+) -> tuple[int, list[BaseHandler]]:
+    """A step's own handlers, then what the steps share: the back button, and an answer to
+    anything else sent (by default: "use the buttons"), which keeps the step open."""
+    shared: list[BaseHandler] = []
+    if back:
+        shared.append(button(f"{PREFIX}:back", on_back))
+    if otherwise is not None:
+        shared.append(MessageHandler(NEW_MESSAGES & ~filters.COMMAND, otherwise))
+    return state, [*handlers, *shared]
 
 
 # ------------------------------------------------------------------ /tipstatus
