@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackContext,
+    ConversationHandler,
+    ExtBot,
+)
 
 from bot import groups
 from bot.logsafety import pseudonym
@@ -43,6 +49,7 @@ class Caller:
     first_name: str
     participant: Participant | None
     lang: str
+    # Built without its access (a keyboard drawn in a test), a caller holds no role.
     access: Access = field(default_factory=lambda: Access(0))
 
     def t(self, key: str, **values: Any) -> str:
@@ -97,7 +104,13 @@ async def load_caller(update: object, context: Context) -> None:
     """Handler group -1: the participant, language and roles of the update's user, read once
     for all the handlers that follow."""
     if isinstance(update, Update) and update.effective_user is not None:
-        await context.refresh_caller(update)
+        try:
+            await context.refresh_caller(update)
+        except Exception as exc:
+            # No handler can answer without knowing who asks: the error handler apologises
+            # once, and the update goes no further (PTB would run the next group anyway).
+            await context.application.process_error(update, exc)
+            raise ApplicationHandlerStop from exc
 
 
 async def _read_caller(update: Update, context: Context) -> Caller:

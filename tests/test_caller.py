@@ -3,10 +3,12 @@ handler and role check after it uses that one reading."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 
 import pytest
 
+from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from storage import participants, roles
 from tests.conftest import COORDINATOR_ID
@@ -58,3 +60,27 @@ async def test_one_update_reads_its_caller_once(sandbox: Sandbox, bot, db_path, 
         # Confirmed to the Bot API only once every handler of the update has finished.
         await sandbox.wait_for(lambda: sandbox.updates_pending() == 0)
         assert reads == {("participant", user.user_id): 1, ("roles", user.user_id): 1}, action
+
+
+async def test_a_caller_that_cannot_be_read_gets_one_apology_and_no_handler_runs(
+    sandbox: Sandbox, settings, db_path, monkeypatch
+):
+    read = participants.participant
+    failures = [sqlite3.OperationalError("disk I/O error")]
+
+    async def failing_once(db, user_id):
+        if failures:
+            raise failures.pop()
+        return await read(db, user_id)
+
+    monkeypatch.setattr(participants, "participant", failing_once)
+    async with Grannbot(settings, poll_timeout=1):
+        seed_residents(sandbox, db_path, [RESIDENT], ["centrum"])
+        resident = sandbox.user(RESIDENT, "Boende")
+        answer = await resident.send("/me")
+        assert "Något gick fel" in answer.text
+        await sandbox.wait_for(lambda: sandbox.updates_pending() == 0)
+        await sandbox.settle()
+        assert [m.text for m in sandbox.messages(RESIDENT)] == [answer.text]
+        # The bot goes on: the next update is read and answered as usual.
+        assert "Centrum" in (await resident.send("/me")).text
