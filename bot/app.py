@@ -12,8 +12,7 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
     CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
+    ContextTypes,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -22,9 +21,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import clock, tips
-from bot.alerts import Draft as AlertDraft
 from bot.persistence import Flow, FlowPersistence, save_after_update
 from bot.request import AiohttpRequest
+from bot.roles import Role
 from bot.services import Services
 from bot.tgbot import GrannbotBot
 from bot.updates import FairUpdates, FloodGuard, flood_notice
@@ -43,12 +42,11 @@ from handlers import (
     tip_flow,
 )
 from handlers import callbacks as cb
-from handlers.common import LANG, on_error
+from handlers.commands import NEW_MESSAGES, Command, Commands, Menu, Where, button
+from handlers.common import BEFORE_UPDATE, COMMAND_TABLE, LANG, Context, load_caller, on_error
 
 log = logging.getLogger(__name__)
 
-# Commands react to new messages only: editing an old "/leave centrum" must not run it again.
-NEW_MESSAGES = filters.UpdateType.MESSAGE
 PRIVATE = filters.ChatType.PRIVATE
 FLOW_TIMEOUT = 15 * 60  # seconds a half-finished flow is kept before it is dropped
 # user_data entries kept over a restart besides the flows' drafts, with their lifetime: a
@@ -62,12 +60,55 @@ AFTER_UPDATE = 1
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 
-def command(name: str, callback, extra: filters.BaseFilter | None = None) -> CommandHandler:
-    return CommandHandler(name, callback, filters=NEW_MESSAGES & extra if extra else NEW_MESSAGES)
+RESIDENTS = Menu.PRIVATE | Menu.GROUP
+STAFF = (Role.POLICE, Role.COORDINATOR)
+AREA_STAFF = (Role.CONTACT, Role.COORDINATOR)
+COORDINATOR = (Role.COORDINATOR,)
 
-
-def button(kind: type[cb.CallbackData], callback) -> CallbackQueryHandler:
-    return CallbackQueryHandler(callback, pattern=kind.pattern())
+# Every command, in the order of the menus and /help. A command with roles is refused to
+# everyone else (and the refusal audited); a private one answers in a group with a button
+# into the private chat. README.md "## Commands" lists exactly these (tests/test_docs.py).
+COMMANDS = Commands(
+    # Everyone
+    Command("start", start.start, menu=RESIDENTS),
+    Command("join", areas.join, menu=RESIDENTS),
+    Command("leave", areas.leave),
+    Command("areas", areas.areas, where=Where.ANY, menu=RESIDENTS),
+    Command("alerts", alerts.recent),
+    Command("tip", tip_flow.tip_command, flow=tips.FLOW),
+    Command("tipstatus", tip_flow.tipstatus),
+    Command("me", profile.me),
+    Command("mydata", privacy.mydata, menu=Menu.NONE),
+    Command("forget", privacy.forget, menu=Menu.NONE),
+    Command("redeem", invites.redeem, menu=Menu.NONE),
+    Command("language", profile.language),
+    Command("help", profile.help_command, where=Where.ANY, menu=RESIDENTS),
+    # Without a flow running; a running flow's own /cancel comes first (see routes()).
+    Command("cancel", profile.cancel, where=Where.ANY),
+    # Police, area contacts and coordinators
+    Command("alert", alerts.alert_command, STAFF, flow=alerts.FLOW),
+    Command("notice", alerts.notice_command, AREA_STAFF, flow=alerts.FLOW),
+    Command("members", admin.members, AREA_STAFF),
+    Command("linkgroup", groups.linkgroup, AREA_STAFF, Where.GROUP, elsewhere="linkgroup_in_group"),
+    Command(
+        "unlinkgroup", groups.unlinkgroup, AREA_STAFF, Where.GROUP, elsewhere="linkgroup_in_group"
+    ),
+    # Coordinators
+    Command("area", admin.area, COORDINATOR),
+    Command("invite", admin.invite, COORDINATOR),
+    Command("revoke", admin.revoke, COORDINATOR),
+    Command("ban", admin.ban, COORDINATOR),
+    Command("unban", admin.unban, COORDINATOR),
+    Command("audit", admin.audit_log, COORDINATOR),
+    Command("qr", admin.qr, COORDINATOR),
+    Command("tips", tip_admin.tips_command, STAFF, Where.PRIVATE_OR_TEAM_CHAT),
+    Command("tipset", tip_admin.tipset, STAFF),
+    Command("export", tip_admin.export_command, COORDINATOR),
+    Command("remind", reminders.remind, COORDINATOR),
+    Command("reminders", reminders.reminders_command, COORDINATOR),
+    Command("unremind", reminders.unremind, COORDINATOR),
+    Command("summary", summary.summary_command, COORDINATOR),
+)
 
 
 def routes() -> list[BaseHandler]:
@@ -77,163 +118,29 @@ def routes() -> list[BaseHandler]:
         # service message and belongs to no flow.
         MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrated),
         # Invites come before /start: a deep link with an invite is not a sign-up
-        CommandHandler(
-            "start",
-            invites.start_with_invite,
-            filters=NEW_MESSAGES & filters.Regex(rf"^/start(@\w+)? {invites.INVITE_LINK}"),
+        COMMANDS["start"].route(
+            invites.start_with_invite, filters.Regex(rf"^/start(@\w+)? {invites.INVITE_LINK}")
         ),
+        # The flows before the commands: while one runs, its /cancel ends it (the table's
+        # /cancel only says that nothing is running). Each lists its own steps.
+        alerts.conversation(COMMANDS.entry_points(alerts.FLOW)),
+        tip_flow.conversation(COMMANDS.entry_points(tips.FLOW)),
+        # Every other command, from the table above
+        *COMMANDS.routes(),
+        # Buttons outside the flows, by the kind of their callback data (handlers/callbacks.py)
         button(cb.ConsentInvite, invites.on_consent_invite),
-        command("redeem", invites.redeem),
-        # Sign-up
-        command("start", start.start),
         button(cb.Consent, start.on_consent),
-        command("join", areas.join),
         button(cb.Join, areas.on_join_button),
         button(cb.JoinPage, areas.on_join_page),
-        command("leave", areas.leave),
         button(cb.Leave, areas.on_leave_button),
         button(cb.LeavePage, areas.on_leave_page),
         button(cb.LeaveAll, areas.on_leave_all_button),
-        command("areas", areas.areas),
-        # Alerts and notices: a guided flow with a preview; /cancel leaves it at any step.
-        # Its step and draft survive a restart (bot/persistence.py).
-        Flow(
-            entry_points=[
-                command("alert", alerts.alert_command),
-                command("notice", alerts.notice_command),
-            ],
-            states={
-                alerts.CHOOSE: [
-                    CallbackQueryHandler(
-                        alerts.on_choose,
-                        pattern=cb.pattern(cb.AlertToggle, cb.AlertAll, cb.AlertNext, cb.AlertPage),
-                    )
-                ],
-                alerts.TYPE: [
-                    MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, alerts.on_text)
-                ],
-                alerts.CONFIRM: [button(cb.AlertSend, alerts.on_send)],
-            },
-            fallbacks=[
-                command("cancel", alerts.cancel),
-                button(cb.AlertCancel, alerts.cancel),
-            ],
-            conversation_timeout=FLOW_TIMEOUT,
-            allow_reentry=True,
-            name="alert",
-            persistent=True,
-            draft=alerts.DRAFT,
-            draft_type=AlertDraft,
-        ),
-        command("alerts", alerts.recent),
-        # Group chats
-        command("linkgroup", groups.linkgroup),
-        command("unlinkgroup", groups.unlinkgroup),
-        # Administration
-        command("area", admin.area),
         button(cb.RemoveArea, admin.on_remove_area),
         button(cb.RemoveAreaPick, admin.on_remove_pick),
         button(cb.RemoveAreaPage, admin.on_remove_page),
-        command("invite", admin.invite),
-        command("revoke", admin.revoke),
-        command("ban", admin.ban),
-        command("unban", admin.unban),
-        command("audit", admin.audit_log),
         button(cb.AuditPage, admin.on_audit_page),
-        command("members", admin.members),
-        command("qr", admin.qr),
-        # Tips: a guided flow (or one line) for residents; /cancel leaves it at any step.
-        # Before the fallbacks: its steps take free text, photos and locations. Its step and
-        # draft survive a restart (bot/persistence.py).
-        Flow(
-            entry_points=[command("tip", tip_flow.tip_command)],
-            states={
-                tip_flow.CATEGORY: [
-                    button(cb.TipCategory, tip_flow.on_category),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                tip_flow.AREA: [
-                    button(cb.TipArea, tip_flow.on_area),
-                    button(cb.TipPage, tip_flow.on_area_page),
-                    button(cb.TipBack, tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                tip_flow.WHEN: [
-                    button(cb.TipWhen, tip_flow.on_when),
-                    button(cb.TipBack, tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                tip_flow.DATE: [
-                    button(cb.TipDate, tip_flow.on_date_button),
-                    button(cb.TipBack, tip_flow.on_back),
-                    MessageHandler(
-                        NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, tip_flow.on_date_text
-                    ),
-                ],
-                tip_flow.DESCRIBE: [
-                    MessageHandler(
-                        NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, tip_flow.on_description
-                    ),
-                    button(cb.TipBack, tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_describe_other),
-                ],
-                tip_flow.ATTACH: [
-                    MessageHandler(NEW_MESSAGES & filters.PHOTO, tip_flow.on_photo),
-                    MessageHandler(NEW_MESSAGES & filters.LOCATION, tip_flow.on_location),
-                    MessageHandler(NEW_MESSAGES & filters.Document.ALL, tip_flow.on_document),
-                    button(cb.TipNext, tip_flow.on_attach_done),
-                    button(cb.TipBack, tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                tip_flow.CONTACT: [
-                    button(cb.TipContact, tip_flow.on_contact),
-                    button(cb.TipBack, tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                tip_flow.PHONE: [
-                    MessageHandler(
-                        NEW_MESSAGES & (filters.CONTACT | (filters.TEXT & ~filters.COMMAND)),
-                        tip_flow.on_phone,
-                    ),
-                ],
-                tip_flow.CONFIRM: [
-                    button(cb.TipSend, tip_flow.on_send),
-                    button(cb.TipBack, tip_flow.on_back),
-                    MessageHandler(NEW_MESSAGES & ~filters.COMMAND, tip_flow.on_use_buttons),
-                ],
-                # PTB runs this with the flow's last update once the timeout has passed.
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, tip_flow.on_timeout)],
-            },
-            fallbacks=[
-                command("cancel", tip_flow.cancel),
-                button(cb.TipCancel, tip_flow.cancel),
-            ],
-            conversation_timeout=tip_flow.TIMEOUT,
-            allow_reentry=True,
-            name=tips.FLOW,
-            persistent=True,
-            draft=tip_flow.DRAFT,
-            draft_type=tips.Draft,
-        ),
-        command("tipstatus", tip_flow.tipstatus),
-        command("tips", tip_admin.tips_command),
-        command("tipset", tip_admin.tipset),
         button(cb.TipStatus, tip_admin.on_status_button),
-        command("export", tip_admin.export_command),
-        # Data rights
-        command("mydata", privacy.mydata),
-        command("forget", privacy.forget),
         button(cb.Forget, privacy.on_forget_button),
-        # Reminders and summaries
-        command("remind", reminders.remind),
-        command("reminders", reminders.reminders_command),
-        command("unremind", reminders.unremind),
-        command("summary", summary.summary_command),
-        # Profile and settings
-        command("me", profile.me),
-        command("language", profile.language),
-        command("help", profile.help_command),
-        command("cancel", profile.cancel),
         # Fallbacks: must stay last
         MessageHandler(NEW_MESSAGES & PRIVATE & filters.COMMAND, profile.unknown),
         MessageHandler(NEW_MESSAGES & PRIVATE & filters.TEXT, profile.free_text),
@@ -269,10 +176,14 @@ def build_application(services: Services) -> Application:
         .updater(None)
         .concurrent_updates(updates)
         .persistence(persistence)
+        .context_types(ContextTypes(context=Context))
         .build()
     )
     updates.attach(application, on_drop_notice=flood_notice(application))
     application.bot_data["services"] = services
+    application.bot_data[COMMAND_TABLE] = COMMANDS
+    # The caller is read once per update, before any handler, and handed to all of them.
+    application.add_handler(TypeHandler(Update, load_caller), group=BEFORE_UPDATE)
     application.add_handlers(handlers)
     application.add_handler(TypeHandler(Update, save_after_update), group=AFTER_UPDATE)
     application.add_error_handler(on_error)

@@ -4,17 +4,16 @@ area contact's /members. Anyone may /redeem an invite."""
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import ContextTypes
 
 from bot import admin, area_codes, auditlog, signup
-from bot.roles import Role, access_of
+from bot.roles import Role
 from bot.texts import Safe, plain, t
 from handlers import keyboards
 from handlers.callbacks import RemoveArea, RemoveAreaPage, RemoveAreaPick
 from handlers.common import (
     Caller,
+    Context,
     answer,
-    caller_of,
     confirm,
     edit_pressed,
     private_only,
@@ -39,10 +38,8 @@ async def _answer(update: Update, caller: Caller, outcome: admin.Outcome) -> Non
     await confirm(update, caller.t(outcome.key, **outcome.values))
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def area(update: Update, context: Context) -> None:
+    caller = context.caller
     db = services(context).db
     # The name keeps its spaces and case, so split the original text, not context.args.
     parts = update.effective_message.text.split(maxsplit=3)
@@ -83,7 +80,7 @@ async def area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _remove_or_ask(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     caller: Caller,
     target: Area,
     *,
@@ -128,10 +125,10 @@ def _remove_chooser(lang: str, areas: list[Area], page: int) -> keyboards.Picker
 
 @private_only
 @requires(Role.COORDINATOR)
-async def on_remove_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_remove_pick(update: Update, context: Context) -> None:
     """An area pressed in the /area remove list: asks before removing it."""
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     await answer(query)
     pressed = RemoveAreaPick.parse(query.data)
     target = await _area_arg(update, context, caller, pressed.area_code if pressed else "")
@@ -141,9 +138,9 @@ async def on_remove_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 @private_only
 @requires(Role.COORDINATOR)
-async def on_remove_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_remove_page(update: Update, context: Context) -> None:
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     await answer(query)
     areas = await signup.all_areas(services(context).db)
     if not areas:
@@ -155,9 +152,9 @@ async def on_remove_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 @private_only
 @requires(Role.COORDINATOR)
-async def on_remove_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_remove_area(update: Update, context: Context) -> None:
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     pressed = RemoveArea.parse(query.data)
     code = pressed.area_code if pressed else ""
     if code == RemoveArea.KEEP:
@@ -176,10 +173,8 @@ async def on_remove_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await edit_pressed(query, caller.t("area_removed", name=target.name, count=count))
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def invite(update: Update, context: Context) -> None:
+    caller = context.caller
     args = [a.lower() for a in context.args]
     target = None
     if args == ["police"]:
@@ -202,10 +197,8 @@ def _user_id(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 15 else None
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def revoke(update: Update, context: Context) -> None:
+    caller = context.caller
     user_id = _user_id(context.args[0]) if len(context.args) == 1 else None
     if user_id is None:
         await reply(update, caller.t("revoke_usage"))
@@ -215,10 +208,8 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await set_menu_for(context.application, user_id)
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def ban(update: Update, context: Context) -> None:
+    caller = context.caller
     user_id = _user_id(context.args[0]) if context.args else None
     if user_id is None:
         await reply(update, caller.t("ban_usage"))
@@ -231,10 +222,8 @@ async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await set_menu_for(context.application, user_id)
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def unban(update: Update, context: Context) -> None:
+    caller = context.caller
     user_id = _user_id(context.args[0]) if len(context.args) == 1 else None
     if user_id is None:
         await reply(update, caller.t("unban_usage"))
@@ -246,11 +235,9 @@ async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, caller.t("not_banned", user_id=user_id))
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def audit_log(update: Update, context: Context) -> None:
     """``/audit`` pages through the whole log, ``/audit N`` through its newest N entries."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     latest = _user_id(context.args[0]) if len(context.args) == 1 else None
     if context.args and not latest:
         await reply(update, caller.t("audit_usage"))
@@ -265,9 +252,9 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @private_only
 @requires(Role.COORDINATOR)
-async def on_audit_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_audit_page(update: Update, context: Context) -> None:
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     await answer(query)
     # Data this bot did not make shows the newest page.
     view = keyboards.audit_view(query.data) or auditlog.View()
@@ -280,10 +267,8 @@ async def on_audit_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-@private_only
-@requires(Role.COORDINATOR, Role.CONTACT)
-async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def members(update: Update, context: Context) -> None:
+    caller = context.caller
     if len(context.args) != 1:
         await reply(update, caller.t("members_usage"))
         return
@@ -291,7 +276,7 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if target is None:
         return
     svc = services(context)
-    if not (await access_of(svc, caller.user_id)).may_act_for(target.id):
+    if not caller.access.may_act_for(target.id):
         await refuse(update, context, "members", target.code, "not_your_area", area=target.name)
         return
     names = await admin.member_names(svc.db, target)
@@ -301,10 +286,8 @@ async def members(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def qr(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def qr(update: Update, context: Context) -> None:
+    caller = context.caller
     if len(context.args) != 1:
         await reply(update, caller.t("qr_usage"))
         return

@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import alerts, notices, signup
 from bot.alerts import Draft, Kind
-from bot.roles import Role, access_of
+from bot.persistence import Flow
+from bot.roles import Role
 from bot.texts import Safe, plain, t
 from handlers import keyboards
 from handlers.callbacks import (
@@ -18,14 +25,15 @@ from handlers.callbacks import (
     AlertPage,
     AlertSend,
     AlertToggle,
+    pattern,
 )
+from handlers.commands import NEW_MESSAGES, button, command
 from handlers.common import (
     Caller,
+    Context,
     answer,
-    caller_of,
     confirm,
     edit_pressed,
-    private_only,
     refuse,
     reply,
     requires,
@@ -36,25 +44,47 @@ from storage.areas import Area
 CHOOSE, TYPE, CONFIRM = range(3)
 END = ConversationHandler.END
 DRAFT = "alert_draft"
+FLOW = "alert"  # the flow's name, kept with its stored steps
 PREVIEW_TEXT_MAX = 3000  # the preview adds its own lines; keep it under Telegram's 4096
+TIMEOUT = 15 * 60  # seconds a half-written alert is kept
 
 
-@private_only
-@requires(Role.POLICE, Role.COORDINATOR)
-async def alert_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+def conversation(entry_points: list[CommandHandler]) -> Flow:
+    """Choose the areas, type the text, check the preview and send; /cancel (or the cancel
+    button) leaves at any step. Its step and draft survive a restart (bot/persistence.py)."""
+    return Flow(
+        entry_points=entry_points,
+        states={
+            CHOOSE: [
+                CallbackQueryHandler(
+                    on_choose, pattern=pattern(AlertToggle, AlertAll, AlertNext, AlertPage)
+                )
+            ],
+            TYPE: [MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, on_text)],
+            CONFIRM: [button(AlertSend, on_send)],
+        },
+        fallbacks=[command("cancel", cancel), button(AlertCancel, cancel)],
+        conversation_timeout=TIMEOUT,
+        allow_reentry=True,
+        name=FLOW,
+        persistent=True,
+        draft=DRAFT,
+        draft_type=Draft,
+    )
+
+
+async def alert_command(update: Update, context: Context) -> int:
     return await _begin(update, context, notice=False)
 
 
-@private_only
-@requires(Role.CONTACT, Role.COORDINATOR)
-async def notice_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def notice_command(update: Update, context: Context) -> int:
     return await _begin(update, context, notice=True)
 
 
-async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, *, notice: bool) -> int:
-    caller = await caller_of(update, context)
+async def _begin(update: Update, context: Context, *, notice: bool) -> int:
+    caller = context.caller
     svc = services(context)
-    access = await access_of(svc, caller.user_id)
+    access = caller.access
     kind = alerts.kind_for(access, notice=notice)
     context.user_data.pop(DRAFT, None)
     # Split the original text rather than context.args, so the sender's line breaks survive.
@@ -115,17 +145,17 @@ def _chooser(lang: str, all_areas: list[Area], chosen: list[Area], page: int) ->
     )
 
 
-async def _show_chooser(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+async def _show_chooser(update: Update, context: Context, caller: Caller) -> None:
     all_areas = await signup.all_areas(services(context).db)
     chooser = _chooser(caller.lang, all_areas, context.user_data[DRAFT].areas, 1)
     await reply(update, chooser.text, reply_markup=chooser.markup)
 
 
 @requires(Role.POLICE, Role.COORDINATOR, Role.CONTACT)
-async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_choose(update: Update, context: Context) -> int:
     """Toggle an area, take all, turn the page, or go on to the text."""
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     draft: Draft | None = context.user_data.get(DRAFT)
     if draft is None:
         await answer(query, caller.plain("button_expired"))
@@ -169,8 +199,8 @@ def _preview_markup(lang: str) -> InlineKeyboardMarkup:
     )
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    caller = await caller_of(update, context)
+async def on_text(update: Update, context: Context) -> int:
+    caller = context.caller
     draft: Draft | None = context.user_data.get(DRAFT)
     if draft is None:
         return END
@@ -178,9 +208,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return await _preview(update, context, caller, draft)
 
 
-async def _preview(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, draft: Draft
-) -> int:
+async def _preview(update: Update, context: Context, caller: Caller, draft: Draft) -> int:
     problem = alerts.text_problem(draft)
     if problem is not None:
         key, values = problem
@@ -200,11 +228,11 @@ async def _preview(
 
 
 @requires(Role.POLICE, Role.COORDINATOR, Role.CONTACT)
-async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_send(update: Update, context: Context) -> int:
     """Decide, commit, then talk: the alert is queued before the officer hears a word, so
     that no failure of the answer, the edit or "Skickat" can lose it."""
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     svc = services(context)
     draft: Draft | None = context.user_data.get(DRAFT)
     if draft is None:
@@ -224,8 +252,8 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    caller = await caller_of(update, context)
+async def cancel(update: Update, context: Context) -> int:
+    caller = context.caller
     context.user_data.pop(DRAFT, None)
     if update.callback_query is not None:
         await answer(update.callback_query)
@@ -234,10 +262,9 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return END
 
 
-@private_only
-async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def recent(update: Update, context: Context) -> None:
     """/alerts: the latest alerts and notices to the resident's areas."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     svc = services(context)
     latest = await alerts.recent_for(svc.db, caller.user_id)
     if not latest:

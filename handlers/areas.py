@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import signup
 from bot.texts import Safe
@@ -11,8 +10,8 @@ from handlers import keyboards
 from handlers.callbacks import Join, Leave, LeaveAll
 from handlers.common import (
     Caller,
+    Context,
     answer,
-    caller_of,
     confirm,
     edit_pressed,
     private_only,
@@ -23,9 +22,8 @@ from handlers.start import ask_consent, join_and_confirm, offer_areas
 from storage.areas import Area
 
 
-@private_only
-async def join(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def join(update: Update, context: Context) -> None:
+    caller = context.caller
     db = services(context).db
     argument = " ".join(context.args)
     lookup = await signup.find_area(db, argument) if argument else None
@@ -41,9 +39,9 @@ async def join(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @private_only
-async def on_join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_join_button(update: Update, context: Context) -> None:
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     if caller.participant is None:
         await answer(query)
         pressed = Join.parse(query.data)
@@ -58,7 +56,7 @@ async def on_join_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def _pressed_area(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, kind: type[Join | Leave]
+    update: Update, context: Context, caller: Caller, kind: type[Join | Leave]
 ) -> Area | None:
     """The area named by the pressed button; an unknown one (removed meanwhile, or forged
     data) is answered here and gives None."""
@@ -72,19 +70,18 @@ async def _pressed_area(
 
 
 @private_only
-async def on_join_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_join_page(update: Update, context: Context) -> None:
     """Another page of the areas to join."""
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     await answer(query)
     all_areas = await signup.all_areas(services(context).db)
     page = keyboards.page_number(query.data)
     await keyboards.show(query, keyboards.area_choice(caller.lang, all_areas, page))
 
 
-@private_only
-async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def leave(update: Update, context: Context) -> None:
+    caller = context.caller
     db = services(context).db
     mine = await signup.areas_of(db, caller.user_id)
     if not mine:
@@ -104,9 +101,9 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @private_only
-async def on_leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_leave_button(update: Update, context: Context) -> None:
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     area = await _pressed_area(update, context, caller, Leave)
     if area is None:
         return
@@ -116,10 +113,10 @@ async def on_leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 @private_only
-async def on_leave_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_leave_page(update: Update, context: Context) -> None:
     """Another page of the resident's own areas."""
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     await answer(query)
     mine = await signup.areas_of(services(context).db, caller.user_id)
     if not mine:
@@ -130,10 +127,10 @@ async def on_leave_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 @private_only
-async def on_leave_all_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_leave_all_button(update: Update, context: Context) -> None:
     """Leaving every area stops all messages, so it is asked once more before it happens."""
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     db = services(context).db
     pressed = LeaveAll.parse(query.data)
     choice = pressed.answer if pressed else None
@@ -157,8 +154,8 @@ async def on_leave_all_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         )
 
 
-async def areas(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def areas(update: Update, context: Context) -> None:
+    caller = context.caller
     svc = services(context)
     all_areas = await signup.all_areas(svc.db)
     if not all_areas:

@@ -1,5 +1,5 @@
-"""What every handler shares: the caller's language and record, private-chat redirects,
-the error handler."""
+"""What every handler shares: the context with the caller loaded once per update, role and
+private-chat checks, the error handler."""
 
 from __future__ import annotations
 
@@ -8,39 +8,47 @@ import html
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackContext,
+    ConversationHandler,
+    ExtBot,
+)
 
 from bot import auditlog, groups, signup
 from bot.logsafety import pseudonym
-from bot.roles import Role, access_of
+from bot.roles import Access, Role, access_of
 from bot.services import Services
 from bot.texts import LANGUAGES, plain, t
 from storage.participants import Participant
 
+if TYPE_CHECKING:
+    from handlers.commands import Commands
+
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+COMMAND_TABLE = "commands"  # bot_data: the command table (handlers/commands.py)
 LANG = "lang"  # user_data: a language chosen before consent (after it, the participant's)
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data["services"]
 
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """The user behind an update, with the language every reply to them must use."""
+    """The user behind an update, with the language every reply to them must use and what
+    they may do."""
 
     user_id: int
     first_name: str
     participant: Participant | None
     lang: str
+    # Built without its access (a keyboard drawn in a test), a caller holds no role.
+    access: Access = field(default_factory=lambda: Access(0))
 
     def t(self, key: str, **values: Any) -> str:
         return t(self.lang, key, **values)
@@ -49,7 +57,61 @@ class Caller:
         return plain(self.lang, key)
 
 
-async def caller_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Caller:
+class Context(CallbackContext[ExtBot, dict, dict, dict]):
+    """What every handler gets besides the update (PTB's ``ContextTypes(context=...)``): the
+    services, and the caller, read once per update by :func:`load_caller` before any handler
+    runs."""
+
+    def __init__(
+        self, application: Application, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self._caller: Caller | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data["services"]
+
+    @property
+    def commands(self) -> Commands:
+        return self.application.bot_data[COMMAND_TABLE]
+
+    @property
+    def caller(self) -> Caller:
+        if self._caller is None:
+            raise RuntimeError("no caller: the update names no user, or was not loaded")
+        return self._caller
+
+    async def refresh_caller(self, update: Update) -> Caller:
+        """Read the caller again: after their consent, language or role changed within this
+        update, and where PTB hands over a context of an older update (a flow's timeout)."""
+        self._caller = await _read_caller(update, self)
+        return self._caller
+
+
+Handler = Callable[[Update, Context], Awaitable[Any]]
+# Handler group of load_caller: before every update's handlers (group 0).
+BEFORE_UPDATE = -1
+
+
+def services(context: Context) -> Services:
+    return context.application.bot_data["services"]
+
+
+async def load_caller(update: object, context: Context) -> None:
+    """Handler group -1: the participant, language and roles of the update's user, read once
+    for all the handlers that follow."""
+    if isinstance(update, Update) and update.effective_user is not None:
+        try:
+            await context.refresh_caller(update)
+        except Exception as exc:
+            # No handler can answer without knowing who asks: the error handler apologises
+            # once, and the update goes no further (PTB would run the next group anyway).
+            await context.application.process_error(update, exc)
+            raise ApplicationHandlerStop from exc
+
+
+async def _read_caller(update: Update, context: Context) -> Caller:
     user = update.effective_user
     svc = services(context)
     participant = await signup.participant(svc.db, user.id)
@@ -61,7 +123,8 @@ async def caller_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Calle
         lang = context.user_data.get(LANG, svc.settings.municipality.language)
     if lang not in LANGUAGES:
         lang = svc.settings.municipality.language
-    return Caller(user.id, user.first_name or "", participant, lang)
+    access = await access_of(svc, user.id)
+    return Caller(user.id, user.first_name or "", participant, lang, access)
 
 
 def is_private(update: Update) -> bool:
@@ -74,7 +137,7 @@ def private_only(handler: Handler) -> Handler:
     report should be visible to the group."""
 
     @functools.wraps(handler)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+    async def wrapper(update: Update, context: Context) -> Any:
         if is_private(update):
             return await handler(update, context)
         lang = services(context).settings.municipality.language
@@ -99,7 +162,7 @@ def private_or_team_chat(handler: Handler) -> Handler:
     elsewhere = private_only(handler)
 
     @functools.wraps(handler)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+    async def wrapper(update: Update, context: Context) -> Any:
         if await in_team_chat(update, context):
             return await handler(update, context)
         return await elsewhere(update, context)
@@ -107,7 +170,7 @@ def private_or_team_chat(handler: Handler) -> Handler:
     return wrapper
 
 
-async def in_team_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def in_team_chat(update: Update, context: Context) -> bool:
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return False
@@ -115,18 +178,17 @@ async def in_team_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
     return bool(team_chat) and chat.id == team_chat
 
 
-def requires(*roles: Role) -> Callable[[Handler], Handler]:
+def requires(*roles: Role, action: str | None = None) -> Callable[[Handler], Handler]:
     """Only users holding one of ``roles`` get through. Everyone else gets a short refusal,
-    the refusal is written to the audit log, and nothing else happens."""
+    the refusal is written to the audit log (as ``action``, by default the handler's name),
+    and nothing else happens."""
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
-        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
-            svc = services(context)
-            user = update.effective_user
-            if user is not None and (await access_of(svc, user.id)).has(*roles):
+        async def wrapper(update: Update, context: Context) -> Any:
+            if update.effective_user is not None and context.caller.access.has(*roles):
                 return await handler(update, context)
-            name = handler.__name__.removesuffix("_command")
+            name = action or handler.__name__.removesuffix("_command")
             chat = update.effective_chat.id if update.effective_chat else None
             await refuse(update, context, name, str(chat), "not_allowed")
             return ConversationHandler.END
@@ -138,7 +200,7 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
 
 async def refuse(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     action: str,
     target: str,
     key: str,
@@ -150,7 +212,7 @@ async def refuse(
     log.info("refused %s: %s", action, key)
     if user is None:
         return
-    caller = await caller_of(update, context)
+    caller = context.caller
     if update.callback_query is not None:
         await answer(update.callback_query, caller.plain(key).format(**values))
     else:
@@ -246,7 +308,7 @@ async def edit_pressed(
     return True
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log every unexpected failure for the operator and give the user a short apology."""
     log.error("error while handling %s", _describe(update), exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
@@ -254,7 +316,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         lang = services(context).settings.municipality.language
         if update.effective_user is not None:
-            lang = (await caller_of(update, context)).lang
+            # PTB gives the error handler a context of its own: the caller is read anew.
+            lang = (await context.refresh_caller(update)).lang
         if update.callback_query is not None:
             # The handler may have answered the press already; then this one fails quietly.
             await answer(update.callback_query)

@@ -8,18 +8,16 @@ import logging
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot import groups, signup
-from bot.roles import Role, access_of
-from handlers.common import caller_of, confirm, is_private, refuse, reply, requires, services
+from handlers.common import Context, confirm, refuse, reply, services
 
 log = logging.getLogger(__name__)
 
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
-async def _bot_is_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def _bot_is_member(update: Update, context: Context) -> bool:
     try:
         member = await context.bot.get_chat_member(update.effective_chat.id, context.bot.id)
     except TelegramError:
@@ -27,13 +25,9 @@ async def _bot_is_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return member.status in PRESENT
 
 
-@requires(Role.COORDINATOR, Role.CONTACT)
-async def linkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def linkgroup(update: Update, context: Context) -> None:
+    caller = context.caller
     svc = services(context)
-    if is_private(update):
-        await reply(update, caller.t("linkgroup_in_group"))
-        return
     if len(context.args) != 1:
         await reply(update, caller.t("linkgroup_usage"))
         return
@@ -41,7 +35,7 @@ async def linkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if lookup.area is None:
         await reply(update, caller.t("unknown_area"))
         return
-    access = await access_of(svc, caller.user_id)
+    access = caller.access
     if not access.may_act_for(lookup.area.id):
         area = lookup.area
         await refuse(update, context, "linkgroup", area.code, "not_your_area", area=area.name)
@@ -61,26 +55,22 @@ async def linkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await confirm(update, caller.t("group_linked", area=lookup.area.name))
 
 
-@requires(Role.COORDINATOR, Role.CONTACT)
-async def unlinkgroup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def unlinkgroup(update: Update, context: Context) -> None:
+    caller = context.caller
     svc = services(context)
-    if is_private(update):
-        await reply(update, caller.t("linkgroup_in_group"))
-        return
     chat_id = update.effective_chat.id
     area_id = await groups.linked_area_id(svc.db, chat_id)
     if area_id is None:
         await reply(update, caller.t("group_not_linked"))
         return
-    if not (await access_of(svc, caller.user_id)).may_act_for(area_id):
+    if not caller.access.may_act_for(area_id):
         await refuse(update, context, "unlinkgroup", str(chat_id), "not_allowed")
         return
     await groups.unlink(svc.db, chat_id, caller.user_id)
     await confirm(update, caller.t("group_unlinked"))
 
 
-async def on_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_migrated(update: Update, context: Context) -> None:
     """Telegram's service messages when a group became a supergroup: the old group gets one
     naming the new id (migrate_to_chat_id), the new supergroup one naming the old id
     (migrate_from_chat_id). Either is enough to move the group's links; nobody is answered."""

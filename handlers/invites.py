@@ -4,17 +4,15 @@ registered participant, so someone new gives consent first."""
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import admin, guessing
-from bot.roles import is_banned
 from bot.signup import Consent
 from handlers import keyboards
 from handlers.callbacks import ConsentInvite
 from handlers.common import (
     Caller,
+    Context,
     answer,
-    caller_of,
     confirm,
     edit_pressed,
     private_only,
@@ -29,15 +27,13 @@ INVITE_LINK = "inv_"
 CODE_MAX = 40  # generated codes are 16 characters; callback data allows 64 bytes
 
 
-@private_only
-async def start_with_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def start_with_invite(update: Update, context: Context) -> None:
+    caller = context.caller
     await redeem_code(update, context, caller, context.args[0][len(INVITE_LINK) :])
 
 
-@private_only
-async def redeem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def redeem(update: Update, context: Context) -> None:
+    caller = context.caller
     if len(context.args) != 1:
         await reply(update, caller.t("redeem_usage"))
         return
@@ -46,14 +42,14 @@ async def redeem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def redeem_code(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     caller: Caller,
     code: str,
     *,
     consent: Consent | None = None,
 ) -> None:
     code = code[:CODE_MAX]
-    if await is_banned(services(context).db, caller.user_id):
+    if caller.access.banned:
         await refuse(update, context, "redeem", str(update.effective_chat.id), admin.BANNED)
         if update.callback_query is not None:
             await edit_pressed(update.callback_query, reply_markup=None)
@@ -73,13 +69,15 @@ async def redeem_code(
         await confirm(update, caller.t("consent_thanks", name=caller.first_name))
     await confirm(update, caller.t(outcome.key, **outcome.values))
     if outcome.ok:
+        # The new role counts from here on, also for the rest of this update.
+        await context.refresh_caller(update)
         await set_menu_for(context.application, caller.user_id)
 
 
 @private_only
-async def on_consent_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_consent_invite(update: Update, context: Context) -> None:
     """Consent and the invite's role in one transaction, before the press is answered."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     consent = consent_of(caller) if caller.participant is None else None
     pressed = ConsentInvite.parse(update.callback_query.data)
     code = pressed.code if pressed else ""

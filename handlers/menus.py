@@ -14,7 +14,7 @@ from telegram.ext import Application
 
 from bot.roles import Role, access_of, privileged_users
 from bot.texts import LANGUAGES
-from handlers.profile import GROUP_COMMANDS, RESIDENT_COMMANDS, bot_commands, commands_for
+from handlers.commands import bot_commands, table_of
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +24,17 @@ async def set_all_menus(application: Application) -> None:
     here is logged and the bot runs on: menus are a convenience, not a function."""
     services = application.bot_data["services"]
     default_lang = services.settings.municipality.language
+    commands = table_of(application)
     try:
         for lang in (None, *LANGUAGES):
             menu_lang = lang or default_lang
             await application.bot.set_my_commands(
-                bot_commands(menu_lang, RESIDENT_COMMANDS),
+                bot_commands(menu_lang, commands.menu(Role.RESIDENT)),
                 scope=BotCommandScopeAllPrivateChats(),
                 language_code=lang,
             )
             await application.bot.set_my_commands(
-                bot_commands(menu_lang, GROUP_COMMANDS),
+                bot_commands(menu_lang, commands.menu(Role.RESIDENT, private=False)),
                 scope=BotCommandScopeAllGroupChats(),
                 language_code=lang,
             )
@@ -59,7 +60,7 @@ async def set_menu_for(application: Application, user_id: int) -> None:
                 await application.bot.delete_my_commands(scope=scope, language_code=lang)
             else:
                 await application.bot.set_my_commands(
-                    bot_commands(lang or default_lang, commands_for(role)),
+                    bot_commands(lang or default_lang, table_of(application).menu(role)),
                     scope=scope,
                     language_code=lang,
                 )

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import ContextTypes
 
 from bot import privacy
 from bot.texts import plain
 from handlers.callbacks import Forget
-from handlers.common import answer, caller_of, edit_pressed, private_only, reply, services
+from handlers.common import Context, answer, edit_pressed, private_only, reply, services
 
 
-@private_only
-async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def mydata(update: Update, context: Context) -> None:
+    caller = context.caller
     svc = services(context)
     document = await privacy.export(svc.db, caller.user_id, svc.settings.municipality.name)
     caption = caller.t("mydata_caption")
@@ -24,9 +22,8 @@ async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-@private_only
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def forget(update: Update, context: Context) -> None:
+    caller = context.caller
     if caller.participant is None:
         await reply(update, caller.t("not_registered"))
         return
@@ -45,9 +42,9 @@ def forget_confirm(lang: str) -> InlineKeyboardMarkup:
 
 
 @private_only
-async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_forget_button(update: Update, context: Context) -> None:
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     if Forget.parse(query.data) == Forget("yes"):
         await privacy.erase_person(services(context).db, caller.user_id)
         context.user_data.clear()

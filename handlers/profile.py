@@ -2,83 +2,28 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, Update
-from telegram.ext import ContextTypes
+from telegram import Update
 
 from bot import signup, tips
-from bot.roles import Role, access_of
-from bot.texts import LANGUAGES, plain
+from bot.texts import LANGUAGES
 from handlers.common import (
     LANG,
+    Context,
     answer,
-    caller_of,
     confirm,
     is_private,
-    private_only,
     reply,
     services,
 )
 
-# Commands shown in menus and /help, per role; each role also sees the ones before it.
-RESIDENT_COMMANDS = (
-    "start",
-    "join",
-    "leave",
-    "areas",
-    "alerts",
-    "tip",
-    "tipstatus",
-    "me",
-    "language",
-    "help",
-    "cancel",
-)
-GROUP_COMMANDS = ("start", "join", "areas", "help")
-ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.RESIDENT: RESIDENT_COMMANDS,
-    Role.CONTACT: (*RESIDENT_COMMANDS, "notice", "members", "linkgroup", "unlinkgroup"),
-    Role.POLICE: (*RESIDENT_COMMANDS, "alert", "tips", "tipset"),
-    Role.COORDINATOR: (
-        *RESIDENT_COMMANDS,
-        "alert",
-        "notice",
-        "members",
-        "linkgroup",
-        "unlinkgroup",
-        "area",
-        "invite",
-        "revoke",
-        "ban",
-        "unban",
-        "audit",
-        "qr",
-        "tips",
-        "tipset",
-        "export",
-        "remind",
-        "reminders",
-        "unremind",
-        "summary",
-    ),
-}
 
-
-def commands_for(role: Role) -> tuple[str, ...]:
-    return ROLE_COMMANDS.get(role, RESIDENT_COMMANDS)
-
-
-def bot_commands(lang: str, names: tuple[str, ...]) -> list[BotCommand]:
-    return [BotCommand(name, plain(lang, f"cmd_{name}")) for name in names]
-
-
-@private_only
-async def me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def me(update: Update, context: Context) -> None:
+    caller = context.caller
     if caller.participant is None:
         await reply(update, caller.t("not_registered"))
         return
     svc = services(context)
-    access = await access_of(svc, caller.user_id)
+    access = caller.access
     mine = await signup.areas_of(svc.db, caller.user_id)
     names = ", ".join(a.name for a in mine) if mine else caller.plain("me_none")
     # Anonymous tips are not linked to anyone, so only the resident's own named tips show.
@@ -96,46 +41,45 @@ async def me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-@private_only
-async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def language(update: Update, context: Context) -> None:
+    caller = context.caller
     wanted = context.args[0].lower() if len(context.args) == 1 else ""
     if wanted not in LANGUAGES:
         await reply(update, caller.t("language_usage"))
         return
     if not await signup.set_language(services(context).db, caller.user_id, wanted):
         context.user_data[LANG] = wanted
-    await confirm(update, plain(wanted, "language_set"))
+    caller = await context.refresh_caller(update)
+    await confirm(update, caller.plain("language_set"))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
-    access = await access_of(services(context), caller.user_id)
-    names = commands_for(access.main_role) if is_private(update) else GROUP_COMMANDS
+async def help_command(update: Update, context: Context) -> None:
+    caller = context.caller
+    listed = context.commands.menu(caller.access.main_role, private=is_private(update))
     lines = [caller.t("help_header")]
-    lines += [f"/{name} — {caller.t(f'cmd_{name}')}" for name in names]
+    lines += [f"/{command.name} — {caller.t(command.help)}" for command in listed]
     await reply(update, "\n".join(lines))
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel(update: Update, context: Context) -> None:
     """Reached only when no flow is active: flows handle their own /cancel first."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("nothing_to_cancel"))
 
 
-async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown(update: Update, context: Context) -> None:
     """Private chats get a pointer to /help; in groups the bot stays quiet (other bots'
     commands are not ours to answer)."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("unknown_command"))
 
 
-async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def free_text(update: Update, context: Context) -> None:
+    caller = context.caller
     await reply(update, caller.t("use_commands"))
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
     """A press on a button whose data no handler knows (an old keyboard, or forged data)."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     await answer(update.callback_query, caller.plain("button_expired"))

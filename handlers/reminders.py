@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import alerts, reminders
 from bot.reminders import Reminder
-from bot.roles import Role
 from bot.services import Services
 from bot.texts import Safe
 from bot.when import WhenError, describe, local_text, parse_when, split_command
-from handlers.common import Caller, caller_of, confirm, private_only, reply, requires, services
+from handlers.common import Caller, Context, confirm, reply, services
 
 LISTED_TEXT_MAX = 200  # /reminders shows the start of each text; the full one is stored
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def remind(update: Update, context: Context) -> None:
+    caller = context.caller
     svc = services(context)
     parsed = split_command(update.effective_message.text)
     if parsed is None:
@@ -70,10 +66,8 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def reminders_command(update: Update, context: Context) -> None:
+    caller = context.caller
     svc = services(context)
     listed = await reminders.listing(svc)
     if not listed:
@@ -99,10 +93,8 @@ async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await reply(update, Safe("\n\n".join(lines)))
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def unremind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def unremind(update: Update, context: Context) -> None:
+    caller = context.caller
     svc = services(context)
     args = context.args
     if len(args) != 1 or not args[0].lstrip("#").isdigit():

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import admin, retention, signup
-from bot.roles import is_banned
 from bot.signup import Consent
 from handlers import callbacks, keyboards
 from handlers.common import (
     LANG,
     Caller,
+    Context,
     answer,
-    caller_of,
     confirm,
     edit_pressed,
     private_only,
@@ -25,11 +23,10 @@ from handlers.common import (
 AREA_LINK = "area_"
 
 
-@private_only
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     """Welcome, emergency and privacy notice with a consent button; ``area_CODE`` deep links
     (QR codes on grannsamverkan signs) join that area once consent is given."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     if await refused_as_banned(update, context, "start"):
         return
     payload = context.args[0] if context.args else ""
@@ -62,18 +59,16 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await offer_areas(update, context, caller)
 
 
-async def refused_as_banned(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, action: str
-) -> bool:
+async def refused_as_banned(update: Update, context: Context, action: str) -> bool:
     """A banned user, registered or not (or erased since), gets a short neutral refusal,
     audited like any other, and nothing is stored about them."""
-    if not await is_banned(services(context).db, update.effective_user.id):
+    if not context.caller.access.banned:
         return False
     await refuse(update, context, action, str(update.effective_chat.id), admin.BANNED)
     return True
 
 
-def consent_text(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> str:
+def consent_text(context: Context, caller: Caller) -> str:
     """Welcome, what to do in an emergency, and what is stored and why."""
     settings = services(context).settings
     municipality = settings.municipality.name
@@ -88,20 +83,20 @@ def consent_text(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> str:
 
 
 async def ask_consent(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, area_code: str | None
+    update: Update, context: Context, caller: Caller, area_code: str | None
 ) -> None:
     markup = keyboards.consent(caller.lang, area_code)
     await reply(update, consent_text(context, caller), reply_markup=markup)
 
 
 @private_only
-async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_consent(update: Update, context: Context) -> None:
     """Consent (and the area of a sign's deep link) is stored before the press is answered."""
     query = update.callback_query
     if await refused_as_banned(update, context, "consent"):
         await edit_pressed(query, reply_markup=None)
         return
-    caller = await caller_of(update, context)
+    caller = context.caller
     db = services(context).db
     pressed = callbacks.Consent.parse(query.data)
     area_code = pressed.area_code if pressed else None
@@ -118,7 +113,8 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await edit_pressed(query, reply_markup=None)
     if new:
         await confirm(update, caller.t("consent_thanks", name=caller.first_name))
-        caller = await caller_of(update, context)
+        # A participant now: their language is the one stored with the consent.
+        caller = await context.refresh_caller(update)
     else:
         await confirm(update, caller.t("consent_already"))
     if area_code and area is None:
@@ -133,7 +129,7 @@ def consent_of(caller: Caller) -> Consent:
     return Consent(caller.first_name, caller.lang)
 
 
-async def offer_areas(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+async def offer_areas(update: Update, context: Context, caller: Caller) -> None:
     areas = await signup.all_areas(services(context).db)
     if not areas:
         await reply(update, caller.t("no_areas"))
@@ -143,7 +139,7 @@ async def offer_areas(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 
 
 async def join_and_confirm(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, area_code: str
+    update: Update, context: Context, caller: Caller, area_code: str
 ) -> None:
     db = services(context).db
     lookup = await signup.find_area(db, area_code)

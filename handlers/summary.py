@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import clock, summary
-from bot.roles import Role
-from handlers.common import caller_of, private_only, reply, requires, services
+from handlers.common import Context, reply, services
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+async def summary_command(update: Update, context: Context) -> None:
+    caller = context.caller
     svc = services(context)
     tz = svc.settings.municipality.tz
     week = (

@@ -4,17 +4,15 @@ tip, and the coordinator's /export."""
 from __future__ import annotations
 
 from telegram import InputFile, Update
-from telegram.ext import ContextTypes
 
 from bot import export, tips
 from bot.roles import Role
 from handlers.callbacks import TipStatus
 from handlers.common import (
+    Context,
     answer,
-    caller_of,
     confirm,
     edit_pressed,
-    private_only,
     private_or_team_chat,
     reply,
     requires,
@@ -24,11 +22,9 @@ from handlers.common import (
 LIST_LIMIT = 10  # one message per tip (each with its buttons); more would flood the chat
 
 
-@private_or_team_chat
-@requires(Role.COORDINATOR, Role.POLICE)
-async def tips_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def tips_command(update: Update, context: Context) -> None:
     """/tips [open|all] [AREA_CODE] — newest first."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     svc = services(context)
     args = [a.lower() for a in context.args]
     scope = "open"
@@ -63,11 +59,9 @@ async def tips_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
 
 
-@private_only
-@requires(Role.COORDINATOR, Role.POLICE)
-async def tipset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def tipset(update: Update, context: Context) -> None:
     """/tipset REF STATUS [NOTE]"""
-    caller = await caller_of(update, context)
+    caller = context.caller
     svc = services(context)
     parts = update.effective_message.text.split(maxsplit=3)
     if len(parts) < 3 or parts[2].lower() not in tips.STATUSES:
@@ -94,13 +88,13 @@ async def tipset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @private_or_team_chat
 @requires(Role.COORDINATOR, Role.POLICE)
-async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_status_button(update: Update, context: Context) -> None:
     """``tipst:<id>:<status>`` on a tip card, in a private chat or the coordinators' group.
     The change (with its audit row and the reporter's notice) is committed before the press
     is answered and the card redrawn. A card anywhere else (posted there before /tips kept
     to these chats, or forged) changes nothing: redrawing it would show the tip there again."""
     query = update.callback_query
-    caller = await caller_of(update, context)
+    caller = context.caller
     svc = services(context)
     pressed = TipStatus.parse(query.data)
     if pressed is None or pressed.status not in tips.STATUSES:
@@ -123,11 +117,9 @@ async def on_status_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     )
 
 
-@private_only
-@requires(Role.COORDINATOR)
-async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def export_command(update: Update, context: Context) -> None:
     """/export tips|participants [FROM [TO]] — a CSV document, dates inclusive, local time."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     svc = services(context)
     args = [a.lower() for a in context.args]
     what = args[0] if args else ""

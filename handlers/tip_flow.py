@@ -13,9 +13,17 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram.ext import (
+    BaseHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import guessing, tips
+from bot.persistence import Flow
 from bot.texts import Safe
 from handlers import keyboards
 from handlers.callbacks import (
@@ -31,13 +39,14 @@ from handlers.callbacks import (
     TipSend,
     TipWhen,
 )
+from handlers.commands import NEW_MESSAGES, button, command
 from handlers.common import (
     Caller,
+    Context,
+    Handler,
     answer,
-    caller_of,
     confirm,
     edit_pressed,
-    private_only,
     reply,
     services,
 )
@@ -51,7 +60,7 @@ TIMEOUT: float = 15 * 60
 DATE_BUTTONS = 5  # buttons for the days before yesterday; any other date can be typed
 
 
-def _limit(context: ContextTypes.DEFAULT_TYPE) -> tips.HourlyLimit:
+def _limit(context: Context) -> tips.HourlyLimit:
     limit = context.bot_data.get(LIMIT)
     if limit is None:
         limit = context.bot_data[LIMIT] = tips.HourlyLimit(
@@ -76,9 +85,8 @@ def _nav(caller: Caller, *, back: bool = True) -> list[InlineKeyboardButton]:
 # ------------------------------------------------------------------ entry
 
 
-@private_only
-async def tip_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    caller = await caller_of(update, context)
+async def tip_command(update: Update, context: Context) -> int:
+    caller = context.caller
     svc = services(context)
     context.user_data.pop(DRAFT, None)
     refusal = await tips.may_report(svc, _limit(context), caller.user_id, caller.participant)
@@ -96,9 +104,7 @@ async def tip_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     return await _show(update, context, caller, draft, CATEGORY)
 
 
-async def _one_line(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, argument: str
-) -> int:
+async def _one_line(update: Update, context: Context, caller: Caller, argument: str) -> int:
     """``/tip [anonym] CATEGORY TEXT``: stored at once, answered with the reference."""
     svc = services(context)
     parsed = tips.parse_one_line(argument)
@@ -132,7 +138,7 @@ def _category_list(caller: Caller) -> str:
 
 async def _show(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     caller: Caller,
     draft: tips.Draft,
     step: int,
@@ -226,11 +232,11 @@ def _summary(caller: Caller, draft: tips.Draft) -> str:
     )
 
 
-async def _draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tips.Draft | None:
+async def _draft(update: Update, context: Context) -> tips.Draft | None:
     """The draft, or None after telling the user the button is stale."""
     draft = context.user_data.get(DRAFT)
     if draft is None and update.callback_query is not None:
-        caller = await caller_of(update, context)
+        caller = context.caller
         await answer(update.callback_query, caller.plain("button_expired"))
     return draft
 
@@ -247,7 +253,7 @@ async def _pressed(update: Update) -> str:
 # ------------------------------------------------------------------ the steps
 
 
-async def on_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_category(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
@@ -256,14 +262,14 @@ async def on_category(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     if code not in tips.CATEGORIES:
         return CATEGORY
     draft.category = code
-    caller = await caller_of(update, context)
+    caller = context.caller
     # A resident in one area (or none) has nothing to choose: a tip without area is kept
     # and shown to the coordinator as "no area given".
     step = AREA if len(draft.areas) > 1 else WHEN
     return await _show(update, context, caller, draft, step)
 
 
-async def on_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_area(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
@@ -272,28 +278,28 @@ async def on_area(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if not chosen:
         return AREA
     draft.area = chosen[0]
-    return await _show(update, context, await caller_of(update, context), draft, WHEN)
+    return await _show(update, context, context.caller, draft, WHEN)
 
 
-async def on_area_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_area_page(update: Update, context: Context) -> int:
     """Another page of the area step; the step itself stays open."""
     draft = await _draft(update, context)
     if draft is None:
         return END
     query = update.callback_query
     await answer(query)
-    caller = await caller_of(update, context)
+    caller = context.caller
     await keyboards.show(query, _area_chooser(caller, draft, keyboards.page_number(query.data)))
     return AREA
 
 
-async def on_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_when(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     pressed = TipWhen.parse(await _pressed(update))
     choice = pressed.choice if pressed else ""
-    caller = await caller_of(update, context)
+    caller = context.caller
     if choice == TipWhen.PICK:
         return await _show(update, context, caller, draft, DATE)
     if choice not in tips.OCCURRED:
@@ -302,7 +308,7 @@ async def on_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return await _show(update, context, caller, draft, DESCRIBE)
 
 
-async def on_date_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_date_button(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
@@ -310,17 +316,15 @@ async def on_date_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return await _take_date(update, context, draft, pressed.day if pressed else "")
 
 
-async def on_date_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_date_text(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     return await _take_date(update, context, draft, update.effective_message.text)
 
 
-async def _take_date(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: tips.Draft, text: str
-) -> int:
-    caller = await caller_of(update, context)
+async def _take_date(update: Update, context: Context, draft: tips.Draft, text: str) -> int:
+    caller = context.caller
     day = tips.parse_date(text, tips.local_today(services(context)))
     if day is None:
         await reply(update, caller.t("tip_bad_date"))
@@ -329,11 +333,11 @@ async def _take_date(
     return await _show(update, context, caller, draft, DESCRIBE)
 
 
-async def on_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_description(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
-    caller = await caller_of(update, context)
+    caller = context.caller
     text = update.effective_message.text
     problem = tips.description_problem(text)
     if problem is not None:
@@ -344,13 +348,13 @@ async def on_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return await _show(update, context, caller, draft, ATTACH)
 
 
-async def on_describe_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    caller = await caller_of(update, context)
+async def on_describe_other(update: Update, context: Context) -> int:
+    caller = context.caller
     await reply(update, caller.t("tip_describe_first"))
     return DESCRIBE
 
 
-async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_photo(update: Update, context: Context) -> int:
     """One photo per tip (a second one replaces the first); only its Telegram file id is
     kept, the picture itself is never downloaded."""
     draft = await _draft(update, context)
@@ -358,25 +362,25 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return END
     largest = update.effective_message.photo[-1]
     draft.photo = (largest.file_id, largest.file_unique_id)
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("tip_photo_added"), reply_markup=_attach_markup(caller))
     return ATTACH
 
 
-async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_location(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     location = update.effective_message.location
     draft.location = tips.round_location(location.latitude, location.longitude)
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("tip_location_added"), reply_markup=_attach_markup(caller))
     return ATTACH
 
 
-async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_document(update: Update, context: Context) -> int:
     """Files can carry anything (and their metadata, e.g. where a picture was taken)."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("tip_photo_as_document"))
     return ATTACH
 
@@ -387,15 +391,15 @@ def _attach_markup(caller: Caller) -> InlineKeyboardMarkup:
     )
 
 
-async def on_attach_done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_attach_done(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     await _pressed(update)
-    return await _show(update, context, await caller_of(update, context), draft, CONTACT)
+    return await _show(update, context, context.caller, draft, CONTACT)
 
 
-async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_contact(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
@@ -406,15 +410,15 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     draft.contact = choice
     draft.phone = None
     step = PHONE if choice == "phone" else CONFIRM
-    return await _show(update, context, await caller_of(update, context), draft, step)
+    return await _show(update, context, context.caller, draft, step)
 
 
-async def on_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_phone(update: Update, context: Context) -> int:
     """The reporter's own number, shared with the button or typed."""
     draft = await _draft(update, context)
     if draft is None:
         return END
-    caller = await caller_of(update, context)
+    caller = context.caller
     message = update.effective_message
     if message.contact is not None:
         if message.contact.user_id != caller.user_id:
@@ -434,24 +438,24 @@ async def on_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return await _show(update, context, caller, draft, CONFIRM)
 
 
-async def on_use_buttons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+async def on_use_buttons(update: Update, context: Context) -> int | None:
     """Something typed where a button was expected: say so and stay on the step."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     await reply(update, caller.t("tip_use_buttons"))
     return None
 
 
-async def on_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_back(update: Update, context: Context) -> int:
     draft = await _draft(update, context)
     if draft is None:
         return END
     await _pressed(update)
-    return await _back(update, context, await caller_of(update, context), draft)
+    return await _back(update, context, context.caller, draft)
 
 
 async def _back(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     caller: Caller,
     draft: tips.Draft,
     *,
@@ -462,16 +466,16 @@ async def _back(
     return await _show(update, context, caller, draft, draft.steps.pop())
 
 
-async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_send(update: Update, context: Context) -> int:
     draft: tips.Draft | None = await _draft(update, context)
     if draft is None:
         return END
-    return await _submit(update, context, await caller_of(update, context), draft)
+    return await _submit(update, context, context.caller, draft)
 
 
 async def _submit(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     caller: Caller,
     draft: tips.Draft,
     *,
@@ -504,8 +508,8 @@ async def _submit(
     return END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    caller = await caller_of(update, context)
+async def cancel(update: Update, context: Context) -> int:
+    caller = context.caller
     context.user_data.pop(DRAFT, None)
     if update.callback_query is not None:
         await _pressed(update)
@@ -513,23 +517,102 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return END
 
 
-async def on_timeout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_timeout(update: Update, context: Context) -> None:
     """PTB calls this with the flow's last update once TIMEOUT has passed without an answer."""
     context.user_data.pop(DRAFT, None)
-    caller = await caller_of(update, context)
+    # The context is the one of the flow's last update: the caller may have changed since.
+    caller = await context.refresh_caller(update)
     await reply(update, caller.t("tip_timed_out"), reply_markup=ReplyKeyboardRemove())
+
+
+# ------------------------------------------------------------------ the flow
+
+
+def conversation(entry_points: list[CommandHandler]) -> Flow:
+    """The guided tip, a step a message; /cancel (or the cancel button) leaves it at any
+    step. Its steps take free text, photos and locations, so it comes before the bot's
+    fallbacks. Its step and draft survive a restart (bot/persistence.py)."""
+    typed_text = NEW_MESSAGES & filters.TEXT & ~filters.COMMAND
+    return Flow(
+        entry_points=entry_points,
+        states=dict(
+            [
+                _step(CATEGORY, button(TipCategory, on_category), back=False),
+                _step(
+                    AREA,
+                    button(TipArea, on_area),
+                    button(TipPage, on_area_page),
+                ),
+                _step(WHEN, button(TipWhen, on_when)),
+                _step(
+                    DATE,
+                    button(TipDate, on_date_button),
+                    MessageHandler(typed_text, on_date_text),
+                    otherwise=None,
+                ),
+                _step(
+                    DESCRIBE,
+                    MessageHandler(typed_text, on_description),
+                    otherwise=on_describe_other,
+                ),
+                _step(
+                    ATTACH,
+                    MessageHandler(NEW_MESSAGES & filters.PHOTO, on_photo),
+                    MessageHandler(NEW_MESSAGES & filters.LOCATION, on_location),
+                    MessageHandler(NEW_MESSAGES & filters.Document.ALL, on_document),
+                    button(TipNext, on_attach_done),
+                ),
+                _step(CONTACT, button(TipContact, on_contact)),
+                # The reply keyboard's back button arrives as text; on_phone handles it.
+                _step(
+                    PHONE,
+                    MessageHandler(
+                        NEW_MESSAGES & (filters.CONTACT | (filters.TEXT & ~filters.COMMAND)),
+                        on_phone,
+                    ),
+                    back=False,
+                    otherwise=None,
+                ),
+                _step(CONFIRM, button(TipSend, on_send)),
+                # PTB runs this with the flow's last update once the timeout has passed.
+                (ConversationHandler.TIMEOUT, [TypeHandler(Update, on_timeout)]),
+            ]
+        ),
+        fallbacks=[command("cancel", cancel), button(TipCancel, cancel)],
+        conversation_timeout=TIMEOUT,
+        allow_reentry=True,
+        name=tips.FLOW,
+        persistent=True,
+        draft=DRAFT,
+        draft_type=tips.Draft,
+    )
+
+
+def _step(
+    state: int,
+    *handlers: BaseHandler,
+    back: bool = True,
+    otherwise: Handler | None = on_use_buttons,
+) -> tuple[int, list[BaseHandler]]:
+    """A step's own handlers, then what the steps share: the back button, and an answer to
+    anything else sent (by default: "use the buttons"), which keeps the step open."""
+    shared: list[BaseHandler] = []
+    if back:
+        shared.append(button(TipBack, on_back))
+    if otherwise is not None:
+        shared.append(MessageHandler(NEW_MESSAGES & ~filters.COMMAND, otherwise))
+    return state, [*handlers, *shared]
 
 
 # ------------------------------------------------------------------ /tipstatus
 
 
-@private_only
-async def tipstatus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def tipstatus(update: Update, context: Context) -> None:
     """The full reference is the only key, so this works for anonymous tips too; the answer
     shows status and date only, never the handlers' notes. A short form, a wrong check part
     and an unknown number get the same answer, and after a few misses nothing is looked up
     for a while (bot/guessing.py)."""
-    caller = await caller_of(update, context)
+    caller = context.caller
     if not context.args:
         await reply(update, caller.t("tipstatus_usage"))
         return

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import app
 from bot.config import Settings, load_settings
 from bot.sandbox import Sandbox
 from tests.helpers import seed_residents
@@ -25,42 +26,8 @@ def flood_guard_off(config_file: Path) -> Settings:
 
 
 GROUP = -9100
-COMMANDS = [
-    "start",
-    "join",
-    "leave",
-    "areas",
-    "alerts",
-    "me",
-    "mydata",
-    "forget",
-    "language",
-    "help",
-    "cancel",
-    "tip",
-    "tipstatus",
-    "tips",
-    "tipset",
-    "export",
-    "alert",
-    "notice",
-    "members",
-    "linkgroup",
-    "unlinkgroup",
-    "area",
-    "invite",
-    "redeem",
-    "revoke",
-    "ban",
-    "unban",
-    "audit",
-    "qr",
-    "remind",
-    "reminders",
-    "unremind",
-    "summary",
-    "nonsense",
-]
+# Every command of the bot, and one it does not know.
+COMMANDS = [*app.COMMANDS.names, "nonsense"]
 CALLBACK_PREFIXES = [
     "consent",
     "consent:",
