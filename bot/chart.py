@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from bot.texts import plain, t
 from bot.tips import CATEGORIES
@@ -43,7 +44,7 @@ NOTE_PX = 12
 # Where things sit, in pixels from the top or left of the design canvas.
 _AXES_LEFT = 50
 _AXES_RIGHT = 12
-_AXES_TOP = 66
+_AXES_TOP = 84
 _AXES_HEIGHT = 220
 _LEGEND_TOP = _AXES_TOP + _AXES_HEIGHT + 34  # below the week labels
 _MARGIN = 10
@@ -135,7 +136,7 @@ def draw(
     for category in categories:
         heights = [counts.get((i, category), 0) for i in positions]
         style = _style(category, category in focus)
-        axes.bar(positions, heights, bottom=bottoms, width=0.7, **style)
+        axes.bar(positions, heights, bottom=bottoms, width=0.7, label=category, **style)
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
         name = plain(lang, f"summary_cat_{category}")
         if category in focus:
@@ -145,9 +146,24 @@ def draw(
     axes.set_xticks(positions, [plain(lang, "summary_week_label").format(week=w) for w in weeks])
     axes.set_xlim(-0.6, len(weeks) - 0.4)
     axes.tick_params(labelsize=_pt(AXIS_PX))
-    axes.set_ylabel(plain(lang, "summary_chart_ylabel"), fontsize=_pt(AXIS_PX))
+    # Level, above the axis: a rotated label beside long tick labels would be pushed off the
+    # picture's edge, and sideways text is slow to read on a phone.
+    axes.set_ylabel(
+        plain(lang, "summary_chart_ylabel"),
+        fontsize=_pt(AXIS_PX),
+        rotation=0,
+        ha="left",
+        va="bottom",
+    )
+    axes.yaxis.set_label_coords(
+        (_MARGIN - _AXES_LEFT) / (PHONE_WIDTH_PX - _AXES_LEFT - _AXES_RIGHT),
+        1 + 6 / _AXES_HEIGHT,
+    )
     axes.spines[["top", "right"]].set_visible(False)
     axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.set_major_formatter(
+        FuncFormatter(lambda value, _: format_decimal(round(value), locale=lang))
+    )
 
     if not categories:
         axes.set_ylim(0, 1)
@@ -187,7 +203,7 @@ def draw(
 
     # One column, top of the stack first, so the legend reads in the order the eye meets
     # the colours; below the bars, so it never covers them and has the whole width.
-    figure.legend(
+    legend = figure.legend(
         handles=handles[::-1],
         loc="upper left",
         bbox_to_anchor=(x(_MARGIN), y(_LEGEND_TOP)),
@@ -202,12 +218,15 @@ def draw(
     missing = [c for c in CATEGORIES if c in focus and c not in categories]
     if missing:
         names = ", ".join(plain(lang, f"summary_cat_{c}") for c in missing)
+        # Right under the legend, whose height is known only once it has been laid out.
+        figure.draw_without_rendering()
+        below = legend.get_window_extent().y0 - 8 * scale
         figure.text(
             x(_MARGIN),
-            _MARGIN / PHONE_HEIGHT_PX,
+            below / figure.bbox.height,
             plain(lang, "chart_focus_none").format(names=names),
             fontsize=_pt(NOTE_PX),
-            va="bottom",
+            va="top",
         )
     return figure
 
