@@ -49,8 +49,9 @@ _AXES_HEIGHT = 220
 _LEGEND_TOP = _AXES_TOP + _AXES_HEIGHT + 34  # below the week labels
 _MARGIN = 10
 
-# Okabe-Ito: told apart with every common kind of colour blindness. Each category keeps its
-# colour from week to week, so a coordinator learns them.
+# Okabe-Ito, told apart with every common kind of colour blindness (grey in place of its
+# black, on which the focus hatching would vanish). Each category keeps its colour from week
+# to week, so a coordinator learns them.
 COLOURS = dict(
     zip(
         CATEGORIES,
