@@ -51,6 +51,7 @@ __all__ = [
     "RolesSettings",
     "ScheduleSettings",
     "Settings",
+    "SummarySettings",
     "TelegramSettings",
     "TipsSettings",
     "check_config",
@@ -225,6 +226,29 @@ class ScheduleSettings(_Section):
         return when.summary_trigger(self.weekly_summary, tz)
 
 
+# --------------------------------------------------------------------------- summary
+
+
+class SummarySettings(_Section):
+    # The categories the medborgarlöfte names (codes from bot/tips.py, e.g. "drugs"): the
+    # weekly summary's chart draws them on the baseline and marks them.
+    focus_categories: list[str] = Field(default_factory=list)
+
+    @field_validator("focus_categories")
+    @classmethod
+    def _check_focus_categories(cls, value: list[str]) -> list[str]:
+        # Imported here: bot.tips needs the whole bot, and the settings are read first.
+        from bot.tips import CATEGORIES
+
+        unknown = [code for code in value if code not in CATEGORIES]
+        if unknown:
+            raise ValueError(
+                f"unknown tip categor{'y' if len(unknown) == 1 else 'ies'}"
+                f" {', '.join(map(repr, unknown))} (known: {', '.join(CATEGORIES)})"
+            )
+        return list(dict.fromkeys(value))
+
+
 # --------------------------------------------------------------------------- tips
 
 
@@ -325,6 +349,7 @@ class Settings(BaseSettings):
     roles: RolesSettings = Field(default_factory=RolesSettings)
     broadcast: BroadcastSettings = Field(default_factory=BroadcastSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    summary: SummarySettings = Field(default_factory=SummarySettings)
     tips: TipsSettings = Field(default_factory=TipsSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     areas: list[AreaSeed] = Field(default_factory=list)
@@ -428,6 +453,7 @@ _SECTION_MODELS: dict[str, type[BaseModel]] = {
     "roles": RolesSettings,
     "broadcast": BroadcastSettings,
     "schedule": ScheduleSettings,
+    "summary": SummarySettings,
     "tips": TipsSettings,
     "retention": RetentionSettings,
     "areas": AreaSeed,

@@ -144,6 +144,7 @@ class WeeklySummary:
     missed: list[ReminderRow]
     chart_weeks: list[Week]
     chart_counts: dict[tuple[int, str], int] = field(default_factory=dict)
+    chart_focus: tuple[str, ...] = ()
 
 
 async def compute(services: Services, week: Week, now: datetime | None = None) -> WeeklySummary:
@@ -203,6 +204,7 @@ async def compute(services: Services, week: Week, now: datetime | None = None) -
         missed=await reminder_rows.missed_unreported(db, until_s),
         chart_weeks=chart_weeks,
         chart_counts=await stats.tips_per_week(db, bounds),
+        chart_focus=tuple(services.settings.summary.focus_categories),
     )
 
 
@@ -331,21 +333,8 @@ def _local_text(moment: datetime, tz: tzinfo, lang: str) -> str:
 
 
 def render_chart(summary: WeeklySummary, lang: str) -> bytes:
-    labels = [t(lang, "summary_week_label", week=w.number) for w in summary.chart_weeks]
-    series = [
-        (
-            t(lang, f"summary_cat_{category}"),
-            [summary.chart_counts.get((i, category), 0) for i in range(len(labels))],
-        )
-        for category in CATEGORIES
-    ]
-    return chart.tips_chart(
-        t(lang, "summary_chart_title", weeks=len(labels)),
-        labels,
-        series,
-        y_label=t(lang, "summary_chart_ylabel"),
-        empty_note=t(lang, "summary_chart_empty"),
-    )
+    weeks = [w.number for w in summary.chart_weeks]
+    return chart.tips_chart(weeks, summary.chart_counts, lang, focus=summary.chart_focus)
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

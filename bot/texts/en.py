@@ -547,4 +547,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "n_group_chats": {"one": "{count} group chat", "other": "{count} group chats"},
     "n_new": {"one": "{count} new", "other": "{count} new"},
     "n_last_weeks": {"one": "the last week", "other": "the last {count} weeks"},
+    # Plain language: the weekly summary's chart
+    "chart_total_note": "The number above each bar is that week's total.",
+    "chart_focus_name": "{name} (focus)",
+    "chart_focus_none": "Focus with no tips in these weeks: {names}",
 }

@@ -550,4 +550,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "n_group_chats": {"one": "{count} gruppchatt", "other": "{count} gruppchattar"},
     "n_new": {"one": "{count} ny", "other": "{count} nya"},
     "n_last_weeks": {"one": "den senaste veckan", "other": "de senaste {count} veckorna"},
+    # Plain language: the weekly summary's chart
+    "chart_total_note": "Siffran över varje stapel är antalet tips den veckan.",
+    "chart_focus_name": "{name} (fokus)",
+    "chart_focus_none": "Fokus utan tips de här veckorna: {names}",
 }
