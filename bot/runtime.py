@@ -22,20 +22,21 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot import groups, notices, retention
-from bot.alerts import Reports, render
+from bot import groups, retention
+from bot.alerts import render
 from bot.app import build_application
 from bot.config import Settings, check_webhook_secret
 from bot.delivery import Outbox
 from bot.persistence import schedule_expiry
 from bot.polling import Poller
 from bot.reminders import start_schedule
+from bot.reports import Reports
 from bot.services import Services
 from bot.tgbot import retry_after_seconds
-from bot.tips import send_copy
 from bot.updates import FairUpdates
 from bot.webhook import MAX_CONNECTIONS, WebhookServer
 from handlers.menus import set_all_menus
+from handlers.senders import outbox_senders, report_editor
 from storage.areas import seed_areas
 from storage.db import Database
 
@@ -150,17 +151,14 @@ class Grannbot:
     async def _start_outbox(self) -> None:
         services = self.services
         broadcast = self.settings.broadcast
-        self.reports = reports = Reports(services, self.application.bot)
+        bot = self.application.bot
+        self.reports = reports = Reports(services, report_editor(bot))
         await reports.start()
         self._opened.push_async_callback(reports.stop)
         services.outbox = Outbox(
             services.db,
-            self.application.bot,
+            outbox_senders(services, bot, reports),
             render,
-            send_tip=functools.partial(send_copy, services),
-            send_notice=functools.partial(
-                notices.send, services, on_sent={notices.REPORT: reports.first_sent}
-            ),
             messages_per_second=broadcast.messages_per_second,
             group_messages_per_minute=broadcast.group_messages_per_minute,
             on_progress=reports.update,
