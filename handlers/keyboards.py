@@ -20,8 +20,10 @@ from telegram.constants import InlineKeyboardButtonLimit, InlineKeyboardMarkupLi
 
 from bot import auditlog
 from bot.texts import plain, t
+from bot.tips import STATUS_PREFIX, STATUSES, status_name
 from handlers.common import edit_pressed
 from storage.areas import Area
+from storage.tips import Tip
 
 CONSENT = "consent"  # "consent" or "consent:<area code>" to join that area right after
 JOIN = "join"  # "join:<area code>"
@@ -194,6 +196,22 @@ def leave_choice(lang: str, areas: list[Area], page: int = 1) -> Picker:
     buttons = [InlineKeyboardButton(a.name, callback_data=f"{LEAVE}:{a.code}") for a in areas]
     leave_all = [InlineKeyboardButton(plain(lang, "leave_all_button"), callback_data=LEAVE_ALL)]
     return picker(lang, t(lang, "leave_choose"), buttons, page, LEAVE_PAGE, rows_after=[leave_all])
+
+
+# ------------------------------------------------------------------ a tip's status buttons
+
+
+def status_buttons(lang: str, tip: Tip) -> InlineKeyboardMarkup:
+    """Callback data ``tipst:<id>:<status>`` (at most 28 bytes, well under Telegram's 64)."""
+    buttons = [
+        InlineKeyboardButton(
+            ("✅ " if status == tip.status else "") + status_name(lang, status),
+            callback_data=f"{STATUS_PREFIX}:{tip.id}:{status}",
+        )
+        for status in STATUSES
+        if status != "new"
+    ]
+    return InlineKeyboardMarkup([buttons[0:2], buttons[2:4]])
 
 
 # ------------------------------------------------------------------ the limits

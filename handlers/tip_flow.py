@@ -15,7 +15,7 @@ from telegram import (
 )
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot import guessing, tips
+from bot import guessing, tip_card, tip_refs, tips
 from bot.texts import Safe
 from handlers import keyboards
 from handlers.common import (
@@ -206,7 +206,7 @@ def _summary(caller: Caller, draft: tips.Draft) -> str:
         "tip_summary",
         category=tips.category_name(caller.lang, draft.category or "other"),
         area=draft.area.name if draft.area else caller.plain("tip_no_area"),
-        occurred=tips.occurred_text(caller.lang, draft.occurred),
+        occurred=tip_card.occurred_text(caller.lang, draft.occurred),
         description=draft.description,
         photo=caller.plain("tip_yes" if draft.photo else "tip_no"),
         location=caller.plain("tip_yes" if draft.location else "tip_no"),
@@ -519,7 +519,7 @@ async def tipstatus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # A person may type the reference with spaces between its parts.
     typed = " ".join(context.args)
     guesses = guessing.limit_in(context.bot_data, guessing.TIPSTATUS)
-    found = await tips.status_for(services(context), guesses, caller.user_id, typed)
+    found = await tip_refs.status_for(services(context), guesses, caller.user_id, typed)
     if found.wait_minutes:
         await reply(update, caller.t("error_too_many_tries", minutes=found.wait_minutes))
         return
