@@ -22,19 +22,18 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot import groups, retention
+from bot import groups
 from bot.alerts import render
 from bot.app import build_application
 from bot.config import Settings, check_webhook_secret
 from bot.delivery import Outbox
-from bot.persistence import schedule_expiry
 from bot.polling import Poller
-from bot.reminders import start_schedule
 from bot.reports import Reports
 from bot.services import Services
 from bot.tgbot import retry_after_seconds
 from bot.updates import FairUpdates
 from bot.webhook import MAX_CONNECTIONS, WebhookServer
+from handlers import jobs
 from handlers.menus import set_all_menus
 from handlers.senders import outbox_senders, report_editor
 from storage.areas import seed_areas
@@ -114,12 +113,8 @@ class Grannbot:
         opened.push_async_callback(self.application.stop)
         await self._start_outbox()
         opened.push_async_callback(self.services.outbox.stop)
-        # Reminders and the weekly summary: jobs rebuilt from the database, missed runs first.
-        await start_schedule(self.application)
-        # Personal data past its [retention] period is deleted once a day (local time).
-        retention.schedule(self.application)
-        # Flows in progress (kept in the database) are deleted once idle past their timeout.
-        schedule_expiry(self.application)
+        # Reminders, the weekly summary, retention, idle flows: missed runs first.
+        await jobs.start(self.application)
         # Updates last, once everything their handlers need is running.
         await self._start_updates()
         log.info("Grannbot started (%s) for %s", settings.telegram.mode, settings.municipality.name)

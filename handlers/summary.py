@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 from bot import clock, summary
 from bot.roles import Role
 from handlers.common import caller_of, private_only, reply, requires, services
+from handlers.senders import send_summary
 from storage import audit
 
 
@@ -28,4 +29,4 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     report = await summary.compute(svc, week)
     async with svc.db.transaction() as tx:
         await audit.record(tx, caller.user_id, "summary", target=week.label)
-    await summary.send(context.bot, update.effective_chat.id, report, caller.lang, tz)
+    await send_summary(context.bot, update.effective_chat.id, report, caller.lang, tz)
