@@ -25,6 +25,9 @@ alert's text, a tip card with its photos, a notice) is given by the Telegram sid
 * after a crash, rows still pending are sent again on start-up. A recipient can therefore get
   a message twice only if it was sent but its outcome not yet written when the process died:
   at most :attr:`Outbox.duplicate_bound` messages.
+
+One class, and so one long module, on purpose: the lanes share the rate limiter, the pause
+after a 429 and the buffer of outcomes, and the guarantees above hold for all of them together.
 """
 
 from __future__ import annotations

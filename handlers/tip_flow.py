@@ -1,5 +1,8 @@
 """/tip for residents: the guided flow (category → area → when → description → photo or
-location → contact → summary → Send), the one-line form, and /tipstatus."""
+location → contact → summary → Send), the one-line form, and /tipstatus.
+
+Long because the flow has nine steps: one callback per step, in the order a resident meets
+them, reads better here than spread over modules."""
 
 from __future__ import annotations
 
