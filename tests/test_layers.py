@@ -5,7 +5,13 @@ with ast, so an import inside a function or under TYPE_CHECKING counts too."""
 from __future__ import annotations
 
 import ast
+from datetime import UTC, datetime
 from pathlib import Path
+
+from bot import summary
+from bot.services import Services
+from storage.db import Database
+from tests.conftest import COORDINATOR_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,3 +103,22 @@ def test_every_edge_module_exists_and_has_a_reason():
     for edge, reason in EDGE.items():
         assert ROOT.joinpath(edge).exists(), edge
         assert reason.strip(), edge
+
+
+async def test_a_domain_service_runs_without_telegram(settings, db_path):
+    """The weekly summary is claimed, computed and handed to whatever sends it, with no Bot
+    in sight; a second run for the same week hands nothing over."""
+    handed: list[tuple[int, str, str]] = []
+
+    async def deliver(chat_id: int, report: summary.WeeklySummary, lang: str) -> None:
+        handed.append((chat_id, report.week.label, lang))
+
+    db = await Database.open(db_path)
+    try:
+        services = Services(settings, db)
+        fire = datetime(2026, 4, 6, 6, 0, tzinfo=UTC)  # Monday 08:00 in Kumla
+        assert await summary.run_scheduled(services, deliver, fire)
+        assert not await summary.run_scheduled(services, deliver, fire)
+    finally:
+        await db.close()
+    assert handed == [(COORDINATOR_ID, "2026-W14", "sv")]
