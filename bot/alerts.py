@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from bot import notices
+from bot.message import Message
 from bot.reports import all_pending, report_values
 from bot.roles import Access, Role
 from bot.services import Services
@@ -109,15 +110,15 @@ def text_limit(kind: str, area_names: str) -> int:
     return TEXT_LIMIT - frame
 
 
-def text_problem(draft: Draft) -> tuple[str, dict] | None:
-    """A text key (and its values) explaining why the text cannot be sent, or None."""
+def text_problem(draft: Draft) -> Message | None:
+    """Why the text cannot be sent, or None."""
     text = draft.text.strip()
     if not text:
-        return "alert_empty", {}
+        return Message("alert_empty")
     limit = text_limit(draft.kind, draft.area_names)
     length = telegram_length(html.escape(text, quote=False))
     if length > limit:
-        return "alert_too_long", {"limit": limit, "length": length}
+        return Message("alert_too_long", {"limit": limit, "length": length})
     return None
 
 

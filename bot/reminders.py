@@ -26,10 +26,10 @@ from typing import Protocol
 
 from bot import alerts, clock
 from bot.alerts import Draft, Kind
+from bot.message import Message
 from bot.services import Services
 from bot.texts import t
 from bot.when import (
-    Problem,
     Schedule,
     WhenError,
     local_text,
@@ -92,7 +92,7 @@ def late_note(services: Services, due: datetime) -> str:
     return t(lang, "reminder_late_note", due=local_text(due, settings.municipality.tz, lang))
 
 
-def text_problem(services: Services, areas: list[Area], text: str) -> Problem | None:
+def text_problem(services: Services, areas: list[Area], text: str) -> Message | None:
     """Too long or empty, counting the late note it may carry one day."""
     longest_note = late_note(services, datetime(2026, 9, 30, 23, 59, tzinfo=UTC))
     return alerts.text_problem(Draft(Kind.REMINDER, None, areas, f"{longest_note}\n\n{text}"))

@@ -186,12 +186,12 @@ def status_name(lang: str, status: str) -> str:
     return plain(lang, f"tip_status_{status}")
 
 
-def description_problem(text: str) -> tuple[str, dict] | None:
-    """A text key (and values) saying why the description cannot be used, or None."""
+def description_problem(text: str) -> Message | None:
+    """Why the description cannot be used, or None."""
     if not text.strip():
-        return "tip_empty", {}
+        return Message("tip_empty")
     if len(text.strip()) > MAX_DESCRIPTION:
-        return "tip_too_long", {"limit": MAX_DESCRIPTION, "length": len(text.strip())}
+        return Message("tip_too_long", {"limit": MAX_DESCRIPTION, "length": len(text.strip())})
     return None
 
 

@@ -176,8 +176,7 @@ async def _preview(
 ) -> int:
     problem = alerts.text_problem(draft)
     if problem is not None:
-        key, values = problem
-        await reply(update, caller.t(key, **values))
+        await reply(update, caller.t(problem.key, **problem.values))
         return TYPE
     people, groups = await alerts.recipient_counts(services(context).db, draft.areas)
     shown = draft.text.strip()

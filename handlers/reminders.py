@@ -41,8 +41,7 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     problem = reminders.text_problem(svc, found, text)
     if problem is not None:
-        key, values = problem
-        await reply(update, caller.t(key, **values))
+        await reply(update, caller.t(problem.key, **problem.values))
         return
     everything = target.strip().lower() in ("all", "alla")
     try:

@@ -100,8 +100,8 @@ async def _one_line(
     area, text, _ = await tips.area_for_one_line(svc.db, caller.user_id, parsed.text)
     problem = tips.description_problem(text)
     if problem is not None:
-        key, values = problem
-        await reply(update, caller.t(key, **values) + "\n" + caller.t("tip_one_line_usage"))
+        usage = caller.t("tip_one_line_usage")
+        await reply(update, caller.t(problem.key, **problem.values) + "\n" + usage)
         return END
     draft = tips.Draft(
         category=parsed.category,
@@ -324,8 +324,7 @@ async def on_description(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     text = update.effective_message.text
     problem = tips.description_problem(text)
     if problem is not None:
-        key, values = problem
-        await reply(update, caller.t(key, **values))
+        await reply(update, caller.t(problem.key, **problem.values))
         return DESCRIBE
     draft.description = text.strip()
     return await _show(update, context, caller, draft, ATTACH)
