@@ -15,7 +15,7 @@ from pathlib import Path
 from bench.common import TimedBot, database_with_residents, make_bot, sandbox_process
 from bot.alerts import Draft, queue, render
 from bot.config import Settings
-from bot.delivery import CONCURRENCY, Outbox
+from bot.delivery import CONCURRENCY, Outbox, Senders
 from bot.services import Services
 from storage import areas as area_rows
 
@@ -48,7 +48,7 @@ async def through_outbox(
 
     outbox = Outbox(
         db,
-        timed,
+        Senders(alert=timed.send_message),
         render,
         messages_per_second=rate,
         group_messages_per_minute=20,

@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import summary
+from bot import summary, summary_text
 from bot.config import Settings
 from bot.services import Services
 from storage.areas import seed_areas
@@ -133,7 +133,7 @@ async def main() -> None:
             report = await summary.compute(services, week, NOW)
             compute_times.append(time.perf_counter() - started)
             started = time.perf_counter()
-            png = summary.render_chart(report, "sv")
+            png = summary_text.render_chart(report, "sv")
             chart_times.append(time.perf_counter() - started)
         await db.close()
 

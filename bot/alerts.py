@@ -1,46 +1,33 @@
 """Police alerts, municipal information and area contacts' notices: compose, check, queue in
-the outbox, render per language and report delivery back to the sender."""
+the outbox and render per language. The sender's delivery report is :mod:`bot.reports`."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import html
 import logging
-import re
 import secrets
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, ClassVar
 
-from telegram import Bot
-from telegram.constants import MessageLimit
-from telegram.error import TelegramError
-
-from bot import clock, notices, retry
-from bot.retry import Action
+from bot import notices
+from bot.message import Message
+from bot.reports import all_pending, report_values
 from bot.roles import Access, Role
 from bot.services import Services
 from bot.stored import check_stored, of_type
+from bot.telegram_text import TEXT_LIMIT, telegram_length
 from bot.texts import LANGUAGES, t
 from storage import areas as area_rows
 from storage import audit
 from storage import deliveries as outbox_rows
-from storage import participants as people
 from storage.areas import Area
 from storage.db import Database, Executor
 from storage.deliveries import Alert
-from storage.notices import NoticeRow
 
 log = logging.getLogger(__name__)
 
-TELEGRAM_TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
 RECENT_ALERTS = 5
-REPORT_EDIT_INTERVAL = 1.5  # seconds between progress edits of one report
-RECHECK_FINISHED = timedelta(days=1)  # at start-up, reports of alerts finished since then
-_TAG = re.compile(r"<[^>]+>")
 
 
 class Kind:
@@ -104,12 +91,6 @@ class Draft:
         return ", ".join(a.name for a in self.areas)
 
 
-def telegram_length(text: str) -> int:
-    """Telegram measures message length in UTF-16 code units after markup is removed."""
-    plain = html.unescape(_TAG.sub("", text))
-    return len(plain.encode("utf-16-le")) // 2
-
-
 def render(alert: Alert, lang: str) -> str:
     if alert.text_key:
         body = t(lang, alert.text_key, areas=alert.area_names)
@@ -126,18 +107,18 @@ def text_limit(kind: str, area_names: str) -> int:
     """How long the sender's text may be so that the message fits Telegram's limit in every
     language a recipient may read it in."""
     frame = max(telegram_length(render_parts(kind, area_names, "", lang)) for lang in LANGUAGES)
-    return TELEGRAM_TEXT_LIMIT - frame
+    return TEXT_LIMIT - frame
 
 
-def text_problem(draft: Draft) -> tuple[str, dict] | None:
-    """A text key (and its values) explaining why the text cannot be sent, or None."""
+def text_problem(draft: Draft) -> Message | None:
+    """Why the text cannot be sent, or None."""
     text = draft.text.strip()
     if not text:
-        return "alert_empty", {}
+        return Message("alert_empty")
     limit = text_limit(draft.kind, draft.area_names)
     length = telegram_length(html.escape(text, quote=False))
     if length > limit:
-        return "alert_too_long", {"limit": limit, "length": length}
+        return Message("alert_too_long", {"limit": limit, "length": length})
     return None
 
 
@@ -194,7 +175,7 @@ async def send(services: Services, draft: Draft, report_chat_id: int) -> int | N
             notices.Notice(
                 report_chat_id,
                 "alert_report_progress",
-                report_values(draft.kind, draft.area_names, _all_pending(queued)),
+                report_values(draft.kind, draft.area_names, all_pending(queued)),
                 purpose=notices.REPORT,
                 subject_id=alert_id,
             ),
@@ -239,175 +220,6 @@ async def _write(
 def _wake(services: Services) -> None:
     if services.outbox is not None:
         services.outbox.wake()
-
-
-def _all_pending(total: int) -> dict[str, int]:
-    return {"pending": total, "delivered": 0, "blocked": 0, "failed": 0}
-
-
-def report_values(kind: str, area_names: str, counts: dict[str, int]) -> dict:
-    return {
-        "heading": notices.Term(f"alert_heading_plain_{kind}", {"areas": area_names}),
-        "total": sum(counts.values()),
-        "delivered": counts["delivered"],
-        "blocked": counts["blocked"],
-        "failed": counts["failed"],
-        "pending": counts["pending"],
-    }
-
-
-def report_text(lang: str, kind: str, area_names: str, counts: dict[str, int]) -> str:
-    """The report as the outbox first sends it and as every edit shows it: one rendering,
-    so that equal counts give an equal text."""
-    key = "alert_report_done" if counts["pending"] == 0 else "alert_report_progress"
-    return notices.render(lang, key, report_values(kind, area_names, counts))
-
-
-class Reports:
-    """Keeps each sender's delivery report message up to date while the outbox works.
-
-    The outbox creates the report's first message (a notice, see :meth:`first_sent`) and
-    says which alerts made progress (:meth:`update`); one worker here edits each report to
-    the current counts, at most every ``interval`` seconds per report, compares with what
-    the message shows before every edit (Telegram refuses an edit into the same content),
-    and retries an edit that failed on the way (5xx, network, 429) with backoff, so that a
-    report reaches its final counts."""
-
-    def __init__(
-        self,
-        services: Services,
-        bot: Bot,
-        *,
-        interval: float = REPORT_EDIT_INTERVAL,
-        backoff: float = 1.0,
-        max_attempts: int = 8,
-    ) -> None:
-        self.services = services
-        self.bot = bot
-        self.interval = interval
-        self.backoff = backoff
-        self.max_attempts = max_attempts
-        self._due: dict[int, float] = {}  # alert id -> when to look at its report again
-        self._edited_at: dict[int, float] = {}
-        self._failures: dict[int, int] = {}
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
-        self._stopping = False
-
-    async def start(self) -> None:
-        """Look again at recent reports (a restart may have come between an outcome and its
-        edit), then keep them up to date."""
-        since = clock.stamp(clock.now() - RECHECK_FINISHED)
-        for alert_id in await outbox_rows.reports_to_check(self.services.db, since):
-            self._mark(alert_id, time.monotonic())
-        self._task = asyncio.create_task(self._run(), name="reports")
-
-    async def stop(self, grace: float = 5.0) -> None:
-        """Make the edits that are due (the outbox's last outcomes), then stop; an edit is
-        not cut off half-way, or the stored text could differ from what the message shows."""
-        if self._task is None:
-            return
-        self._stopping = True
-        self._wake.set()
-        _, running = await asyncio.wait({self._task}, timeout=grace)
-        for task in running:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._task = None
-
-    async def update(self, alert_ids: list[int], finished: list[int]) -> None:
-        """The outbox recorded outcomes of these alerts (``finished`` are done)."""
-        now = time.monotonic()
-        for alert_id in alert_ids:
-            self._mark(alert_id, now)
-
-    async def first_sent(
-        self, tx: Executor, notice: NoticeRow, message_id: int, text: str
-    ) -> Callable[[], None] | None:
-        """The outbox sent the report's first message: from now on it is edited. Looked at
-        again once this is committed (the worker reads committed data only)."""
-        alert_id = notice.subject_id
-        if alert_id is None:
-            return None
-        await outbox_rows.set_report_message(tx, alert_id, notice.chat_id, message_id, text)
-        return lambda: self._mark(alert_id, time.monotonic())
-
-    def _mark(self, alert_id: int, now: float) -> None:
-        at = max(now, self._edited_at.get(alert_id, 0.0) + self.interval)
-        self._due[alert_id] = min(at, self._due.get(alert_id, at))
-        self._wake.set()
-
-    async def _run(self) -> None:
-        while True:
-            self._wake.clear()
-            now = time.monotonic()
-            ready = sorted(a for a, at in self._due.items() if at <= now)
-            for alert_id in ready:
-                del self._due[alert_id]
-                try:
-                    await self._refresh(alert_id)
-                except Exception:
-                    log.exception("report for alert %d not updated", alert_id)
-            if ready:
-                continue
-            if self._stopping:
-                return  # later edits are made after the next start (see start())
-            timeout = min(self._due.values()) - now if self._due else None
-            # asyncio.timeout rather than wait_for: in Python 3.11 wait_for can swallow a
-            # cancellation that meets a wake-up, and stop() would wait forever.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
-                    await self._wake.wait()
-
-    async def _refresh(self, alert_id: int) -> None:
-        db = self.services.db
-        alert = (await outbox_rows.alerts_by_ids(db, [alert_id])).get(alert_id)
-        if alert is None or alert.report_message_id is None:
-            return  # its first message is not out yet: first_sent marks it again
-        counts = await outbox_rows.status_counts(db, alert_id)
-        lang = await self._language(alert.report_chat_id)
-        text = report_text(lang, alert.kind, alert.area_names, counts)
-        if text == alert.report_text:
-            self._failures.pop(alert_id, None)
-            return
-        try:
-            await self.bot.edit_message_text(
-                text, chat_id=alert.report_chat_id, message_id=alert.report_message_id
-            )
-        except TelegramError as exc:
-            failures = self._failures.get(alert_id, 0) + 1
-            decision = retry.decide(
-                exc, failures, max_attempts=self.max_attempts, backoff=self.backoff
-            )
-            if decision.action is Action.PAUSE:
-                self._retry_at(alert_id, time.monotonic() + decision.delay)
-                return
-            if decision.action is Action.RETRY:
-                self._failures[alert_id] = failures
-                self._retry_at(alert_id, time.monotonic() + retry.spread(decision.delay))
-                return
-            if decision.action is not Action.DONE:
-                # Deleted by the sender, too old to edit, the chat gone, or out of tries:
-                # nothing more to do for it.
-                log.warning("report for alert %d not updated, giving up: %s", alert_id, exc)
-                self._failures.pop(alert_id, None)
-                return
-            # "Not modified": an earlier edit arrived although its answer was lost.
-        self._failures.pop(alert_id, None)
-        self._edited_at[alert_id] = time.monotonic()
-        async with db.transaction() as tx:
-            await outbox_rows.set_report_text(tx, alert_id, text)
-        if counts["pending"] == 0:
-            self._edited_at.pop(alert_id, None)
-
-    def _retry_at(self, alert_id: int, at: float) -> None:
-        self._due[alert_id] = min(at, self._due.get(alert_id, at))
-        self._wake.set()
-
-    async def _language(self, chat_id: int) -> str:
-        person = await people.participant(self.services.db, chat_id)
-        return person.language if person else self.services.settings.municipality.language
 
 
 async def recent_for(db: Database, user_id: int) -> list[Alert]:

@@ -3,6 +3,9 @@
 Precedence, highest first: keyword overrides passed to :func:`load_settings`, environment
 variables (prefix ``GRANNBOT_``, nesting with ``__``), the TOML file, built-in defaults.
 There is deliberately no ``.env`` support: secrets belong in the environment or the file.
+
+Long on purpose: every setting sits with its check and its error text, so that adding a key
+is one edit here, and loading, describing and ``check-config`` follow the same models.
 """
 
 from __future__ import annotations

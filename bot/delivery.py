@@ -6,7 +6,9 @@ copy of a new tip to ``tip_copies``, and every single message someone relies on 
 status notice, a role change, a delivery report's first message) to ``notices``, before
 anything is sent; this worker is the only thing that sends them. It drains three lanes: tip
 copies and single notices (a few at a time each, never behind an alert to thousands of
-residents) and alerts. All share the rates below. Guarantees:
+residents) and alerts. All share the rates below. How a row becomes Telegram calls (an
+alert's text, a tip card with its photos, a notice) is given by the Telegram side as
+:class:`Senders`; this worker decides when each goes and what its outcome means. Guarantees:
 
 * rates: overall ``messages_per_second`` (a leaky bucket of capacity one, so no 1-second
   window sees more than the rate plus one), ``group_messages_per_minute`` per group (each
@@ -23,6 +25,9 @@ residents) and alerts. All share the rates below. Guarantees:
 * after a crash, rows still pending are sent again on start-up. A recipient can therefore get
   a message twice only if it was sent but its outcome not yet written when the process died:
   at most :attr:`Outbox.duplicate_bound` messages.
+
+One class, and so one long module, on purpose: the lanes share the rate limiter, the pause
+after a 429 and the buffer of outcomes, and the guarantees above hold for all of them together.
 """
 
 from __future__ import annotations
@@ -37,8 +42,6 @@ import time
 from collections.abc import Awaitable, Callable
 
 from aiolimiter import AsyncLimiter
-from telegram import Bot
-from telegram.error import TelegramError
 
 from bot import groups, retry
 from bot.retry import Action
@@ -49,7 +52,8 @@ from storage.deliveries import ALERT, NOTICE, TIP, Alert, Delivery, Outcome
 log = logging.getLogger(__name__)
 
 Render = Callable[[Alert, str], str]
-SendOne = Callable[[Bot, Delivery], Awaitable[None]]  # a tip copy or a notice
+SendAlert = Callable[[int, str], Awaitable[object]]  # chat id, the alert's rendered text
+SendOne = Callable[[Delivery], Awaitable[None]]  # a tip copy or a notice
 Progress = Callable[[list[int], list[int]], Awaitable[None]]
 MoveChat = Callable[[int, int], Awaitable[object]]
 
@@ -58,6 +62,17 @@ CONCURRENCY = 16
 TIP_CONCURRENCY = 4  # a handful of handlers per tip
 NOTICE_CONCURRENCY = 4  # one message per decision; a few at once keep them prompt
 FLUSH_SIZE = 100
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Senders:
+    """What sends each kind of row, given by the Telegram side (handlers/senders.py). Each
+    raises what Telegram answered, for :func:`bot.retry.decide` to read; a kind without a
+    sender gets no lane."""
+
+    alert: SendAlert
+    tip: SendOne | None = None
+    notice: SendOne | None = None
 
 
 @dataclasses.dataclass
@@ -85,11 +100,9 @@ class Outbox:
     def __init__(
         self,
         db: Database,
-        bot: Bot,
+        senders: Senders,
         render: Render,
         *,
-        send_tip: SendOne | None = None,
-        send_notice: SendOne | None = None,
         messages_per_second: float | None,
         group_messages_per_minute: int | None,
         on_progress: Progress | None = None,
@@ -102,10 +115,8 @@ class Outbox:
         fetch_size: int = 500,
     ) -> None:
         self.db = db
-        self.bot = bot
+        self.senders = senders
         self.render = render
-        self.send_tip = send_tip
-        self.send_notice = send_notice
         self.on_progress = on_progress
         self.move_chat = move_chat or functools.partial(groups.move_chat, db)
         self.max_attempts = max_attempts
@@ -121,9 +132,9 @@ class Outbox:
         self._next_private: dict[int, float] = {}
         self._paused_until = 0.0
         self._lanes = {ALERT: _Lane(ALERT, asyncio.Semaphore(concurrency))}
-        if send_tip is not None:
+        if senders.tip is not None:
             self._lanes[TIP] = _Lane(TIP, asyncio.Semaphore(TIP_CONCURRENCY))
-        if send_notice is not None:
+        if senders.notice is not None:
             self._lanes[NOTICE] = _Lane(NOTICE, asyncio.Semaphore(NOTICE_CONCURRENCY))
         self._flush_now = asyncio.Event()
         self._outcomes: list[Outcome] = []
@@ -284,13 +295,13 @@ class Outbox:
         try:
             await self._wait_turn(delivery, pace)
             if delivery.kind == TIP:
-                await self.send_tip(self.bot, delivery)
+                await self.senders.tip(delivery)
             elif delivery.kind == NOTICE:
-                await self.send_notice(self.bot, delivery)
+                await self.senders.notice(delivery)
             else:
-                await self.bot.send_message(delivery.chat_id, self._text(delivery))
+                await self.senders.alert(delivery.chat_id, self._text(delivery))
         except Exception as exc:
-            if not isinstance(exc, TelegramError):
+            if not retry.from_telegram(exc):
                 # Something on our side (a failed read of the tip, say): retried like a network
                 # error, so that no row is left pending unseen.
                 log.exception("outbox: delivery %d (%s) raised", delivery.id, delivery.kind)

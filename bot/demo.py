@@ -10,10 +10,11 @@ import tempfile
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from bot import clock, summary
+from bot import clock
 from bot.config import AreaSeed, Settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox, SandboxUser
+from handlers import jobs
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -193,7 +194,7 @@ async def reminder_and_summary(chat: Transcript, running: Grannbot, out: Path) -
         today = clock.now().astimezone(tz).date()
         monday = today + timedelta(days=7 - today.weekday())
         clock.travel(datetime.combine(monday, time(7, 59, 58), tzinfo=tz))
-        summary.register_next(running.application.job_queue, running.services, clock.now())
+        jobs.register_weekly_summary(running.application.job_queue, running.services, clock.now())
         await chat.sandbox.wait_for(
             lambda: any(m.kind == "photo" for m in chat.sandbox.messages(COORDINATOR)),
             timeout=30,

@@ -1,14 +1,11 @@
 """Group chats: linking an area's group, so that alerts and reminders for the area reach it
-too; following a group that Telegram moved to a new id; and what a group allows the bot to
-send."""
+too; following a group that Telegram moved to a new id."""
 
 from __future__ import annotations
 
 import logging
 import weakref
 from collections.abc import Callable
-
-from telegram.error import BadRequest
 
 from bot.services import Services
 from storage import areas as area_rows
@@ -122,13 +119,3 @@ def _tell_operator(db: Database) -> None:
         COORDINATOR_CHAT_KEY,
         COORDINATOR_CHAT_KEY,
     )
-
-
-# ------------------------------------------------------------------ what a group allows
-
-
-def is_refused_content(exc: BadRequest) -> bool:
-    """Telegram checks each kind of content on its own: a group may take text but no photos
-    ("not enough rights to send photos to the chat"). Such an answer will not change on a
-    retry."""
-    return "not enough rights" in exc.message.lower()

@@ -3,8 +3,9 @@
 A service writes a :class:`Notice` in the same transaction as the decision it tells about
 (:func:`queue`), so that the decision and the promise to tell it are one. The outbox's notice
 lane sends it later with the outbox's rates, 429 pauses, retries and blocked handling
-(:func:`send`), rendered in the recipient's language at that moment. A notice with a purpose
-(e.g. the report message of an alert) hands the sent message's id to whoever needs it.
+(:func:`to_send`, then :func:`record_sent`), rendered in the recipient's language at that
+moment. A notice with a purpose (e.g. the report message of an alert) hands the sent
+message's id to whoever needs it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from telegram import Bot
 
 from bot.services import Services
 from bot.texts import Safe, t
@@ -103,30 +102,36 @@ def wake(services: Services) -> None:
         services.outbox.wake(NOTICE)
 
 
-async def send(
-    services: Services,
-    bot: Bot,
-    delivery: Delivery,
-    *,
-    on_sent: Mapping[str, OnSent] | None = None,
-) -> None:
-    """Send one notice (called by the outbox, which handles every Telegram error)."""
+async def to_send(services: Services, delivery: Delivery) -> tuple[NoticeRow, str] | None:
+    """The notice behind an outbox row and its text in the recipient's language as of now;
+    None when it was deleted (by /forget) while it waited. The outbox's notice sender
+    (handlers/senders.py) sends it and then calls :func:`record_sent`."""
     row = await notice_rows.notice(services.db, delivery.id)
     if row is None:
-        return  # deleted by /forget while it waited
+        return None
     person = await people.participant(services.db, row.chat_id)
     lang = person.language if person else services.settings.municipality.language
-    text = render(lang, row.text_key, row.vals)
-    message = await bot.send_message(row.chat_id, text)
+    return row, render(lang, row.text_key, row.vals)
+
+
+async def record_sent(
+    services: Services,
+    row: NoticeRow,
+    message_id: int,
+    text: str,
+    on_sent: Mapping[str, OnSent] | None = None,
+) -> None:
+    """The notice went out as message ``message_id``: keep its id and hand it to whoever
+    the notice's purpose names. Never raises: the message is out, and an error would make
+    the outbox send it a second time."""
     hook = (on_sent or {}).get(row.purpose or "")
     then = None
     try:
         async with services.db.transaction() as tx:
-            await notice_rows.set_message_id(tx, row.id, message.message_id)
+            await notice_rows.set_message_id(tx, row.id, message_id)
             if hook is not None:
-                then = await hook(tx, row, message.message_id, text)
+                then = await hook(tx, row, message_id, text)
     except Exception:
-        # The message is out: raising would make the outbox send it a second time.
         log.exception("notice %d sent, but its message id was not stored", row.id)
         return
     if then is not None:

@@ -20,6 +20,9 @@ Nothing else: ``bot_data`` holds live services, and chat data and callback data 
   timeout jobs live in memory only, so rows past the timeout are dropped on load, and a sweep
   deletes them while the bot runs and ends the flows in memory too: a half-written tip may
   hold a description and a phone number, and must not stay on disk.
+
+Long because PTB's persistence interface is one class with a method per kind of data; the
+rules above apply across all of them.
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
-"""Scheduled reminders: the JobQueue jobs that put each run into the alert outbox. When a
-reminder fires is said in the WHEN grammar (:mod:`bot.when`).
+"""Scheduled reminders: each run is put into the alert outbox. When a reminder fires is said
+in the WHEN grammar (:mod:`bot.when`).
 
 PTB's JobQueue (APScheduler 3) keeps jobs in memory only, so the database is the truth: every
-reminder has its ``next_run`` stored, each active reminder gets one ``run_once`` job for that
-moment, and after a run the following one is computed here and registered again. A delay
-computed from :func:`bot.clock.now` (rather than an absolute APScheduler trigger) lets tests
-and the demo move time.
+reminder has its ``next_run`` stored, each active reminder gets one timer for that moment
+(:class:`Timers`, kept by handlers/jobs.py), and after a run the following one is computed
+here and its timer set again.
 
 Missed runs (the bot was down) are decided from the database at start-up, never by
 APScheduler's misfire handling:
@@ -23,16 +22,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
-from telegram.ext import Application, CallbackContext, JobQueue
-
-from bot import alerts, clock, summary
+from bot import alerts, clock
 from bot.alerts import Draft, Kind
 from bot.clock import parse_stamp, stamp
+from bot.message import Message
 from bot.services import Services
 from bot.texts import t
 from bot.when import (
-    Problem,
     Schedule,
     WhenError,
     local_text,
@@ -48,10 +46,6 @@ log = logging.getLogger(__name__)
 
 ONCE_GRACE = timedelta(hours=24)
 RECURRING_GRACE = timedelta(hours=1)
-JOB_PREFIX = "reminder:"
-# Jobs must run however late the event loop gets to them; missed runs across a restart are
-# decided from the database instead.
-JOB_KWARGS = {"misfire_grace_time": None}
 
 # ---------------------------------------------------------------------------- the service
 
@@ -81,6 +75,16 @@ class Reminder:
         )
 
 
+class Timers(Protocol):
+    """Wakes the bot for a reminder's next run (the Telegram side keeps them in PTB's
+    JobQueue, handlers/jobs.py)."""
+
+    def set(self, reminder: Reminder) -> None:
+        """(Re)place the timer for the reminder's next run; none if it has none."""
+
+    def cancel(self, reminder_id: int) -> None: ...
+
+
 def late_note(services: Services, due: datetime) -> str:
     """Written into the reminder's text, so in the municipality's language (the language the
     coordinator wrote the reminder in)."""
@@ -89,7 +93,7 @@ def late_note(services: Services, due: datetime) -> str:
     return t(lang, "reminder_late_note", due=local_text(due, settings.municipality.tz, lang))
 
 
-def text_problem(services: Services, areas: list[Area], text: str) -> Problem | None:
+def text_problem(services: Services, areas: list[Area], text: str) -> Message | None:
     """Too long or empty, counting the late note it may carry one day."""
     longest_note = late_note(services, datetime(2026, 9, 30, 23, 59, tzinfo=UTC))
     return alerts.text_problem(Draft(Kind.REMINDER, None, areas, f"{longest_note}\n\n{text}"))
@@ -97,7 +101,7 @@ def text_problem(services: Services, areas: list[Area], text: str) -> Problem | 
 
 async def create(
     services: Services,
-    job_queue: JobQueue | None,
+    timers: Timers | None,
     *,
     creator_id: int,
     schedule: Schedule,
@@ -107,7 +111,7 @@ async def create(
     target: str = "",
 ) -> Reminder:
     """Store a reminder with its audit row (``target`` as the coordinator typed it) and
-    register its job. A one-off time that has passed is refused."""
+    set its timer. A one-off time that has passed is refused."""
     tz = services.settings.municipality.tz
     now = clock.now()
     first = schedule.next_after(now, tz)
@@ -133,8 +137,8 @@ async def create(
         )
         row = await rows.reminder(tx, reminder_id)
     reminder = Reminder.of(row)
-    if job_queue is not None:
-        register(job_queue, reminder)
+    if timers is not None:
+        timers.set(reminder)
     log.info("reminder %d (%s) created, first run %s", reminder_id, schedule.spec, stamp(first))
     return reminder
 
@@ -144,21 +148,20 @@ async def listing(services: Services) -> list[Reminder]:
 
 
 async def remove(
-    services: Services, job_queue: JobQueue | None, reminder_id: int, *, actor_id: int | None
+    services: Services, timers: Timers | None, reminder_id: int, *, actor_id: int | None
 ) -> bool:
     async with services.db.transaction() as tx:
         removed = await rows.delete(tx, reminder_id)
         if removed:
             await audit.record(tx, actor_id, "unremind", target=str(reminder_id))
-    if removed and job_queue is not None:
-        for job in job_queue.get_jobs_by_name(job_name(reminder_id)):
-            job.schedule_removal()
+    if removed and timers is not None:
+        timers.cancel(reminder_id)
     return removed
 
 
 async def run_due(
     services: Services,
-    job_queue: JobQueue | None,
+    timers: Timers | None,
     reminder_id: int,
     due: datetime,
     *,
@@ -185,8 +188,8 @@ async def run_due(
         area_ids = await rows.target_area_ids(tx, reminder_id, reminder.all_areas)
     if not claimed:
         return None
-    if following is not None and job_queue is not None:
-        register(job_queue, Reminder.of(await rows.reminder(services.db, reminder_id)))
+    if following is not None and timers is not None:
+        timers.set(Reminder.of(await rows.reminder(services.db, reminder_id)))
     areas = await area_rows.areas_by_ids(services.db, area_ids) if area_ids else []
     if not areas:
         log.warning("reminder %d: its areas are gone, nothing sent", reminder_id)
@@ -200,49 +203,24 @@ async def run_due(
     return alert_id
 
 
-# ---------------------------------------------------------------------------- the jobs
+# ---------------------------------------------------------------------------- start-up
 
 
-def job_name(reminder_id: int) -> str:
-    return f"{JOB_PREFIX}{reminder_id}"
-
-
-def register(job_queue: JobQueue, reminder: Reminder) -> None:
-    """(Re)place the job for the reminder's next run."""
-    for job in job_queue.get_jobs_by_name(job_name(reminder.id)):
-        job.schedule_removal()
-    if reminder.status != "active" or reminder.next_run is None:
-        return
-    delay = max(0.0, (reminder.next_run - clock.now()).total_seconds())
-    job_queue.run_once(
-        _fire,
-        when=delay,
-        data={"id": reminder.id, "due": reminder.next_run},
-        name=job_name(reminder.id),
-        job_kwargs=JOB_KWARGS,
-    )
-
-
-async def _fire(context: CallbackContext) -> None:
-    services: Services = context.application.bot_data["services"]
-    await run_due(services, context.job_queue, context.job.data["id"], context.job.data["due"])
-
-
-async def catch_up(services: Services, job_queue: JobQueue | None) -> None:
+async def catch_up(services: Services, timers: Timers | None) -> None:
     """At start-up: apply the missed-run policy (module docstring) to every reminder whose
-    run passed while the bot was down, then register a job for each active one."""
+    run passed while the bot was down, then set a timer for each active one."""
     tz = services.settings.municipality.tz
     now = clock.now()
     for row in await rows.active(services.db):
         reminder = Reminder.of(row)
         due = reminder.next_run
         if due is None or due > now:
-            if job_queue is not None:
-                register(job_queue, reminder)
+            if timers is not None:
+                timers.set(reminder)
             continue
         if not reminder.schedule.recurring:
             if now - due < ONCE_GRACE:
-                await run_due(services, job_queue, reminder.id, due, late_for=due)
+                await run_due(services, timers, reminder.id, due, late_for=due)
             else:
                 async with services.db.transaction() as tx:
                     await rows.mark_missed(tx, reminder.id, stamp(due))
@@ -252,17 +230,10 @@ async def catch_up(services: Services, job_queue: JobQueue | None) -> None:
         while (following := reminder.schedule.next_after(latest, tz)) <= now:
             latest = following
         if now - latest < RECURRING_GRACE:
-            await run_due(services, job_queue, reminder.id, due, late_for=latest)
+            await run_due(services, timers, reminder.id, due, late_for=latest)
             continue
         async with services.db.transaction() as tx:
             await rows.skip_to(tx, reminder.id, stamp(due), stamp(following))
         log.warning("reminder %d: skipped runs since %s while down", reminder.id, stamp(due))
-        if job_queue is not None:
-            register(job_queue, Reminder.of(await rows.reminder(services.db, reminder.id)))
-
-
-async def start_schedule(application: Application) -> None:
-    """Called once at start-up: reminders and the weekly summary, from the database."""
-    services: Services = application.bot_data["services"]
-    await catch_up(services, application.job_queue)
-    await summary.start(application)
+        if timers is not None:
+            timers.set(Reminder.of(await rows.reminder(services.db, reminder.id)))

@@ -1,6 +1,7 @@
 """Retention: every kind of personal data is deleted once it is older than its period in
-``[retention]``. One daily job, one transaction per kind with an audit row that gives counts
-only, then the erased rows leave the disk (``Database.erase_traces``).
+``[retention]``. One daily run (its job is in handlers/jobs.py), one transaction per kind
+with an audit row that gives counts only, then the erased rows leave the disk
+(``Database.erase_traces``).
 
 Ages are measured with :func:`bot.clock.now`, so that a test can move time instead of
 waiting for it."""
@@ -12,8 +13,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, timedelta
 from datetime import time as clock_time
 
-from telegram.ext import Application, ContextTypes
-
 from bot import clock
 from bot.config import RetentionSettings, Settings
 from bot.privacy import erase_within
@@ -24,7 +23,6 @@ from storage.db import Database, Executor
 
 log = logging.getLogger(__name__)
 
-JOB = "retention"
 RUN_AT = clock_time(3, 30)  # local time, when hardly anyone uses the bot
 ACTION = "retention"  # audit action; the target names the kind
 KINDS = ("tips", "alerts", "deliveries", "audit", "inactive_participants", "surveys")
@@ -98,19 +96,9 @@ async def purge(
     return counts
 
 
-async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data["services"]
+async def run(services: Services) -> dict[str, int]:
+    """The daily run: :func:`purge`, keeping the staff named in the configuration."""
     settings = services.settings
-    await purge(
+    return await purge(
         services.db, settings.retention, [*settings.roles.coordinators, *settings.roles.police]
-    )
-
-
-def schedule(application: Application) -> None:
-    """Once a day at RUN_AT local time (the municipality's time zone)."""
-    settings: Settings = application.bot_data["services"].settings
-    for note in settings.moved_keys:
-        log.warning("configuration: %s", note)
-    application.job_queue.run_daily(
-        _job, time=RUN_AT.replace(tzinfo=settings.municipality.tz), name=JOB
     )

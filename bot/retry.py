@@ -13,7 +13,7 @@ import enum
 import random
 from dataclasses import dataclass
 
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.tgbot import retry_after_seconds
 
@@ -74,6 +74,11 @@ def decide(
         return Decision(Action.GIVE_UP, str(error))
     delay = min(MAX_BACKOFF, backoff * 2 ** (attempts - 1))
     return Decision(Action.RETRY, str(error), delay=delay)
+
+
+def from_telegram(error: BaseException) -> bool:
+    """Whether Telegram refused or failed the call, rather than something on our side."""
+    return isinstance(error, TelegramError)
 
 
 def spread(delay: float) -> float:

@@ -22,20 +22,20 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot import groups, notices, retention
-from bot.alerts import Reports, render
+from bot import groups
+from bot.alerts import render
 from bot.app import build_application
 from bot.config import Settings, check_webhook_secret
 from bot.delivery import Outbox
-from bot.persistence import schedule_expiry
 from bot.polling import Poller
-from bot.reminders import start_schedule
+from bot.reports import Reports
 from bot.services import Services
 from bot.tgbot import retry_after_seconds
-from bot.tips import send_copy
 from bot.updates import FairUpdates
 from bot.webhook import MAX_CONNECTIONS, WebhookServer
+from handlers import jobs
 from handlers.menus import set_all_menus
+from handlers.senders import outbox_senders, report_editor
 from storage.areas import seed_areas
 from storage.db import Database
 
@@ -113,12 +113,8 @@ class Grannbot:
         opened.push_async_callback(self.application.stop)
         await self._start_outbox()
         opened.push_async_callback(self.services.outbox.stop)
-        # Reminders and the weekly summary: jobs rebuilt from the database, missed runs first.
-        await start_schedule(self.application)
-        # Personal data past its [retention] period is deleted once a day (local time).
-        retention.schedule(self.application)
-        # Flows in progress (kept in the database) are deleted once idle past their timeout.
-        schedule_expiry(self.application)
+        # Reminders, the weekly summary, retention, idle flows: missed runs first.
+        await jobs.start(self.application)
         # Updates last, once everything their handlers need is running.
         await self._start_updates()
         log.info("Grannbot started (%s) for %s", settings.telegram.mode, settings.municipality.name)
@@ -150,17 +146,14 @@ class Grannbot:
     async def _start_outbox(self) -> None:
         services = self.services
         broadcast = self.settings.broadcast
-        self.reports = reports = Reports(services, self.application.bot)
+        bot = self.application.bot
+        self.reports = reports = Reports(services, report_editor(bot))
         await reports.start()
         self._opened.push_async_callback(reports.stop)
         services.outbox = Outbox(
             services.db,
-            self.application.bot,
+            outbox_senders(services, bot, reports),
             render,
-            send_tip=functools.partial(send_copy, services),
-            send_notice=functools.partial(
-                notices.send, services, on_sent={notices.REPORT: reports.first_sent}
-            ),
             messages_per_second=broadcast.messages_per_second,
             group_messages_per_minute=broadcast.group_messages_per_minute,
             on_progress=reports.update,

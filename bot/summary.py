@@ -1,5 +1,7 @@
 """The weekly summary for coordinators: what it says (computed by SQL aggregates in
-storage/stats.py), how it reads in each language, its chart, and when it goes out.
+storage/stats.py), who gets it and when it goes out. How it reads in each language and its
+chart are :mod:`bot.summary_text`; the Telegram side sends it (handlers/senders.py) and keeps
+its job (handlers/jobs.py).
 
 The scheduled summary fires on ``settings.schedule.weekly_summary`` (default Monday 08:00
 local time) and covers the last complete ISO week before that moment. Each week is recorded
@@ -10,24 +12,16 @@ start-up and never twice. Summaries are only due from the bot's first start on
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from telegram import Bot, InputFile
-from telegram.constants import MessageLimit
-from telegram.error import BadRequest, ChatMigrated, TelegramError
-from telegram.ext import Application, CallbackContext, JobQueue
-
-from bot import chart, clock, groups
-from bot.alerts import Kind, telegram_length
+from bot import clock, groups
 from bot.clock import parse_stamp, stamp
 from bot.roles import not_banned
 from bot.services import Services
-from bot.texts import Safe, t
 from bot.tips import CATEGORIES
 from storage import audit, stats
 from storage import participants as people
@@ -39,9 +33,6 @@ log = logging.getLogger(__name__)
 CHART_WEEKS = 8
 OPEN_TIP_AGE = timedelta(days=7)
 OPEN_TIPS_SHOWN = 5
-CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
-MESSAGE_LIMIT = MessageLimit.MAX_TEXT_LENGTH
-JOB_NAME = "weekly-summary"
 _WEEK_SPEC = re.compile(r"^(\d{4})-?w(\d{1,2})$", re.IGNORECASE)
 
 
@@ -216,178 +207,6 @@ async def on_demand(services: Services, week: Week, actor_id: int) -> WeeklySumm
     return report
 
 
-# ---------------------------------------------------------------------------- rendering
-
-
-def trend(this: int, last: int) -> str:
-    change = this - last
-    if change > 0:
-        return f"↑ +{change}"
-    if change < 0:
-        return f"↓ −{-change}"
-    return "→ ±0"
-
-
-def _date(day: date, lang: str, *, year: bool) -> str:
-    month = t(lang, "months_short").split(",")[day.month - 1]
-    text = f"{day.day} {month}"
-    return f"{text} {day.year}" if year else text
-
-
-def render(summary: WeeklySummary, lang: str, tz: tzinfo) -> str:
-    """The summary as an HTML message in ``lang``."""
-    first = summary.week.monday
-    last = (summary.until - timedelta(microseconds=1)).astimezone(tz).date()
-    dates = f"{_date(first, lang, year=first.year != last.year)}–{_date(last, lang, year=True)}"
-    lines = [
-        t(lang, "summary_title", week=summary.week.number, year=summary.week.year),
-        t(lang, "summary_dates_partial" if summary.partial else "summary_dates", dates=dates),
-        "",
-        t(
-            lang,
-            "summary_participants",
-            total=summary.participants,
-            new=summary.new,
-            left=summary.left,
-        ),
-    ]
-    for area in summary.areas:
-        lines.append(
-            t(
-                lang,
-                "summary_area_line",
-                area=area.name,
-                members=area.members,
-                joined=area.joined,
-                left=area.left,
-            )
-        )
-    lines += ["", t(lang, "summary_sent_header")]
-    for kind in (Kind.POLICE, Kind.MUNICIPALITY, Kind.NOTICE, Kind.REMINDER):
-        counts = summary.sent.get(kind)
-        name = t(lang, f"summary_kind_{kind}")
-        if counts is None or counts.deliveries == 0:
-            count = counts.alerts if counts else 0
-            lines.append(t(lang, "summary_kind_line_none", kind=Safe(name), count=count))
-        else:
-            rate = round(100 * counts.delivered / counts.deliveries)
-            lines.append(
-                t(lang, "summary_kind_line", kind=Safe(name), count=counts.alerts, rate=rate)
-            )
-    lines += [
-        "",
-        t(
-            lang,
-            "summary_tips",
-            this=summary.tips_this,
-            last=summary.tips_last,
-            trend=trend(summary.tips_this, summary.tips_last),
-        ),
-    ]
-    if summary.by_category:
-        lines.append(t(lang, "summary_by_category"))
-        lines += _tip_lines(
-            lang, ((t(lang, f"summary_cat_{r.key}"), r) for r in summary.by_category)
-        )
-    if summary.by_area:
-        lines.append(t(lang, "summary_by_area"))
-        named = [(r.key or t(lang, "summary_no_area"), r) for r in summary.by_area]
-        lines += _tip_lines(lang, sorted(named, key=lambda item: item[0].casefold()))
-    lines += ["", t(lang, "summary_open", count=summary.open_tips)]
-    if summary.oldest_open:
-        items = ", ".join(
-            t(
-                lang,
-                "summary_open_item",
-                ref=tip.ref,
-                days=(summary.until - parse_stamp(tip.created_at)).days,
-            )
-            for tip in summary.oldest_open
-        )
-        lines.append(t(lang, "summary_open_oldest", items=Safe(items)))
-    if summary.missed:
-        lines += ["", t(lang, "summary_missed_header")]
-        for row in summary.missed:
-            due = _local_text(parse_stamp(row.next_run), tz, lang)
-            lines.append(t(lang, "summary_missed_item", id=row.id, text=row.text[:60], due=due))
-    return "\n".join(lines)
-
-
-def _tip_lines(lang: str, named: Iterable[tuple[str, stats.TwoWeeks]]) -> list[str]:
-    return [
-        t(
-            lang,
-            "summary_tip_line",
-            name=name,
-            this=row.this_week,
-            last=row.last_week,
-            trend=trend(row.this_week, row.last_week),
-        )
-        for name, row in named
-    ]
-
-
-def _local_text(moment: datetime, tz: tzinfo, lang: str) -> str:
-    local = moment.astimezone(tz)
-    return f"{_date(local.date(), lang, year=True)} {local:%H:%M}"
-
-
-def render_chart(summary: WeeklySummary, lang: str) -> bytes:
-    weeks = [w.number for w in summary.chart_weeks]
-    return chart.tips_chart(weeks, summary.chart_counts, lang, focus=summary.chart_focus)
-
-
-def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Whole lines per message, each under Telegram's limit."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if current and telegram_length(candidate) > limit:
-            chunks.append(current)
-            candidate = line
-        current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-async def send(bot: Bot, chat_id: int, summary: WeeklySummary, lang: str, tz: tzinfo) -> None:
-    """The chart as a photo with the text as its caption, or, when the text is over the
-    caption limit, the photo with the title and the text as its own message(s). A chat that
-    allows no photos gets the text with a note that the chart could not be sent there."""
-    text = render(summary, lang, tz)
-    png = await asyncio.to_thread(render_chart, summary, lang)
-    photo = InputFile(png, filename=f"summary-{summary.week.label}.png")
-    fits = telegram_length(text) <= CAPTION_LIMIT
-    title = t(lang, "summary_title", week=summary.week.number, year=summary.week.year)
-    try:
-        await bot.send_photo(chat_id, photo, caption=text if fits else title)
-    except BadRequest as exc:
-        if not groups.is_refused_content(exc):
-            raise
-        log.warning("weekly summary %s: a chat allows no photos; text only", summary.week.label)
-        text += "\n\n" + t(lang, "summary_chart_not_allowed")
-    else:
-        if fits:
-            return
-    for chunk in split_message(text):
-        await bot.send_message(chat_id, chunk)
-
-
-async def send_following_moves(
-    services: Services, bot: Bot, chat_id: int, summary: WeeklySummary, lang: str
-) -> None:
-    """:func:`send`, and when the chat turns out to be a group that became a supergroup, its
-    references move and the summary goes to the new id."""
-    tz = services.settings.municipality.tz
-    try:
-        await send(bot, chat_id, summary, lang, tz)
-    except ChatMigrated as exc:
-        await groups.move(services, chat_id, exc.new_chat_id)
-        await send(bot, exc.new_chat_id, summary, lang, tz)
-
-
 async def recipients(services: Services) -> list[tuple[int, str]]:
     """Every coordinator who is not banned (in their own language) and the coordinators'
     team chat."""
@@ -405,8 +224,12 @@ async def recipients(services: Services) -> list[tuple[int, str]]:
 
 # ---------------------------------------------------------------------------- schedule
 
+# Sends the summary to one chat in one language (chat id, summary, language), and deals with
+# what Telegram answers. Given by the Telegram side (handlers/senders.py).
+Deliver = Callable[[int, WeeklySummary, str], Awaitable[None]]
 
-async def run_scheduled(services: Services, bot: Bot, fire: datetime) -> bool:
+
+async def run_scheduled(services: Services, deliver: Deliver, fire: datetime) -> bool:
     """The scheduled summary for the run at ``fire``; False if that week already went out."""
     tz = services.settings.municipality.tz
     week = week_before_fire(fire, tz)
@@ -419,12 +242,7 @@ async def run_scheduled(services: Services, bot: Bot, fire: datetime) -> bool:
         async with services.db.transaction() as tx:
             await reminder_rows.mark_missed_reported(tx, [r.id for r in summary.missed])
     for chat_id, lang in await recipients(services):
-        try:
-            await send_following_moves(services, bot, chat_id, summary, lang)
-        except TelegramError as exc:
-            # No chat ids in the log: whether it was a person or the team chat is enough.
-            who = "the team chat" if chat_id < 0 else "a coordinator"
-            log.warning("weekly summary %s not sent to %s: %s", week.label, who, exc)
+        await deliver(chat_id, summary, lang)
     log.info("weekly summary %s sent", week.label)
     return True
 
@@ -439,43 +257,20 @@ def previous_fire(trigger, now: datetime) -> datetime | None:
     return latest.astimezone(UTC) if latest else None
 
 
-def register_next(job_queue: JobQueue, services: Services, after: datetime) -> datetime:
+def next_fire(services: Services, after: datetime) -> datetime:
+    """The first scheduled run after ``after``."""
     settings = services.settings
     trigger = settings.schedule.weekly_summary_trigger(settings.municipality.tz)
-    fire = trigger.get_next_fire_time(None, after + timedelta(seconds=1)).astimezone(UTC)
-    for job in job_queue.get_jobs_by_name(JOB_NAME):
-        job.schedule_removal()
-    job_queue.run_once(
-        _weekly_job,
-        when=max(0.0, (fire - clock.now()).total_seconds()),
-        data={"fire": fire},
-        name=JOB_NAME,
-        job_kwargs={"misfire_grace_time": None},
-    )
-    return fire
+    return trigger.get_next_fire_time(None, after + timedelta(seconds=1)).astimezone(UTC)
 
 
-async def _weekly_job(context: CallbackContext) -> None:
-    services: Services = context.application.bot_data["services"]
-    fire: datetime = context.job.data["fire"]
-    try:
-        await run_scheduled(services, context.bot, fire)
-    finally:
-        register_next(context.job_queue, services, max(fire, clock.now()))
-
-
-async def start(application: Application) -> None:
-    """At start-up: send the last scheduled summary if it was missed, then schedule the
-    next one."""
-    services: Services = application.bot_data["services"]
+async def missed_run(services: Services, now: datetime) -> datetime | None:
+    """At start-up: the latest scheduled run if it passed while the bot was down, None if it
+    went out or came before the bot's first start."""
     settings = services.settings
-    now = clock.now()
     async with services.db.transaction() as tx:
         await reminder_rows.set_state_default(tx, "summary_since", stamp(now))
     since = parse_stamp(await reminder_rows.state_value(services.db, "summary_since"))
     trigger = settings.schedule.weekly_summary_trigger(settings.municipality.tz)
     missed = previous_fire(trigger, now)
-    if missed is not None and missed > since:
-        if await run_scheduled(services, application.bot, missed):
-            log.info("sent the weekly summary missed at %s", stamp(missed))
-    register_next(application.job_queue, services, now)
+    return missed if missed is not None and missed > since else None

@@ -1,42 +1,34 @@
-"""Incident tips: who may report, what a tip is made of, the reference numbers, routing to
-coordinators (and police), status changes and the retention job. Plain functions over
-storage; the Telegram side lives in handlers/tip_flow.py and handlers/tip_admin.py."""
+"""Incident tips: what a tip is made of, who may report, submitting one and routing it to
+coordinators (and police). Plain functions over storage; the Telegram side lives in
+handlers/tip_flow.py and handlers/tip_admin.py. Beside this module: references
+(:mod:`bot.tip_refs`), the card handlers read (:mod:`bot.tip_card`) and what they do with a
+tip (:mod:`bot.tip_handling`)."""
 
 from __future__ import annotations
 
-import functools
-import hmac
 import logging
 import re
-import secrets
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest
-
-from bot import clock, groups, notices, retry
-from bot.guessing import GuessLimit
-from bot.retry import Action
+from bot import clock, groups
+from bot.message import Message
 from bot.roles import not_banned
 from bot.services import Services
 from bot.stored import check_stored, of_type
-from bot.texts import Safe, plain, t
-from handlers.callbacks import TipStatus
-from storage import areas as area_rows
-from storage import audit
+from bot.texts import plain
+from bot.tip_refs import new_check
 from storage import deliveries as outbox_rows
 from storage import flows as flow_rows
 from storage import participants as people
-from storage import tip_copies as copy_parts
 from storage import tips as tip_rows
 from storage.areas import Area
 from storage.db import Database
-from storage.deliveries import TIP, Delivery
+from storage.deliveries import TIP
 from storage.participants import Participant
 from storage.tips import NewTip, Tip
 
@@ -65,13 +57,6 @@ MAX_NOTE = 500
 # find the street corner, not enough to pin one house.
 LOCATION_DECIMALS = 3
 OLDEST_DATE = timedelta(days=365)  # an "earlier date" further back is surely a typo
-# Full reference: T-2026-000042-K7QF. The check part's alphabet leaves out characters that
-# look alike (0/O/D, 1/I/L, 2/Z, 5/S, 6/G, 8/B); migration 0012 uses the same alphabet.
-CHECK_ALPHABET = "ACEFHJKMNPQRTUVWXY3479"
-CHECK_LENGTH = 4
-MAX_REF_TYPED = 40  # anything longer is not a reference, however it is spaced
-_REF = re.compile(r"^T-?(\d{4})-?(\d{1,6})(?:-?([A-Z0-9]{4}))?$")
-_REF_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_.]+")
 _PHONE = re.compile(r"^\+?[\d\s\-()]{6,20}$")
 _ANONYMOUS_WORDS = ("anonym", "anonymt", "anonymous", "anon")
 
@@ -200,54 +185,12 @@ def status_name(lang: str, status: str) -> str:
     return plain(lang, f"tip_status_{status}")
 
 
-@dataclass(frozen=True, slots=True)
-class TypedRef:
-    """A tip reference as someone typed it: year and number, and the check part if given."""
-
-    year: int
-    seq: int
-    check: str | None
-
-    @property
-    def short(self) -> str:
-        return tip_rows.format_ref(self.year, self.seq)
-
-
-def parse_ref(text: str) -> TypedRef | None:
-    """Read a reference the way a person types it: any case, spaces or dashes (also the long
-    ones a phone puts in) between the parts or none at all, the number with or without its
-    leading zeros. ``t-2026-42``, ``T 2026 000042 k7qf`` and ``T2026000042K7QF`` all parse.
-    The check part is upper-cased but not otherwise checked here: a wrong one must fail at
-    the comparison, like any other wrong check part."""
-    if len(text) > MAX_REF_TYPED:
-        return None
-    folded = _REF_SEPARATORS.sub("-", text.strip().upper())
-    match = _REF.match(folded)
-    if not match:
-        return None
-    year, seq, check = match.groups()
-    if int(seq) == 0:
-        return None
-    return TypedRef(int(year), int(seq), check)
-
-
-def new_check() -> str:
-    """The random check part of a new reference."""
-    return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(CHECK_LENGTH))
-
-
-def check_matches(tip: Tip, typed: str) -> bool:
-    """Constant-time comparison, so that the answer's timing tells nothing about how many
-    characters were right. A tip stored without a check part matches nothing."""
-    return bool(tip.check) and hmac.compare_digest(tip.check.encode(), typed.encode())
-
-
-def description_problem(text: str) -> tuple[str, dict] | None:
-    """A text key (and values) saying why the description cannot be used, or None."""
+def description_problem(text: str) -> Message | None:
+    """Why the description cannot be used, or None."""
     if not text.strip():
-        return "tip_empty", {}
+        return Message("tip_empty")
     if len(text.strip()) > MAX_DESCRIPTION:
-        return "tip_too_long", {"limit": MAX_DESCRIPTION, "length": len(text.strip())}
+        return Message("tip_too_long", {"limit": MAX_DESCRIPTION, "length": len(text.strip())})
     return None
 
 
@@ -310,27 +253,21 @@ class HourlyLimit:
         self._sent[user_id].append(time.monotonic())
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    key: str
-    values: dict
-
-
 async def may_report(
     services: Services, limit: HourlyLimit, user_id: int, person: Participant | None
-) -> Refusal | None:
+) -> Message | None:
     """Tips need a registered resident who is not banned and is within the hourly limit.
     ``person`` is the user's participant record as the handler has just read it."""
     if person is None:
-        return Refusal("tip_not_registered", {})
+        return Message("tip_not_registered", {})
     if person.banned:
-        return Refusal("tip_banned", {})
+        return Message("tip_banned", {})
     wait = limit.wait_seconds(user_id)
     if wait > 0:
         again = clock.now().astimezone(services.settings.municipality.tz) + timedelta(
             seconds=wait + 59
         )
-        return Refusal(
+        return Message(
             "tip_rate_limited",
             {"limit": services.settings.tips.max_per_hour, "time": again.strftime("%H:%M")},
         )
@@ -398,54 +335,6 @@ async def submit(services: Services, limit: HourlyLimit, draft: Draft, reporter_
     return tip
 
 
-async def find_for_resident(db: Database, ref_text: str) -> Tip | None:
-    """The tip a resident names by its full reference (check part included); None for an
-    unknown number, the short form and a wrong check part alike, so that the answer cannot
-    tell which of the three it was."""
-    typed = parse_ref(ref_text)
-    if typed is None or typed.check is None:
-        return None
-    tip = await tip_rows.tip_by_ref(db, typed.short)
-    return tip if tip is not None and check_matches(tip, typed.check) else None
-
-
-async def find_for_staff(db: Database, ref_text: str) -> Tip | None:
-    """The tip a coordinator or officer names: the short form is enough; a check part, if
-    typed, must be the right one (a mistyped reference must not change another tip)."""
-    typed = parse_ref(ref_text)
-    if typed is None:
-        return None
-    tip = await tip_rows.tip_by_ref(db, typed.short)
-    if tip is None or (typed.check is not None and not check_matches(tip, typed.check)):
-        return None
-    return tip
-
-
-@dataclass(frozen=True, slots=True)
-class StatusAnswer:
-    """What /tipstatus may tell: the tip, or nothing, or (``wait_minutes`` > 0) that the
-    asker has guessed too often and nothing was looked up."""
-
-    tip: Tip | None
-    wait_minutes: int = 0
-
-
-async def status_for(
-    services: Services, guesses: GuessLimit, user_id: int, ref_text: str
-) -> StatusAnswer:
-    """/tipstatus: the tip by its full reference, within the asker's allowance of misses.
-    The moment someone uses up their misses is written to the audit log (once per lock-out,
-    not for every refused try, so a guesser cannot fill the log through this)."""
-    if guesses.wait_seconds(user_id) > 0:
-        return StatusAnswer(None, guesses.wait_minutes(user_id))
-    tip = await find_for_resident(services.db, ref_text)
-    if tip is None and guesses.miss(user_id):
-        async with services.db.transaction() as tx:
-            await audit.record(tx, user_id, "tipstatus", outcome="refused", detail="too_many_tries")
-        log.info("tipstatus: a user used up their misses and is paused")
-    return StatusAnswer(tip)
-
-
 # ------------------------------------------------------------------ routing
 
 
@@ -461,196 +350,3 @@ async def recipients(services: Services) -> list[int]:
         officers = [*roles.police, *await tip_rows.police_officer_ids(services.db)]
         chats.extend(await not_banned(services, officers))
     return list(dict.fromkeys(chats))
-
-
-def status_buttons(lang: str, tip: Tip) -> InlineKeyboardMarkup:
-    """Callback data handlers.callbacks.TipStatus (at most 28 bytes, well under Telegram's
-    64)."""
-    buttons = [
-        InlineKeyboardButton(
-            ("✅ " if status == tip.status else "") + status_name(lang, status),
-            callback_data=TipStatus(tip.id, status).pack(),
-        )
-        for status in STATUSES
-        if status != "new"
-    ]
-    return InlineKeyboardMarkup([buttons[0:2], buttons[2:4]])
-
-
-def describe(lang: str, tip: Tip, *, tz) -> str:
-    """The tip as a coordinator reads it. Anonymous tips carry no identity at all."""
-    if tip.contact == "anonymous":
-        contact = t(lang, "tip_contact_shown_anonymous")
-    elif tip.reporter_id is None:
-        contact = t(lang, "tip_contact_shown_forgotten")
-    elif tip.contact == "phone":
-        contact = t(lang, "tip_contact_shown_phone", phone=tip.phone or "?", user=tip.reporter_id)
-    else:
-        contact = t(lang, "tip_contact_shown_telegram", user=tip.reporter_id)
-    extras = []
-    if tip.latitude is not None and tip.longitude is not None:
-        extras.append(t(lang, "tip_location_shown", lat=tip.latitude, lon=tip.longitude))
-    if tip.photos:
-        extras.append(t(lang, "tip_photos_shown", count=len(tip.photos)))
-    created = clock.parse_stamp(tip.created_at)
-    return t(
-        lang,
-        "tip_card",
-        ref=tip.full_ref,  # so that staff can quote to the reporter what they were shown
-        category=category_name(lang, tip.category),
-        area=tip.area_name or plain(lang, "tip_no_area"),
-        occurred=occurred_text(lang, tip.occurred),
-        created=created.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-        status=status_name(lang, tip.status),
-        description=tip.description,
-        contact=Safe(contact),
-        extras=Safe("".join("\n" + line for line in extras)),
-    ).rstrip()
-
-
-def occurred_text(lang: str, occurred: str | None) -> str:
-    if occurred is None:
-        return plain(lang, "tip_when_unknown")
-    if occurred in OCCURRED:
-        return plain(lang, f"tip_when_{occurred}")
-    return occurred
-
-
-CARD = "card"  # the first part of a tip copy; the photos and the location follow it
-SendPart = Callable[[], Awaitable[object]]
-
-
-async def send_copy(services: Services, bot: Bot, copy: Delivery) -> None:
-    """One handler's copy of a new tip, sent by the outbox: the card with its status buttons,
-    then the photos and the location. Read at sending time, so a tip handled in the meantime
-    shows its current status.
-
-    Each part is noted once it went out, so a retry (after a 5xx on the photo, say) goes on
-    with the next part instead of sending the card again. A photo or location that Telegram
-    refuses with a 400 (a group that allows text but no photos) is noted with the reason and
-    skipped: no retry can change that answer. The card itself must go out, or the copy fails."""
-    tip = await tip_rows.tip_by_id(services.db, copy.subject_id)
-    if tip is None:
-        log.info("tip %s was deleted before one of its copies went out", copy.subject_id)
-        return
-    if copy.chat_id > 0 and not await not_banned(services, [copy.chat_id]):
-        # Banned after the copy was queued (or while it waited for a retry): a ban outranks
-        # the role the copy was meant for, so nothing goes out and the row says why.
-        await _note_part(services, copy, CARD, copy_parts.REFUSED, "recipient banned")
-        log.info("tip copy %d not sent: its recipient is banned", copy.id)
-        return
-    done = await copy_parts.parts_done(services.db, copy.id)
-    for part, send in _copy_parts(services, bot, copy, tip):
-        if part in done:
-            continue
-        try:
-            await send()
-        except BadRequest as exc:
-            # The card must go out, and a chat that is gone is the outbox's to record.
-            if part == CARD or retry.decide(exc, copy.attempts + 1).action is not Action.GIVE_UP:
-                raise
-            await _note_part(services, copy, part, copy_parts.REFUSED, exc.message)
-            log.warning("tip copy %d: %s not sent: %s", copy.id, part, exc.message)
-            continue
-        await _note_part(services, copy, part, copy_parts.SENT)
-
-
-def _copy_parts(
-    services: Services, bot: Bot, copy: Delivery, tip: Tip
-) -> list[tuple[str, SendPart]]:
-    """(part name, how to send it), in the order they go out: card, photos, location."""
-    chat, lang = copy.chat_id, copy.language
-    tz = services.settings.municipality.tz
-    card = t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz)
-    buttons = status_buttons(lang, tip)
-    parts = [(CARD, functools.partial(bot.send_message, chat, card, reply_markup=buttons))]
-    parts += [
-        (f"photo:{number}", functools.partial(bot.send_photo, chat, file_id, caption=tip.full_ref))
-        for number, file_id in enumerate(tip.photos, start=1)
-    ]
-    if tip.latitude is not None and tip.longitude is not None:
-        location = functools.partial(bot.send_location, chat, tip.latitude, tip.longitude)
-        parts.append(("location", location))
-    return parts
-
-
-async def _note_part(
-    services: Services, copy: Delivery, part: str, status: str, reason: str | None = None
-) -> None:
-    async with services.db.transaction() as tx:
-        await copy_parts.record_part(tx, copy.id, part, status, reason)
-
-
-# ------------------------------------------------------------------ handling
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    tip: Tip  # after the change
-    previous: str
-
-
-async def change_status(
-    services: Services, tip_id: int, status: str, note: str | None, actor_id: int
-) -> Change | None:
-    """Set the status, keep the change as history (who, when, note), audit it and, for a
-    reporter who chose to be reachable, queue their notice: one transaction, so that a
-    recorded change is always told and a told change always recorded. A false alarm stays
-    in the database and counts in the statistics as such. An anonymous reporter is never
-    told (nothing links the tip to them)."""
-    if status not in STATUSES:
-        raise ValueError(status)
-    note = (note or "").strip()[:MAX_NOTE] or None
-    told = False
-    async with services.db.transaction() as tx:
-        before = await tip_rows.tip_by_id(tx, tip_id)
-        if before is None:
-            return None
-        if before.status == status and note is None:
-            return Change(before, before.status)  # a second press on the same button
-        await tip_rows.set_status(tx, tip_id, status, note, actor_id)
-        await audit.record(tx, actor_id, "tipset", target=before.ref, detail=status)
-        after = await tip_rows.tip_by_id(tx, tip_id)
-        assert after is not None
-        if reachable(after) and status != before.status:
-            await notices.queue(tx, status_notice(after))
-            told = True
-    if told:
-        notices.wake(services)
-    return Change(after, before.status)
-
-
-def reachable(tip: Tip) -> bool:
-    """A reporter who gave their name and is still known (not anonymous, not forgotten)."""
-    return tip.reporter_id is not None and tip.contact != "anonymous"
-
-
-def status_notice(tip: Tip) -> notices.Notice:
-    assert tip.reporter_id is not None
-    return notices.Notice(
-        tip.reporter_id,
-        "tip_status_changed",
-        {"ref": tip.full_ref, "status": notices.Term(f"tip_status_{tip.status}")},
-        purpose=notices.TIP_STATUS,
-        subject_id=tip.id,
-    )
-
-
-async def list_for_handlers(
-    db: Database, scope: str, area_code: str | None, limit: int
-) -> tuple[list[Tip], int, Area | None] | None:
-    """``/tips [open|all] [AREA]``; None when the area code is unknown."""
-    area = None
-    if area_code:
-        area = await area_rows.area_by_code(db, area_code.lower())
-        if area is None:
-            return None
-    found, total = await tip_rows.list_tips(
-        db, open_only=scope != "all", area_id=area.id if area else None, limit=limit
-    )
-    return found, total, area
-
-
-async def references_of(db: Database, user_id: int) -> list[str]:
-    """The references of the resident's own named tips (anonymous ones link to nobody)."""
-    return await tip_rows.refs_of_reporter(db, user_id)

@@ -20,9 +20,21 @@ from telegram.constants import InlineKeyboardButtonLimit, InlineKeyboardMarkupLi
 
 from bot import auditlog
 from bot.texts import plain, t
-from handlers.callbacks import AuditPage, Consent, Join, JoinPage, Leave, LeaveAll, LeavePage, Page
+from bot.tips import STATUSES, status_name
+from handlers.callbacks import (
+    AuditPage,
+    Consent,
+    Join,
+    JoinPage,
+    Leave,
+    LeaveAll,
+    LeavePage,
+    Page,
+    TipStatus,
+)
 from handlers.common import edit_pressed
 from storage.areas import Area
+from storage.tips import Tip
 
 # Telegram's limits for one inline keyboard.
 MAX_ROW = InlineKeyboardMarkupLimit.BUTTONS_PER_ROW
@@ -188,6 +200,23 @@ def leave_choice(lang: str, areas: list[Area], page: int = 1) -> Picker:
         InlineKeyboardButton(plain(lang, "leave_all_button"), callback_data=LeaveAll().pack())
     ]
     return picker(lang, t(lang, "leave_choose"), buttons, page, LeavePage, rows_after=[leave_all])
+
+
+# ------------------------------------------------------------------ a tip's status buttons
+
+
+def status_buttons(lang: str, tip: Tip) -> InlineKeyboardMarkup:
+    """Callback data handlers.callbacks.TipStatus (at most 28 bytes, well under Telegram's
+    64)."""
+    buttons = [
+        InlineKeyboardButton(
+            ("✅ " if status == tip.status else "") + status_name(lang, status),
+            callback_data=TipStatus(tip.id, status).pack(),
+        )
+        for status in STATUSES
+        if status != "new"
+    ]
+    return InlineKeyboardMarkup([buttons[0:2], buttons[2:4]])
 
 
 # ------------------------------------------------------------------ the limits

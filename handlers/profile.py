@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import signup, tips
+from bot import signup, tip_refs
 from bot.texts import LANGUAGES
 from handlers.common import (
     LANG,
@@ -27,7 +27,7 @@ async def me(update: Update, context: Context) -> None:
     mine = await signup.areas_of(svc.db, caller.user_id)
     names = ", ".join(a.name for a in mine) if mine else caller.plain("me_none")
     # Anonymous tips are not linked to anyone, so only the resident's own named tips show.
-    refs = await tips.references_of(svc.db, caller.user_id)
+    refs = await tip_refs.references_of(svc.db, caller.user_id)
     await reply(
         update,
         caller.t(

@@ -10,6 +10,7 @@ from bot.services import Services
 from bot.texts import Safe
 from bot.when import WhenError, describe, local_text, parse_when, split_command
 from handlers.common import Caller, Context, confirm, reply, services
+from handlers.jobs import ReminderJobs
 
 LISTED_TEXT_MAX = 200  # /reminders shows the start of each text; the full one is stored
 
@@ -36,14 +37,13 @@ async def remind(update: Update, context: Context) -> None:
         return
     problem = reminders.text_problem(svc, found, text)
     if problem is not None:
-        key, values = problem
-        await reply(update, caller.t(key, **values))
+        await reply(update, caller.t(problem.key, **problem.values))
         return
     everything = target.strip().lower() in ("all", "alla")
     try:
         reminder = await reminders.create(
             svc,
-            context.job_queue,
+            ReminderJobs(context.job_queue),
             creator_id=caller.user_id,
             schedule=schedule,
             areas=found,
@@ -101,7 +101,9 @@ async def unremind(update: Update, context: Context) -> None:
         await reply(update, caller.t("unremind_usage"))
         return
     reminder_id = int(args[0].lstrip("#"))
-    if not await reminders.remove(svc, context.job_queue, reminder_id, actor_id=caller.user_id):
+    if not await reminders.remove(
+        svc, ReminderJobs(context.job_queue), reminder_id, actor_id=caller.user_id
+    ):
         await reply(update, caller.t("unremind_unknown", id=reminder_id))
         return
     await confirm(update, caller.t("unremind_done", id=reminder_id))

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot import clock, summary
 from handlers.common import Context, reply, services
+from handlers.senders import send_summary
 
 
 async def summary_command(update: Update, context: Context) -> None:
@@ -21,4 +22,4 @@ async def summary_command(update: Update, context: Context) -> None:
         await reply(update, caller.t("summary_usage"))
         return
     report = await summary.on_demand(svc, week, caller.user_id)
-    await summary.send(context.bot, update.effective_chat.id, report, caller.lang, tz)
+    await send_summary(context.bot, update.effective_chat.id, report, caller.lang, tz)

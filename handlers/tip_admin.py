@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from telegram import InputFile, Update
 
-from bot import export, tips
+from bot import export, tip_card, tip_handling, tip_refs, tips
 from bot.roles import Role
+from handlers import keyboards
 from handlers.callbacks import TipStatus
 from handlers.common import (
     Context,
@@ -33,7 +34,9 @@ async def tips_command(update: Update, context: Context) -> None:
     if len(args) > 1:
         await reply(update, caller.t("tips_usage"))
         return
-    found = await tips.list_for_handlers(svc.db, scope, args[0] if args else None, LIST_LIMIT)
+    found = await tip_handling.list_for_handlers(
+        svc.db, scope, args[0] if args else None, LIST_LIMIT
+    )
     if found is None:
         await reply(update, caller.t("alert_unknown_areas", codes=args[0][:32]))
         return
@@ -54,8 +57,8 @@ async def tips_command(update: Update, context: Context) -> None:
     for tip in listed:
         await reply(
             update,
-            tips.describe(caller.lang, tip, tz=tz),
-            reply_markup=tips.status_buttons(caller.lang, tip),
+            tip_card.describe(caller.lang, tip, tz=tz),
+            reply_markup=keyboards.status_buttons(caller.lang, tip),
         )
 
 
@@ -67,12 +70,12 @@ async def tipset(update: Update, context: Context) -> None:
     if len(parts) < 3 or parts[2].lower() not in tips.STATUSES:
         await reply(update, caller.t("tipset_usage", statuses=" ".join(tips.STATUSES)))
         return
-    tip = await tips.find_for_staff(svc.db, parts[1])
+    tip = await tip_refs.find_for_staff(svc.db, parts[1])
     if tip is None:
         await reply(update, caller.t("tipstatus_unknown", ref=parts[1][:20]))
         return
     note = parts[3] if len(parts) > 3 else None
-    change = await tips.change_status(svc, tip.id, parts[2].lower(), note, caller.user_id)
+    change = await tip_handling.change_status(svc, tip.id, parts[2].lower(), note, caller.user_id)
     if change is None:
         await reply(update, caller.t("tipstatus_unknown", ref=parts[1][:20]))
         return
@@ -101,7 +104,7 @@ async def on_status_button(update: Update, context: Context) -> None:
         await answer(query, caller.plain("button_expired"))
         return
     status = pressed.status
-    change = await tips.change_status(svc, pressed.tip_id, status, None, caller.user_id)
+    change = await tip_handling.change_status(svc, pressed.tip_id, status, None, caller.user_id)
     if change is None:
         await answer(query, caller.plain("button_expired"))
         return
@@ -112,8 +115,8 @@ async def on_status_button(update: Update, context: Context) -> None:
     # Also after a second press: the card may still show the old status.
     await edit_pressed(
         query,
-        tips.describe(caller.lang, change.tip, tz=tz),
-        reply_markup=tips.status_buttons(caller.lang, change.tip),
+        tip_card.describe(caller.lang, change.tip, tz=tz),
+        reply_markup=keyboards.status_buttons(caller.lang, change.tip),
     )
 
 

@@ -1,5 +1,8 @@
 """/tip for residents: the guided flow (category → area → when → description → photo or
-location → contact → summary → Send), the one-line form, and /tipstatus."""
+location → contact → summary → Send), the one-line form, and /tipstatus.
+
+Long because the flow has nine steps: one callback per step, in the order a resident meets
+them, reads better here than spread over modules."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import guessing, tips
+from bot import guessing, tip_card, tip_refs, tips
 from bot.persistence import Flow
 from bot.texts import Safe
 from handlers import keyboards
@@ -114,8 +117,8 @@ async def _one_line(update: Update, context: Context, caller: Caller, argument: 
     area, text, _ = await tips.area_for_one_line(svc.db, caller.user_id, parsed.text)
     problem = tips.description_problem(text)
     if problem is not None:
-        key, values = problem
-        await reply(update, caller.t(key, **values) + "\n" + caller.t("tip_one_line_usage"))
+        usage = caller.t("tip_one_line_usage")
+        await reply(update, caller.t(problem.key, **problem.values) + "\n" + usage)
         return END
     draft = tips.Draft(
         category=parsed.category,
@@ -224,7 +227,7 @@ def _summary(caller: Caller, draft: tips.Draft) -> str:
         "tip_summary",
         category=tips.category_name(caller.lang, draft.category or "other"),
         area=draft.area.name if draft.area else caller.plain("tip_no_area"),
-        occurred=tips.occurred_text(caller.lang, draft.occurred),
+        occurred=tip_card.occurred_text(caller.lang, draft.occurred),
         description=draft.description,
         photo=caller.plain("tip_yes" if draft.photo else "tip_no"),
         location=caller.plain("tip_yes" if draft.location else "tip_no"),
@@ -341,8 +344,7 @@ async def on_description(update: Update, context: Context) -> int:
     text = update.effective_message.text
     problem = tips.description_problem(text)
     if problem is not None:
-        key, values = problem
-        await reply(update, caller.t(key, **values))
+        await reply(update, caller.t(problem.key, **problem.values))
         return DESCRIBE
     draft.description = text.strip()
     return await _show(update, context, caller, draft, ATTACH)
@@ -619,7 +621,7 @@ async def tipstatus(update: Update, context: Context) -> None:
     # A person may type the reference with spaces between its parts.
     typed = " ".join(context.args)
     guesses = guessing.limit_in(context.bot_data, guessing.TIPSTATUS)
-    found = await tips.status_for(services(context), guesses, caller.user_id, typed)
+    found = await tip_refs.status_for(services(context), guesses, caller.user_id, typed)
     if found.wait_minutes:
         await reply(update, caller.t("error_too_many_tries", minutes=found.wait_minutes))
         return

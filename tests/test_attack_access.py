@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import summary
 from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from bot.sandbox.objects import Msg
+from handlers import jobs
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import grant_role, seed_residents, until
 from tests.test_tips import reference_in, to_contact
@@ -265,7 +265,7 @@ async def test_banned_config_coordinator_and_officer_get_nothing(
     assert any(ref in (m.text or "") for m in sandbox.messages(COORDINATOR_ID))
 
     fire = datetime.now(UTC)
-    assert await summary.run_scheduled(team_bot.services, team_bot.application.bot, fire)
+    assert await jobs.run_weekly_summary(team_bot.services, team_bot.application.bot, fire)
     await sandbox.settle()
     assert any(
         (m.text or "").startswith("📊 Veckosammanfattning")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import tips
+from bot import tip_refs
 from bot.config import Settings, load_settings
 from bot.guessing import MAX_MISSES, SWEEP_AT, GuessLimit
 from bot.sandbox import Sandbox
@@ -247,14 +247,14 @@ async def test_staff_may_use_the_short_form_but_not_a_wrong_check_part(
     ],
 )
 def test_references_are_read_the_way_people_type_them(typed, expected):
-    parsed = tips.parse_ref(typed)
+    parsed = tip_refs.parse_ref(typed)
     assert (None if parsed is None else (parsed.year, parsed.seq, parsed.check)) == expected
 
 
 def test_check_parts_come_from_the_alphabet_without_look_alikes():
-    drawn = {tips.new_check() for _ in range(500)}
-    assert all(len(check) == 4 and set(check) <= set(tips.CHECK_ALPHABET) for check in drawn)
-    assert not set(tips.CHECK_ALPHABET) & set("0O1IL2Z5S8B")
+    drawn = {tip_refs.new_check() for _ in range(500)}
+    assert all(len(check) == 4 and set(check) <= set(tip_refs.CHECK_ALPHABET) for check in drawn)
+    assert not set(tip_refs.CHECK_ALPHABET) & set("0O1IL2Z5S8B")
     assert len(drawn) > 450, "random, not a counter or a constant"
 
 
@@ -302,10 +302,10 @@ async def test_the_migration_gives_existing_tips_a_check_part(tmp_path: Path):
     db = await Database.open(path)
     try:
         checks = [r["ref_check"] for r in await db.fetchall("SELECT ref_check FROM tips")]
-        tip = await tips.find_for_resident(db, f"T-2026-000007-{checks[6]}")
+        tip = await tip_refs.find_for_resident(db, f"T-2026-000007-{checks[6]}")
     finally:
         await db.close()
     assert len(checks) == 40
-    assert all(len(c) == 4 and set(c) <= set(tips.CHECK_ALPHABET) for c in checks)
+    assert all(len(c) == 4 and set(c) <= set(tip_refs.CHECK_ALPHABET) for c in checks)
     assert len(set(checks)) > 35, "random, not one value for all"
     assert tip is not None and tip.ref == "T-2026-000007"

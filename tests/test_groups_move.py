@@ -12,6 +12,7 @@ from bot import groups, summary
 from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
+from handlers import senders
 from storage.db import Database
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import received, seed_residents, until
@@ -159,7 +160,7 @@ async def test_weekly_summary_follows_a_team_chat_that_moved(
         services = running.services
         report = await summary.compute(services, summary.Week(2026, 14))
         # Sent to the id the bot knew, whether or not the service message came first.
-        await summary.send_following_moves(
+        await senders.send_summary_following_moves(
             services, running.application.bot, TEAM_CHAT, report, "sv"
         )
         assert [m.kind for m in sandbox.messages(supergroup)] == ["photo"]

@@ -248,8 +248,8 @@ async def test_every_keyboard_builder_stays_within_the_limits(lang):
                 ),
             )
         ],
-        "bot.tips.status_buttons": [
-            tips.status_buttons(lang, dataclasses.replace(tip, status=status))
+        "handlers.keyboards.status_buttons": [
+            keyboards.status_buttons(lang, dataclasses.replace(tip, status=status))
             for status in tips.STATUSES
         ],
     }

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot import clock
-from bot.reminders import JOB_PREFIX
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
+from handlers import jobs
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import received, seed_residents
 
@@ -37,7 +37,7 @@ def reminder_jobs(bot: Grannbot) -> dict[str, datetime]:
     return {
         job.name: job.data["due"]
         for job in bot.application.job_queue.jobs()
-        if job.name.startswith(JOB_PREFIX)
+        if job.name.startswith(jobs.REMINDER_PREFIX)
     }
 
 

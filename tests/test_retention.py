@@ -22,6 +22,7 @@ from bot import clock, retention
 from bot.config import ConfigError, check_config, load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
+from handlers.jobs import RETENTION as RETENTION_JOB
 from tests.conftest import COORDINATOR_ID
 from tests.helpers import grant_role, seed_residents
 from tests.test_alerts import send_alert
@@ -64,7 +65,7 @@ async def set_stamp(db_path: Path, sql: str, when: datetime, params: tuple = ())
 
 async def run_retention(bot: Grannbot) -> None:
     """The daily job itself, as the JobQueue would run it."""
-    jobs = bot.application.job_queue.get_jobs_by_name(retention.JOB)
+    jobs = bot.application.job_queue.get_jobs_by_name(RETENTION_JOB)
     assert len(jobs) == 1
     await jobs[0].run(bot.application)
 

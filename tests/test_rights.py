@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import summary
 from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
+from handlers import jobs
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import seed_residents, until
 
@@ -126,7 +126,7 @@ async def test_weekly_summary_to_a_group_without_photo_rights_sends_text_and_a_n
     sandbox.set_permissions(TEAM_CHAT, can_send_photos=False)
     services = team_bot.services
     fire = datetime(2026, 4, 6, 6, tzinfo=UTC)  # Monday 08:00 local time
-    assert await summary.run_scheduled(services, team_bot.application.bot, fire)
+    assert await jobs.run_weekly_summary(services, team_bot.application.bot, fire)
 
     texts = [m.text for m in sandbox.messages(TEAM_CHAT)]
     assert all(m.kind == "text" for m in sandbox.messages(TEAM_CHAT))

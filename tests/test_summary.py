@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import chart, clock, summary
+from bot import chart, clock, summary, summary_text
 from bot.sandbox import Sandbox
 from bot.summary import Week
 from tests.conftest import COORDINATOR_ID
@@ -150,7 +150,7 @@ async def test_summary_counts_from_seeded_data(bot, seeded):
         (7, "theft"): 1,
     }
 
-    text = summary.render(report, "sv", bot.settings.municipality.tz)
+    text = summary_text.render(report, "sv", bot.settings.municipality.tz)
     for line in (
         "Veckosammanfattning – vecka 13, 2026",
         "23 mars–29 mars 2026",
@@ -170,7 +170,7 @@ async def test_summary_counts_from_seeded_data(bot, seeded):
         "T-2026-000001 (55 dagar)",
     ):
         assert line in text, line
-    english = summary.render(report, "en", bot.settings.municipality.tz)
+    english = summary_text.render(report, "en", bot.settings.municipality.tz)
     assert (
         "Weekly summary – week 13, 2026" in english
         and "• Burglary: 3 (last week 1, ↑ +2)" in english

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import retention
 from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
+from handlers.jobs import RETENTION as RETENTION_JOB
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import grant_role, seed_residents
 from tests.test_tips import full_reference_in, reference_in
@@ -292,7 +292,7 @@ async def test_retention_job_deletes_exactly_the_old_tips(sandbox: Sandbox, bot,
             " WHERE ref = ?",
             (border_ref,),
         )
-    jobs = bot.application.job_queue.get_jobs_by_name(retention.JOB)
+    jobs = bot.application.job_queue.get_jobs_by_name(RETENTION_JOB)
     assert len(jobs) == 1
     trigger = str(jobs[0].trigger)
     assert "hour='3'" in trigger and "minute='30'" in trigger

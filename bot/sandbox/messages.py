@@ -1,4 +1,7 @@
-"""Bot API methods that send, edit and delete messages and answer callback queries."""
+"""Bot API methods that send, edit and delete messages and answer callback queries.
+
+Kept together: sending and editing change the same stored messages and share the helper
+that writes a message's text (``_put_text``)."""
 
 from __future__ import annotations
 

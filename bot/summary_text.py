@@ -1,0 +1,148 @@
+"""The weekly summary as people read it: the text in each language and the chart. What it
+says is computed in :mod:`bot.summary`; the Telegram side sends it (handlers/senders.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, tzinfo
+
+from bot import chart
+from bot.alerts import Kind
+from bot.clock import parse_stamp
+from bot.summary import WeeklySummary
+from bot.telegram_text import TEXT_LIMIT, telegram_length
+from bot.texts import Safe, t
+from storage import stats
+
+
+def trend(this: int, last: int) -> str:
+    change = this - last
+    if change > 0:
+        return f"↑ +{change}"
+    if change < 0:
+        return f"↓ −{-change}"
+    return "→ ±0"
+
+
+def _date(day: date, lang: str, *, year: bool) -> str:
+    month = t(lang, "months_short").split(",")[day.month - 1]
+    text = f"{day.day} {month}"
+    return f"{text} {day.year}" if year else text
+
+
+def render(summary: WeeklySummary, lang: str, tz: tzinfo) -> str:
+    """The summary as an HTML message in ``lang``."""
+    first = summary.week.monday
+    last = (summary.until - timedelta(microseconds=1)).astimezone(tz).date()
+    dates = f"{_date(first, lang, year=first.year != last.year)}–{_date(last, lang, year=True)}"
+    lines = [
+        t(lang, "summary_title", week=summary.week.number, year=summary.week.year),
+        t(lang, "summary_dates_partial" if summary.partial else "summary_dates", dates=dates),
+        "",
+        t(
+            lang,
+            "summary_participants",
+            total=summary.participants,
+            new=summary.new,
+            left=summary.left,
+        ),
+    ]
+    for area in summary.areas:
+        lines.append(
+            t(
+                lang,
+                "summary_area_line",
+                area=area.name,
+                members=area.members,
+                joined=area.joined,
+                left=area.left,
+            )
+        )
+    lines += ["", t(lang, "summary_sent_header")]
+    for kind in (Kind.POLICE, Kind.MUNICIPALITY, Kind.NOTICE, Kind.REMINDER):
+        counts = summary.sent.get(kind)
+        name = t(lang, f"summary_kind_{kind}")
+        if counts is None or counts.deliveries == 0:
+            count = counts.alerts if counts else 0
+            lines.append(t(lang, "summary_kind_line_none", kind=Safe(name), count=count))
+        else:
+            rate = round(100 * counts.delivered / counts.deliveries)
+            lines.append(
+                t(lang, "summary_kind_line", kind=Safe(name), count=counts.alerts, rate=rate)
+            )
+    lines += [
+        "",
+        t(
+            lang,
+            "summary_tips",
+            this=summary.tips_this,
+            last=summary.tips_last,
+            trend=trend(summary.tips_this, summary.tips_last),
+        ),
+    ]
+    if summary.by_category:
+        lines.append(t(lang, "summary_by_category"))
+        lines += _tip_lines(
+            lang, ((t(lang, f"summary_cat_{r.key}"), r) for r in summary.by_category)
+        )
+    if summary.by_area:
+        lines.append(t(lang, "summary_by_area"))
+        named = [(r.key or t(lang, "summary_no_area"), r) for r in summary.by_area]
+        lines += _tip_lines(lang, sorted(named, key=lambda item: item[0].casefold()))
+    lines += ["", t(lang, "summary_open", count=summary.open_tips)]
+    if summary.oldest_open:
+        items = ", ".join(
+            t(
+                lang,
+                "summary_open_item",
+                ref=tip.ref,
+                days=(summary.until - parse_stamp(tip.created_at)).days,
+            )
+            for tip in summary.oldest_open
+        )
+        lines.append(t(lang, "summary_open_oldest", items=Safe(items)))
+    if summary.missed:
+        lines += ["", t(lang, "summary_missed_header")]
+        for row in summary.missed:
+            due = _local_text(parse_stamp(row.next_run), tz, lang)
+            lines.append(t(lang, "summary_missed_item", id=row.id, text=row.text[:60], due=due))
+    return "\n".join(lines)
+
+
+def _tip_lines(lang: str, named: Iterable[tuple[str, stats.TwoWeeks]]) -> list[str]:
+    return [
+        t(
+            lang,
+            "summary_tip_line",
+            name=name,
+            this=row.this_week,
+            last=row.last_week,
+            trend=trend(row.this_week, row.last_week),
+        )
+        for name, row in named
+    ]
+
+
+def _local_text(moment: datetime, tz: tzinfo, lang: str) -> str:
+    local = moment.astimezone(tz)
+    return f"{_date(local.date(), lang, year=True)} {local:%H:%M}"
+
+
+def render_chart(summary: WeeklySummary, lang: str) -> bytes:
+    weeks = [w.number for w in summary.chart_weeks]
+    return chart.tips_chart(weeks, summary.chart_counts, lang, focus=summary.chart_focus)
+
+
+def split_message(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Whole lines per message, each under Telegram's limit."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if current and telegram_length(candidate) > limit:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
