@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.sandbox import Sandbox
+from storage.db import MIGRATIONS_TABLE, available_migrations
 
 
 def seed_residents(
@@ -190,3 +191,17 @@ class Persistent:
             if expect is None or await self._answer(mark, expect):
                 return
         raise StepFailed(label)
+
+
+def old_database(conn: sqlite3.Connection, before: int = 10) -> None:
+    """A database as an older version of the bot left it: the migrations before ``before``
+    applied and recorded. (From 0010 on, migrations need the SQL functions the bot's own
+    connection provides; Database.open then applies the rest.)"""
+    conn.execute(MIGRATIONS_TABLE)
+    for version, name, sql in available_migrations():
+        if version < before:
+            conn.executescript(sql)
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')",
+                (version, name),
+            )

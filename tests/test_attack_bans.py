@@ -15,9 +15,9 @@ from bot.signup import Consent, register
 from storage import bans as ban_rows
 from storage import deliveries as outbox_rows
 from storage.areas import area_by_code
-from storage.db import Database, available_migrations
+from storage.db import Database
 from tests.conftest import COORDINATOR_ID
-from tests.helpers import ban_hash, seed_residents
+from tests.helpers import ban_hash, old_database, seed_residents
 from tests.test_alerts import send_alert
 from tests.test_attack_erase import found_in, invite_code
 
@@ -197,17 +197,7 @@ async def test_migration_moves_existing_bans_to_keyed_hashes(tmp_path: Path):
     under a new random key, in the migration's own transaction."""
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as conn:
-        conn.execute(
-            "CREATE TABLE schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        for version, name, sql in available_migrations():
-            if version < 10:
-                conn.executescript(sql)
-                conn.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')",
-                    (version, name),
-                )
+        old_database(conn)
         conn.executemany(
             "INSERT INTO participants (user_id, first_name, language, consent_at, banned_at,"
             " ban_reason) VALUES (?, ?, 'sv', '2026-01-01T00:00:00Z', ?, ?)",

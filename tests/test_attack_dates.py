@@ -19,8 +19,9 @@ from bot import clock, summary
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from bot.summary import Week
-from storage.db import Database, available_migrations
+from storage.db import Database
 from tests.conftest import COORDINATOR_ID
+from tests.helpers import old_database
 
 EARLY = 484201  # signs up on Sunday 29 March 2026, 23:30 in Kumla
 LATE = 484202  # an hour later: Monday 30 March, 00:30
@@ -133,17 +134,7 @@ async def test_migration_keeps_only_the_date(tmp_path: Path):
     """A database from before: times to the second. After the upgrade, only the dates."""
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as conn:
-        conn.execute(
-            "CREATE TABLE schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        for version, name, sql in available_migrations():
-            if version < 10:  # from 0010 on, the bot's own connection is needed
-                conn.executescript(sql)
-                conn.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')",
-                    (version, name),
-                )
+        old_database(conn)
         conn.execute(
             "INSERT INTO areas (id, code, name, created_at)"
             " VALUES (1, 'centrum', 'Centrum', '2026-01-01T00:00:00Z')"

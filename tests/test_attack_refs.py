@@ -15,9 +15,9 @@ from bot import tip_refs
 from bot.config import Settings, load_settings
 from bot.guessing import MAX_MISSES, SWEEP_AT, GuessLimit
 from bot.sandbox import Sandbox
-from storage.db import Database, available_migrations
+from storage.db import Database
 from tests.conftest import COORDINATOR_ID
-from tests.helpers import seed_residents
+from tests.helpers import old_database, seed_residents
 from tests.test_tips import full_reference_in, reference_in
 
 REPORTER = 571301
@@ -280,19 +280,7 @@ def test_the_pause_ends_after_the_window_and_forgotten_users_are_swept():
 async def test_the_migration_gives_existing_tips_a_check_part(tmp_path: Path):
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:
-        conn.execute(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-            " applied_at TEXT NOT NULL)"
-        )
-        # A database from before the check parts (and before the migrations that need the
-        # bot's own SQL functions, which Database.open provides).
-        for version, name, sql in available_migrations():
-            if version < 10:
-                conn.executescript(sql)
-                conn.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')",
-                    (version, name),
-                )
+        old_database(conn)
         conn.executemany(
             "INSERT INTO tips (ref, year, seq, category, description, contact, created_at,"
             " updated_at) VALUES (?, 2026, ?, 'other', 'x', 'anonymous', '2026-01-01T00:00:00Z',"
