@@ -547,4 +547,17 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "n_group_chats": {"one": "{count} group chat", "other": "{count} group chats"},
     "n_new": {"one": "{count} new", "other": "{count} new"},
     "n_last_weeks": {"one": "the last week", "other": "the last {count} weeks"},
+    # Plain language: dates and times (bot/dates.py; local time)
+    "dates_day": "{weekday} {day} {month}",
+    "dates_day_year": "{weekday} {day} {month} {year}",
+    "dates_date": "{day} {month}",
+    "dates_date_year": "{day} {month} {year}",
+    "dates_time": "{time}",
+    "dates_moment": "{date}, {time}",
+    "dates_today": "today",
+    "dates_yesterday": "yesterday",
+    "dates_tomorrow": "tomorrow",
+    "dates_range_in_month": "{first}–{last} {month} {year}",
+    "dates_range_in_year": "{first}–{last} {year}",
+    "dates_range": "{first}–{last}",
 }

@@ -550,4 +550,17 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "n_group_chats": {"one": "{count} gruppchatt", "other": "{count} gruppchattar"},
     "n_new": {"one": "{count} ny", "other": "{count} nya"},
     "n_last_weeks": {"one": "den senaste veckan", "other": "de senaste {count} veckorna"},
+    # Plain language: dates and times (bot/dates.py; local time, the Swedish style guide's forms)
+    "dates_day": "{weekday} {day} {month}",
+    "dates_day_year": "{weekday} {day} {month} {year}",
+    "dates_date": "{day} {month}",
+    "dates_date_year": "{day} {month} {year}",
+    "dates_time": "kl. {time}",
+    "dates_moment": "{date} kl. {time}",
+    "dates_today": "i dag",
+    "dates_yesterday": "i går",
+    "dates_tomorrow": "i morgon",
+    "dates_range_in_month": "{first}–{last} {month} {year}",
+    "dates_range_in_year": "{first}–{last} {year}",
+    "dates_range": "{first}–{last}",
 }
