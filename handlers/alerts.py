@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot import alerts, notices, signup
+from bot import alerts, dates, notices, signup
 from bot.alerts import Draft, Kind
 from bot.roles import Role, access_of
 from bot.texts import Safe, plain, t
@@ -248,7 +248,7 @@ async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(
             caller.t(
                 "alerts_item",
-                date=alert.created_at[:10],
+                date=dates.moment(alert.created_at, caller.lang, relative=True),
                 heading=caller.plain(f"alert_heading_plain_{alert.kind}").format(
                     areas=alert.area_names
                 ),

@@ -15,7 +15,7 @@ from telegram import (
 )
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot import guessing, tips
+from bot import dates, guessing, tips
 from bot.texts import Safe
 from handlers import keyboards
 from handlers.callbacks import (
@@ -549,6 +549,6 @@ async def tipstatus(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             "tipstatus_reply",
             ref=found.tip.full_ref,
             status=tips.status_name(caller.lang, found.tip.status),
-            updated=found.tip.updated_at[:10],
+            updated=dates.day(found.tip.updated_at, caller.lang, relative=True),
         ),
     )

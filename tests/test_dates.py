@@ -3,6 +3,7 @@ across summer-time changes, local midnight and the turn of the year."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -10,6 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import clock, dates
+from bot.sandbox import Sandbox
+from tests.conftest import COORDINATOR_ID
+from tests.helpers import seed_residents
+from tests.test_alerts import send_alert
+from tests.test_retention import write
+from tests.test_tips_admin import RESIDENT, send_tip_refs
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # Monday 30 November 2026, 01:30 in Stockholm.
@@ -19,9 +26,13 @@ NOW = datetime(2026, 11, 30, 0, 30, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def _clock() -> Iterator[None]:
     clock.use_zone(STOCKHOLM)
-    clock.freeze(NOW)
     yield
     clock.reset()
+
+
+@pytest.fixture
+def frozen() -> None:
+    clock.freeze(NOW)
 
 
 def at(text: str) -> datetime:
@@ -202,11 +213,13 @@ CASES: list[Case] = [
 ]
 
 
+@pytest.mark.usefixtures("frozen")
 @pytest.mark.parametrize(("name", "render", "sv", "en"), CASES, ids=[case[0] for case in CASES])
 def test_date_forms(name: str, render: Callable[[str], str], sv: str, en: str) -> None:
     assert (render("sv"), render("en")) == (sv, en)
 
 
+@pytest.mark.usefixtures("frozen")
 def test_this_year_is_the_local_year() -> None:
     # 23:30 UTC on 31 December is already 2027 in Stockholm: 2026 is last year there.
     clock.freeze(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
@@ -216,14 +229,62 @@ def test_this_year_is_the_local_year() -> None:
     assert dates.moment("2026-12-31T22:59:00Z", "en") == "31 Dec 2026, 23:59"
 
 
+@pytest.mark.usefixtures("frozen")
 def test_another_zone_when_given() -> None:
     helsinki = ZoneInfo("Europe/Helsinki")
     assert dates.moment("2026-11-29T19:50:00Z", "sv", tz=helsinki) == "29 nov kl. 21.50"
     assert dates.day("2026-11-29T22:30:00Z", "en", tz=helsinki) == "Mon 30 Nov"
 
 
+@pytest.mark.usefixtures("frozen")
 def test_refuses_what_it_cannot_place() -> None:
     with pytest.raises(ValueError, match="zone"):
         dates.moment(datetime(2026, 11, 29, 20, 50), "sv")
     with pytest.raises(ValueError, match="before it starts"):
         dates.day_range(date(2026, 11, 29), date(2026, 11, 23), "sv")
+
+
+# ------------------------------------------------- where people read dates from the bot
+# The clock is moved (and runs on) after the bot has started: its "today" becomes that day.
+
+
+async def test_alerts_list_shows_local_time_and_yesterday(sandbox: Sandbox, bot, db_path):
+    seed_residents(sandbox, db_path, [11], ["norr"])
+    seed_residents(sandbox, db_path, [12], ["norr"], language="en")
+    await send_alert(sandbox, "norr Vattenavstängning på Norrgatan", sender_id=COORDINATOR_ID)
+    # Sent at 23:59 local time on Sunday; read at 01:30 on Monday.
+    await write(db_path, "UPDATE alerts SET created_at = '2026-11-29T22:59:00Z'")
+    clock.travel(datetime(2026, 11, 30, 0, 30, tzinfo=UTC))
+    swedish = (await sandbox.user(11, "Boende 11").send("/alerts")).text
+    english = (await sandbox.user(12, "Boende 12").send("/alerts")).text
+    assert "i går kl. 23.59" in swedish and "Vattenavstängning" in swedish
+    assert "yesterday, 23:59" in english
+    assert "2026-11-29" not in swedish + english
+
+
+async def test_audit_lines_show_local_time(sandbox: Sandbox, bot, db_path):
+    # The first minute of summer time, and the first minute of a new year.
+    for at_, target in (("2026-03-29T01:00:00Z", "sommartid"), ("2026-12-31T23:01:00Z", "nyår")):
+        await write(
+            db_path,
+            "INSERT INTO audit_log (at, actor_id, action, target, outcome, times)"
+            " VALUES (?, ?, 'ban', ?, 'ok', 1)",
+            (at_, COORDINATOR_ID, target),
+        )
+    clock.travel(datetime(2027, 1, 1, 12, tzinfo=UTC))
+    log = (await sandbox.user(COORDINATOR_ID, "Kerstin").send("/audit 2")).text
+    lines = {line.split(" · ")[0] for line in log.splitlines()[1:]}
+    assert lines == {"29 mars 2026 kl. 03.00", "1 jan kl. 00.01"}, log
+    assert re.search(r"\d{4}-\d{2}-\d{2}|\d:\d{2}:\d{2}", log) is None, log
+
+
+async def test_tipstatus_shows_the_local_day(sandbox: Sandbox, bot, db_path):
+    seed_residents(sandbox, db_path, [RESIDENT], ["centrum"])
+    _, full_ref = await send_tip_refs(sandbox, RESIDENT, "stöld Cykel stulen vid stationen")
+    # Changed one minute after local midnight: the next day in Sweden, still the 29th in UTC.
+    await write(db_path, "UPDATE tips SET updated_at = '2026-11-29T23:01:00Z'")
+    resident = sandbox.user(RESIDENT, "Boende")
+    clock.travel(datetime(2026, 12, 2, 10, tzinfo=UTC))
+    assert "(senast ändrad mån 30 nov)" in (await resident.send(f"/tipstatus {full_ref}")).text
+    clock.travel(datetime(2026, 11, 30, 10, tzinfo=UTC))
+    assert "(senast ändrad i dag)" in (await resident.send(f"/tipstatus {full_ref}")).text

@@ -397,10 +397,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_tipset": "Change the status of a tip",
     "cmd_export": "Export tips or participants (CSV)",
     # Reminders and summaries
-    "weekdays_short": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
     "weekdays_long": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
     "months_short": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
-    "datetime_format": "{weekday} {day} {month} {year}, {time}",
     "schedule_once": "once on {date} at {time}",
     "schedule_daily": "every day at {time}",
     "schedule_weekly": "every {day} at {time}",

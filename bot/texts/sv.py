@@ -396,10 +396,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_tipset": "Ändra status för ett tips",
     "cmd_export": "Exportera tips eller deltagare (CSV)",
     # Reminders and summaries
-    "weekdays_short": "mån,tis,ons,tor,fre,lör,sön",
     "weekdays_long": "måndag,tisdag,onsdag,torsdag,fredag,lördag,söndag",
     "months_short": "jan,feb,mars,apr,maj,juni,juli,aug,sep,okt,nov,dec",
-    "datetime_format": "{weekday} {day} {month} {year} kl. {time}",
     "schedule_once": "en gång {date} kl. {time}",
     "schedule_daily": "varje dag kl. {time}",
     "schedule_weekly": "varje {day} kl. {time}",
