@@ -40,6 +40,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES: dict[str, int] = {
     **{name: i for i, name in enumerate(WEEKDAYS)},
     **{name: i for i, name in enumerate(("mån", "tis", "ons", "tor", "fre", "lör", "sön"))},
+    # The dates the bot writes abbreviate Thursday as CLDR does; what it writes, it reads.
+    "tors": 3,
     **{
         name: i
         for i, name in enumerate(

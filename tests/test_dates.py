@@ -12,6 +12,7 @@ import pytest
 
 from bot import clock, dates
 from bot.sandbox import Sandbox
+from bot.when import parse_when
 from tests.conftest import COORDINATOR_ID
 from tests.helpers import seed_residents
 from tests.test_alerts import send_alert
@@ -288,3 +289,11 @@ async def test_tipstatus_shows_the_local_day(sandbox: Sandbox, bot, db_path):
     assert "(senast ändrad mån 30 nov)" in (await resident.send(f"/tipstatus {full_ref}")).text
     clock.travel(datetime(2026, 11, 30, 10, tzinfo=UTC))
     assert "(senast ändrad i dag)" in (await resident.send(f"/tipstatus {full_ref}")).text
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_weekdays_it_writes_are_ones_a_reminder_reads(lang: str) -> None:
+    monday = date(2026, 11, 23)
+    for offset in range(7):
+        written = dates.day(date.fromordinal(monday.toordinal() + offset), lang).split()[0]
+        assert parse_when(["weekly", written, "18:30"]).weekday == offset, written
