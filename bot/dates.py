@@ -48,6 +48,8 @@ from bot.texts import t
 # The separator between hours and minutes where it is not CLDR's; see the module docstring.
 _OWN_TIME_SEPARATOR = {"sv": "."}
 
+# A day to show: a local calendar day (a date, or one stored as "2026-11-29"), or a moment
+# (an aware datetime, or a stored stamp) whose local day is meant.
 Day = date | datetime | str
 
 
