@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import dates
 from bot.alerts import telegram_length
 from bot.texts import Safe, t
 from storage import audit
@@ -104,7 +105,7 @@ def line(lang: str, entry: Entry) -> str:
     return t(
         lang,
         "audit_line",
-        at=entry.at.replace("T", " ").removesuffix("Z"),
+        at=dates.moment(entry.at, lang),
         actor=entry.actor_id if entry.actor_id is not None else "–",
         action=_cut(entry.action, ACTION_CHARS),
         target=_cut(entry.target or "", TARGET_CHARS),

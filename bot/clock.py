@@ -35,6 +35,11 @@ def use_zone(zone: tzinfo) -> None:
     _zone = zone
 
 
+def zone() -> tzinfo:
+    """The municipality's zone, the one its residents read times in."""
+    return _zone
+
+
 def local_date(moment: datetime | None = None) -> date:
     """The municipality's calendar day at ``moment`` (an aware datetime), by default now."""
     return (now() if moment is None else moment).astimezone(_zone).date()

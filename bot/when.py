@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
+from bot import dates
 from bot.texts import t
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES: dict[str, int] = {
     **{name: i for i, name in enumerate(WEEKDAYS)},
     **{name: i for i, name in enumerate(("mån", "tis", "ons", "tor", "fre", "lör", "sön"))},
+    # The dates the bot writes abbreviate Thursday as CLDR does; what it writes, it reads.
+    "tors": 3,
     **{
         name: i
         for i, name in enumerate(
@@ -202,23 +205,15 @@ def split_command(text: str) -> tuple[list[str], str, str] | None:
 
 
 def local_text(moment: datetime, tz: tzinfo, lang: str) -> str:
-    """``tis 3 mars 2026 kl. 18:30`` / ``Tue 3 Mar 2026, 18:30``."""
-    local = moment.astimezone(tz)
-    return t(
-        lang,
-        "datetime_format",
-        weekday=t(lang, "weekdays_short").split(",")[local.weekday()],
-        day=local.day,
-        month=t(lang, "months_short").split(",")[local.month - 1],
-        year=local.year,
-        time=local.strftime("%H:%M"),
-    )
+    """``tis 3 mars kl. 18.30`` / ``Tue 3 Mar, 18:30``: with the weekday, which is what a
+    schedule is planned by, and the year only when it is not this one."""
+    return dates.moment(moment, lang, tz=tz, weekday=True)
 
 
 def describe(schedule: Schedule, lang: str) -> str:
-    at = f"{schedule.hour:02d}:{schedule.minute:02d}"
+    at = dates.clock_time(time(schedule.hour, schedule.minute), lang)
     if schedule.kind == "once":
-        return t(lang, "schedule_once", date=schedule.on_date.isoformat(), time=at)
+        return t(lang, "schedule_once", date=dates.day(schedule.on_date, lang), time=at)
     if schedule.kind == "weekly":
         day = t(lang, "weekdays_long").split(",")[schedule.weekday]
         return t(lang, "schedule_weekly", day=day, time=at)

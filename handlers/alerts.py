@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import alerts, notices, signup
+from bot import alerts, dates, notices, signup
 from bot.alerts import Draft, Kind
 from bot.persistence import Flow
 from bot.roles import Role
@@ -274,7 +274,7 @@ async def recent(update: Update, context: Context) -> None:
         lines.append(
             caller.t(
                 "alerts_item",
-                date=alert.created_at[:10],
+                date=dates.moment(alert.created_at, caller.lang, relative=True),
                 heading=caller.plain(f"alert_heading_plain_{alert.kind}").format(
                     areas=alert.area_names
                 ),

@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import guessing, tip_card, tip_refs, tips
+from bot import dates, guessing, tip_card, tip_refs, tips
 from bot.persistence import Flow
 from bot.texts import Safe
 from handlers import keyboards
@@ -634,6 +634,6 @@ async def tipstatus(update: Update, context: Context) -> None:
             "tipstatus_reply",
             ref=found.tip.full_ref,
             status=tips.status_name(caller.lang, found.tip.status),
-            updated=found.tip.updated_at[:10],
+            updated=dates.day(found.tip.updated_at, caller.lang, relative=True),
         ),
     )

@@ -18,7 +18,7 @@ from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from bot import chart, clock, summary
+from bot import chart, clock, summary, summary_text
 from bot.config import ConfigError, Settings, load_settings
 from bot.sandbox import Sandbox
 from bot.summary import Week
@@ -325,4 +325,4 @@ async def test_configured_focus_reaches_the_sent_chart(sandbox: Sandbox, bot, db
     photo = await sandbox.user(COORDINATOR_ID, "Kerstin").send("/summary last")
     assert photo.kind == "photo"
     assert png_size(photo.file_bytes) == (chart.WIDTH_PX, chart.HEIGHT_PX)
-    assert photo.file_bytes == summary.render_chart(report, "sv")
+    assert photo.file_bytes == summary_text.render_chart(report, "sv")

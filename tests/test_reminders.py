@@ -52,13 +52,13 @@ async def test_create_list_remove_and_restart(sandbox: Sandbox, settings, rows):
         saved = await kerstin.send(
             "/remind weekly tis 18:30 centrum Grannsamverkansmöte i Folkets hus ikväll kl 19"
         )
-        assert "Påminnelse 1 sparad: varje tisdag kl. 18:30, till centrum" in saved.text
-        assert "Nästa utskick: tis 24 mars 2026 kl. 18:30" in saved.text
+        assert "Påminnelse 1 sparad: varje tisdag kl. 18.30, till centrum" in saved.text
+        assert "Nästa utskick: tis 24 mars kl. 18.30" in saved.text
         saved = await kerstin.send(
             "/remind once 2026-06-20 09:00 all Midsommar: hjälp varandra att tömma brevlådor"
         )
         assert "Påminnelse 2 sparad" in saved.text and "alla områden" in saved.text
-        assert "lör 20 juni 2026 kl. 09:00" in saved.text
+        assert "lör 20 juni kl. 09.00" in saved.text
         # Tuesday 31 March is summer time: still 18:30 local, an hour earlier in UTC.
         await kerstin.send("/remind monthly 31 02:30 norr Kolla brandvarnaren")
         before = reminder_jobs(first)
@@ -68,8 +68,8 @@ async def test_create_list_remove_and_restart(sandbox: Sandbox, settings, rows):
             "reminder:3": utc(2026, 3, 31, 0, 30),
         }
         listing = await kerstin.send("/reminders")
-        assert "1 · varje tisdag kl. 18:30 · centrum" in listing.text
-        assert "Midsommar" in listing.text and "den 31 varje månad kl. 02:30" in listing.text
+        assert "1 · varje tisdag kl. 18.30 · centrum" in listing.text
+        assert "Midsommar" in listing.text and "den 31 varje månad kl. 02.30" in listing.text
         removed = await kerstin.send("/unremind 2")
         assert "Påminnelse 2 är borttagen" in removed.text
         assert "reminder:2" not in reminder_jobs(first)
@@ -150,16 +150,16 @@ async def test_missed_one_offs_late_or_missed(sandbox: Sandbox, settings, db_pat
         assert rows("SELECT id, status FROM reminders ORDER BY id") == [(1, "done"), (2, "missed")]
         await sandbox.wait_for(lambda: received(sandbox, 1, "⏰ Påminnelse") == 1)
         late = sandbox.messages(1)[-1].text
-        assert "Försenad påminnelse – skulle ha skickats fre 19 juni 2026 kl. 14:00" in late
+        assert "Försenad påminnelse – skulle ha skickats fre 19 juni kl. 14.00" in late
         assert "Soon late" in late
         assert reminder_jobs(running) == {}
         listing = await kerstin.send("/reminders")
-        assert "Missades (boten var nere): fre 19 juni 2026 kl. 13:00" in listing.text
+        assert "Missades (boten var nere): fre 19 juni kl. 13.00" in listing.text
         summary = await kerstin.send("/summary")
         await kerstin.wait_text("Påminnelser som inte skickades")
         assert "2: Too late" in summary.text or "2: Too late" in kerstin.last_text()
     assert rows("SELECT text FROM alerts") == [
-        ("(Försenad påminnelse – skulle ha skickats fre 19 juni 2026 kl. 14:00.)\n\nSoon late",)
+        ("(Försenad påminnelse – skulle ha skickats fre 19 juni kl. 14.00.)\n\nSoon late",)
     ]
 
 
@@ -178,7 +178,7 @@ async def test_missed_recurring_runs_are_not_caught_up(sandbox: Sandbox, setting
         assert rows("SELECT kind, text FROM alerts") == [
             (
                 "reminder",
-                "(Försenad påminnelse – skulle ha skickats fre 19 juni 2026 kl. 09:00.)\n\nDaglig",
+                "(Försenad påminnelse – skulle ha skickats fre 19 juni kl. 09.00.)\n\nDaglig",
             )
         ]
         await sandbox.wait_for(lambda: received(sandbox, 1, "⏰ Påminnelse") == 1)

@@ -397,10 +397,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_tipset": "Change the status of a tip",
     "cmd_export": "Export tips or participants (CSV)",
     # Reminders and summaries
-    "weekdays_short": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
     "weekdays_long": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
     "months_short": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
-    "datetime_format": "{weekday} {day} {month} {year}, {time}",
     "schedule_once": "once on {date} at {time}",
     "schedule_daily": "every day at {time}",
     "schedule_weekly": "every {day} at {time}",
@@ -551,4 +549,17 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "chart_total_note": "The number above each bar is that week's total.",
     "chart_focus_name": "{name} (focus)",
     "chart_focus_none": "Focus with no tips in these weeks: {names}",
+    # Plain language: dates and times (bot/dates.py; local time)
+    "dates_day": "{weekday} {day} {month}",
+    "dates_day_year": "{weekday} {day} {month} {year}",
+    "dates_date": "{day} {month}",
+    "dates_date_year": "{day} {month} {year}",
+    "dates_time": "{time}",
+    "dates_moment": "{date}, {time}",
+    "dates_today": "today",
+    "dates_yesterday": "yesterday",
+    "dates_tomorrow": "tomorrow",
+    "dates_range_in_month": "{first}–{last} {month} {year}",
+    "dates_range_in_year": "{first}–{last} {year}",
+    "dates_range": "{first}–{last}",
 }

@@ -396,10 +396,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_tipset": "Ändra status för ett tips",
     "cmd_export": "Exportera tips eller deltagare (CSV)",
     # Reminders and summaries
-    "weekdays_short": "mån,tis,ons,tor,fre,lör,sön",
     "weekdays_long": "måndag,tisdag,onsdag,torsdag,fredag,lördag,söndag",
     "months_short": "jan,feb,mars,apr,maj,juni,juli,aug,sep,okt,nov,dec",
-    "datetime_format": "{weekday} {day} {month} {year} kl. {time}",
     "schedule_once": "en gång {date} kl. {time}",
     "schedule_daily": "varje dag kl. {time}",
     "schedule_weekly": "varje {day} kl. {time}",
@@ -554,4 +552,17 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "chart_total_note": "Siffran över varje stapel är antalet tips den veckan.",
     "chart_focus_name": "{name} (fokus)",
     "chart_focus_none": "Fokus utan tips de här veckorna: {names}",
+    # Plain language: dates and times (bot/dates.py; local time, the Swedish style guide's forms)
+    "dates_day": "{weekday} {day} {month}",
+    "dates_day_year": "{weekday} {day} {month} {year}",
+    "dates_date": "{day} {month}",
+    "dates_date_year": "{day} {month} {year}",
+    "dates_time": "kl. {time}",
+    "dates_moment": "{date} kl. {time}",
+    "dates_today": "i dag",
+    "dates_yesterday": "i går",
+    "dates_tomorrow": "i morgon",
+    "dates_range_in_month": "{first}–{last} {month} {year}",
+    "dates_range_in_year": "{first}–{last} {year}",
+    "dates_range": "{first}–{last}",
 }
