@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from bot import clock, notices, signup
 from bot.area_codes import AREA_CODE_MAX, is_area_code, normalise_postcode
 from bot.guessing import GuessLimit
+from bot.message import Message
 from bot.services import Services
 from bot.signup import Consent
 from storage import areas as area_rows
@@ -36,11 +37,9 @@ BANNED = "error_banned"
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """What happened, as a text key for the reply, with the values it needs."""
-
-    key: str
-    values: dict
+class Outcome(Message):
+    """What happened, as a text key for the reply with the values it needs, and whether the
+    action was done."""
 
     @property
     def ok(self) -> bool:
