@@ -572,7 +572,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "kb_tip": "Lämna tips",
     "kb_me": "Mina områden",
     "kb_help": "Hjälp",
-    "help_other_names": "Kommandona fungerar också på engelska, till exempel /help.",
+    "help_other_names": "Kommandona har också engelska namn, till exempel /help.",
     "me_areas_hint": "Gå med i fler områden med /join. Lämna ett område med /lamna.",
     "me_no_areas_hint": "Du är inte med i något område. Välj ett med /join.",
     "mydata_summary": (
