@@ -72,17 +72,24 @@ COMMANDS = Commands(
     # Everyone
     Command("start", start.start, menu=RESIDENTS),
     Command("join", areas.join, menu=RESIDENTS),
-    Command("leave", areas.leave),
-    Command("areas", areas.areas, where=Where.ANY, menu=RESIDENTS),
+    Command("leave", areas.leave, aliases=("lamna",)),
+    Command("areas", areas.areas, where=Where.ANY, menu=RESIDENTS, aliases=("omraden",)),
     Command("alerts", alerts.recent),
-    Command("tip", tip_flow.tip_command, flow=tips.FLOW),
+    Command("tip", tip_flow.tip_command, flow=tips.FLOW, aliases=("tipsa",), button="kb_tip"),
     Command("tipstatus", tip_flow.tipstatus),
-    Command("me", profile.me),
-    Command("mydata", privacy.mydata, menu=Menu.NONE),
-    Command("forget", privacy.forget, menu=Menu.NONE),
+    Command("me", profile.me, button="kb_me"),
+    Command("mydata", privacy.mydata, aliases=("minadata",)),
+    Command("forget", privacy.forget, aliases=("radera",)),
     Command("redeem", invites.redeem, menu=Menu.NONE),
     Command("language", profile.language),
-    Command("help", profile.help_command, where=Where.ANY, menu=RESIDENTS),
+    Command(
+        "help",
+        profile.help_command,
+        where=Where.ANY,
+        menu=RESIDENTS,
+        aliases=("hjalp",),
+        button="kb_help",
+    ),
     # Without a flow running; a running flow's own /cancel comes first (see routes()).
     Command("cancel", profile.cancel, where=Where.ANY),
     # Police, area contacts and coordinators
@@ -121,6 +128,10 @@ def routes() -> list[BaseHandler]:
         COMMANDS["start"].route(
             invites.start_with_invite, filters.Regex(rf"^/start(@\w+)? {invites.INVITE_LINK}")
         ),
+        # The residents' keyboard and commands typed with "å", "ä" or "ö": before the flows,
+        # so that neither becomes the text a flow is waiting for.
+        *COMMANDS.button_routes(),
+        COMMANDS.typed_route(),
         # The flows before the commands: while one runs, its /cancel ends it (the table's
         # /cancel only says that nothing is running). Each lists its own steps.
         alerts.conversation(COMMANDS.entry_points(alerts.FLOW)),

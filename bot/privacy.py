@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-from bot import clock
+from bot import clock, signup, tip_refs
+from bot.roles import Access, Role
 from storage import audit, bans, events
 from storage import participants as people
 from storage import privacy as privacy_rows
@@ -23,6 +25,43 @@ async def export(db: Database, user_id: int, municipality: str) -> bytes:
         **rows,
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What a person would want to know first about the data held on them, in words: the
+    export has everything, this is what someone who cannot read JSON is shown."""
+
+    first_name: str
+    language: str
+    consent_at: str
+    areas: list[str]
+    # Each role with the area it is for (an area contact's), or None.
+    roles: list[tuple[Role, str | None]]
+    tips: list[str]
+
+
+async def overview(db: Database, access: Access) -> Overview | None:
+    """The overview for the holder of ``access``; None when nothing is held about them as a
+    participant (the export still shows whatever else there is)."""
+    person = await people.participant(db, access.user_id)
+    if person is None:
+        return None
+    names = {area.id: area.name for area in await signup.all_areas(db)}
+    roles: list[tuple[Role, str | None]] = []
+    for role in (Role.COORDINATOR, Role.POLICE):
+        if access.has(role):
+            roles.append((role, None))
+    if access.has(Role.CONTACT):
+        roles += [(Role.CONTACT, names[a]) for a in sorted(access.contact_areas) if a in names]
+    return Overview(
+        first_name=person.first_name,
+        language=person.language,
+        consent_at=person.consent_at,
+        areas=[area.name for area in await signup.areas_of(db, access.user_id)],
+        roles=roles,
+        tips=await tip_refs.references_of(db, access.user_id),
+    )
 
 
 async def is_banned(db: Database, user_id: int) -> bool:

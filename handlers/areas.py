@@ -52,7 +52,11 @@ async def on_join_button(update: Update, context: Context) -> None:
         return
     joined = await signup.join(services(context).db, caller.user_id, area)
     await answer(query)
-    await confirm(update, caller.t("joined" if joined else "already_member", area=area.name))
+    await confirm(
+        update,
+        caller.t("joined" if joined else "already_member", area=area.name),
+        reply_markup=keyboards.residents_keyboard(update, context),
+    )
 
 
 async def _pressed_area(

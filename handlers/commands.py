@@ -6,15 +6,24 @@ bot/app.py ``COMMANDS``, next to the routes."""
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Flag, StrEnum, auto
 
-from telegram import BotCommand, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram import BotCommand, Message, MessageEntity, Update
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.roles import Role
-from bot.texts import plain
+from bot.texts import LANGUAGES, plain
 from handlers.callbacks import CallbackData
 from handlers.common import (
     COMMAND_TABLE,
@@ -29,6 +38,8 @@ from handlers.common import (
 
 # Commands react to new messages only: editing an old "/leave centrum" must not run it again.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
+# The language whose names the aliases are: its menus and /help show them instead.
+ALIAS_LANGUAGE = "sv"
 
 
 def command(name: str, callback: Handler) -> CommandHandler:
@@ -63,7 +74,9 @@ class Command:
     """One command. ``roles`` empty: everyone may use it; otherwise only holders of one of
     them (checked before the handler runs, refusals audited under the command's name).
     ``flow`` names the flow the command starts: its route is built into that flow.
-    ``aliases``: further names (Swedish ones) that run the same command."""
+    ``aliases``: further names (Swedish ones) that run the same command; the first is the
+    one the Swedish menu and /help show. ``button``: the text key of the command's button on
+    the residents' reply keyboard (handlers/keyboards.py), whose press arrives as that text."""
 
     name: str
     handler: Handler
@@ -74,6 +87,7 @@ class Command:
     aliases: tuple[str, ...] = ()
     flow: str | None = None
     elsewhere: str = ""
+    button: str = ""
 
     def __post_init__(self) -> None:
         if not self.help:
@@ -83,6 +97,14 @@ class Command:
 
     def for_role(self, role: Role) -> bool:
         return not self.roles or role in self.roles
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def name_in(self, lang: str) -> str:
+        """The name people reading ``lang`` are shown."""
+        return self.aliases[0] if self.aliases and lang == ALIAS_LANGUAGE else self.name
 
     def callback(self, handler: Handler | None = None) -> Handler:
         """``handler`` (default: the command's own) behind the command's checks. A private
@@ -104,10 +126,18 @@ class Command:
     ) -> CommandHandler:
         """The command's route; ``handler`` and ``extra`` for a variant such as a deep link."""
         return CommandHandler(
-            (self.name, *self.aliases),
+            self.names,
             self.callback(handler),
             filters=NEW_MESSAGES & extra if extra else NEW_MESSAGES,
         )
+
+    def button_route(self) -> MessageHandler:
+        """A press on the command's reply-keyboard button, in any of our languages (someone
+        may switch language while an older keyboard is still shown). The handler sees no
+        ``context.args``, as after the bare command."""
+        labels = "|".join(re.escape(plain(lang, self.button)) for lang in LANGUAGES)
+        pressed = filters.Regex(re.compile(rf"^\s*(?:{labels})\s*$", re.IGNORECASE))
+        return MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & pressed, self.callback())
 
 
 def _groups_only(handler: Handler, elsewhere: str) -> Handler:
@@ -143,12 +173,53 @@ class Commands:
         """The routes of every command that does not start a flow."""
         return [c.route() for c in self if c.flow is None]
 
-    def entry_points(self, flow: str) -> list[CommandHandler]:
-        """The routes of the commands that start ``flow``."""
-        found = [c.route() for c in self if c.flow == flow]
-        if not found:
+    def entry_points(self, flow: str) -> list[BaseHandler]:
+        """The routes of the commands that start ``flow``, and of their keyboard buttons."""
+        starting = [c for c in self if c.flow == flow]
+        if not starting:
             raise ValueError(f"no command starts the flow {flow}")
-        return found
+        return [c.route() for c in starting] + [c.button_route() for c in starting if c.button]
+
+    def keyboard(self) -> list[Command]:
+        """The commands on the residents' reply keyboard, in the table's order."""
+        return [c for c in self if c.button]
+
+    def button_routes(self) -> list[MessageHandler]:
+        """The keyboard buttons of the commands that start no flow. They come before the
+        flows, so that "Hjälp" pressed in the middle of a tip answers with help and leaves the
+        tip where it was, instead of becoming its description."""
+        return [c.button_route() for c in self if c.button and c.flow is None]
+
+    def typed(self, message: Message | None) -> Command | None:
+        """The command meant by a message such as "/hjälp" or "/Områden": Telegram marks no
+        command in it (a command is only a-z, 0-9 and _, and "/hj" followed by a letter is
+        not one), so no command route sees it. Only commands that start no flow: a flow is
+        entered through its own routes."""
+        if message is None or not message.text or _marked_command(message):
+            return None
+        match = _TYPED.match(message.text)
+        if match is None:
+            return None
+        wanted = fold(match.group(1))
+        for command in self:
+            if command.flow is None and wanted in command.names:
+                return command
+        return None
+
+    def typed_route(self) -> MessageHandler:
+        """The route of :meth:`typed` commands in private chats (in groups Telegram hands a
+        bot in privacy mode no message without a command in it anyway)."""
+        return MessageHandler(
+            NEW_MESSAGES & filters.ChatType.PRIVATE & TypedCommand(self), self._run_typed
+        )
+
+    async def _run_typed(self, update: Update, context: Context) -> object:
+        command = self.typed(update.effective_message)
+        if command is None:
+            return None
+        # As the command's own route would have split it.
+        context.args = update.effective_message.text.split()[1:]
+        return await command.callback()(update, context)
 
     def menu(self, role: Role, *, private: bool = True) -> list[Command]:
         """What ``role`` sees in the menu and in /help: in a private chat, the commands open
@@ -159,7 +230,35 @@ class Commands:
 
 
 def bot_commands(lang: str, commands: Iterable[Command]) -> list[BotCommand]:
-    return [BotCommand(c.name, plain(lang, c.help)) for c in commands]
+    return [BotCommand(c.name_in(lang), plain(lang, c.help)) for c in commands]
+
+
+# "/hjälp", "/Lämna centrum", "/områden@grannbot": a slash, a word, maybe the bot's name.
+_TYPED = re.compile(r"^/(\w{1,64})(?:@\w+)?(?:\s|$)")
+
+
+def fold(word: str) -> str:
+    """A typed name as a command name: lower case, "ä" as "a", "ö" as "o" and so on."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _marked_command(message: Message) -> bool:
+    return any(
+        entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0
+        for entity in message.entities or ()
+    )
+
+
+class TypedCommand(filters.MessageFilter):
+    """Messages that :meth:`Commands.typed` recognises."""
+
+    def __init__(self, commands: Commands) -> None:
+        super().__init__(name="TypedCommand")
+        self._commands = commands
+
+    def filter(self, message: Message) -> bool:
+        return self._commands.typed(message) is not None
 
 
 def table_of(application: Application) -> Commands:

@@ -13,9 +13,18 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import InlineKeyboardButtonLimit, InlineKeyboardMarkupLimit
 
 from bot import auditlog
@@ -32,8 +41,11 @@ from handlers.callbacks import (
     Page,
     TipStatus,
 )
-from handlers.common import edit_pressed
+from handlers.common import Context, edit_pressed, is_private
 from storage.areas import Area
+
+if TYPE_CHECKING:
+    from handlers.commands import Command
 from storage.tips import Tip
 
 # Telegram's limits for one inline keyboard.
@@ -70,6 +82,38 @@ def leave_all_confirm(lang: str) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+# ------------------------------------------------------------------ the residents' keyboard
+
+
+def residents(lang: str, commands: Sequence[Command]) -> ReplyKeyboardMarkup:
+    """The reply keyboard under a registered resident's private chat: the first command
+    alone on the top row (the tip, what matters most), the others beside each other below.
+    Persistent, so that it stays at hand after every answer until it is removed."""
+    buttons = [KeyboardButton(plain(lang, c.button)) for c in commands]
+    return ReplyKeyboardMarkup(
+        [buttons[:1], buttons[1:]] if len(buttons) > 1 else [buttons],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def residents_keyboard(update: Update, context: Context) -> ReplyKeyboardMarkup | None:
+    """The residents' keyboard for an answer in this chat: only in a private chat (in a group
+    it would sit under everyone's keyboard) and only for someone registered."""
+    caller = context.caller
+    if not is_private(update) or caller.participant is None:
+        return None
+    return residents(caller.lang, context.commands.keyboard())
+
+
+def after_reply_keyboard(
+    update: Update, context: Context
+) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
+    """What replaces a step's own reply keyboard when the step is over: the residents'
+    keyboard again, or none."""
+    return residents_keyboard(update, context) or ReplyKeyboardRemove()
 
 
 # ------------------------------------------------------------------ the pager

@@ -2,23 +2,62 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    ReplyKeyboardRemove,
+    Update,
+)
 
-from bot import privacy
+from bot import dates, privacy
 from bot.texts import plain
 from handlers.callbacks import Forget
-from handlers.common import Context, answer, edit_pressed, private_only, reply, services
+from handlers.common import (
+    Caller,
+    Context,
+    answer,
+    confirm,
+    edit_pressed,
+    private_only,
+    reply,
+    services,
+)
 
 
 async def mydata(update: Update, context: Context) -> None:
+    """First in words what we hold, then everything as a JSON file for whoever wants it."""
     caller = context.caller
     svc = services(context)
+    found = await privacy.overview(svc.db, caller.access)
+    await reply(update, overview_text(caller, found))
     document = await privacy.export(svc.db, caller.user_id, svc.settings.municipality.name)
     caption = caller.t("mydata_caption")
     if await privacy.is_banned(svc.db, caller.user_id):
         caption = f"{caption}\n\n{caller.t('mydata_banned')}"
     await update.effective_message.reply_document(
         InputFile(document, filename="grannbot-mydata.json"), caption=caption
+    )
+
+
+def overview_text(caller: Caller, found: privacy.Overview | None) -> str:
+    if found is None:
+        return caller.t("mydata_nothing")
+    none = caller.plain("me_none")
+    roles = [
+        caller.t("mydata_role_in", role=caller.plain(f"role_{role}"), area=area)
+        if area
+        else caller.plain(f"role_{role}")
+        for role, area in found.roles
+    ]
+    return caller.t(
+        "mydata_summary",
+        name=found.first_name,
+        language=caller.plain("language_name"),
+        areas=", ".join(found.areas) or none,
+        roles=", ".join(roles) or caller.plain("role_resident"),
+        tips=", ".join(found.tips) or none,
+        consent=dates.day(found.consent_at, caller.lang),
     )
 
 
@@ -49,7 +88,9 @@ async def on_forget_button(update: Update, context: Context) -> None:
         await privacy.erase_person(services(context).db, caller.user_id)
         context.user_data.clear()
         await answer(query)
-        await edit_pressed(query, caller.t("forgotten"))
+        # A new message, not an edit: only a message can take the residents' keyboard away.
+        await confirm(update, caller.t("forgotten"), reply_markup=ReplyKeyboardRemove())
+        await edit_pressed(query, reply_markup=None)
     else:
         await answer(query)
         await edit_pressed(query, caller.t("forget_kept"))

@@ -15,9 +15,12 @@ from handlers.common import (
     reply,
     services,
 )
+from handlers.keyboards import residents_keyboard
 
 
 async def me(update: Update, context: Context) -> None:
+    """The resident's areas first (it is what the keyboard's "Mina områden" opens), with how
+    to join more or leave one, then the rest of what they are to the bot."""
     caller = context.caller
     if caller.participant is None:
         await reply(update, caller.t("not_registered"))
@@ -28,17 +31,16 @@ async def me(update: Update, context: Context) -> None:
     names = ", ".join(a.name for a in mine) if mine else caller.plain("me_none")
     # Anonymous tips are not linked to anyone, so only the resident's own named tips show.
     refs = await tip_refs.references_of(svc.db, caller.user_id)
-    await reply(
-        update,
-        caller.t(
-            "me",
-            name=caller.participant.first_name,
-            role=caller.plain(f"role_{access.main_role}"),
-            language=caller.plain("language_name"),
-            areas=names,
-            tips=", ".join(refs) if refs else caller.plain("me_none"),
-        ),
+    details = caller.t(
+        "me",
+        name=caller.participant.first_name,
+        role=caller.plain(f"role_{access.main_role}"),
+        language=caller.plain("language_name"),
+        areas=names,
+        tips=", ".join(refs) if refs else caller.plain("me_none"),
     )
+    hint = caller.t("me_areas_hint" if mine else "me_no_areas_hint")
+    await reply(update, f"{details}\n\n{hint}", reply_markup=residents_keyboard(update, context))
 
 
 async def language(update: Update, context: Context) -> None:
@@ -54,11 +56,14 @@ async def language(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
+    """The caller's commands under the names of their language (the other names work too),
+    and, in a private chat, the residents' keyboard."""
     caller = context.caller
     listed = context.commands.menu(caller.access.main_role, private=is_private(update))
     lines = [caller.t("help_header")]
-    lines += [f"/{command.name} — {caller.t(command.help)}" for command in listed]
-    await reply(update, "\n".join(lines))
+    lines += [f"/{command.name_in(caller.lang)} — {caller.t(command.help)}" for command in listed]
+    lines += ["", caller.t("help_other_names")]
+    await reply(update, "\n".join(lines), reply_markup=residents_keyboard(update, context))
 
 
 async def cancel(update: Update, context: Context) -> None:

@@ -50,7 +50,8 @@ async def start(update: Update, context: Context) -> None:
     areas = await signup.areas_of(db, caller.user_id)
     names = ", ".join(a.name for a in areas) if areas else caller.plain("me_none")
     welcome = caller.t("welcome_back", name=caller.first_name, areas=names)
-    await confirm(update, f"{welcome}\n\n{caller.t('emergency')}")
+    keyboard = keyboards.residents_keyboard(update, context)
+    await confirm(update, f"{welcome}\n\n{caller.t('emergency')}", reply_markup=keyboard)
     if joined is not None:
         await confirm(
             update, caller.t("joined" if joined else "already_member", area=lookup.area.name)
@@ -112,9 +113,14 @@ async def on_consent(update: Update, context: Context) -> None:
     await answer(query)
     await edit_pressed(query, reply_markup=None)
     if new:
-        await confirm(update, caller.t("consent_thanks", name=caller.first_name))
-        # A participant now: their language is the one stored with the consent.
+        # A participant now: their language is the one stored with the consent, and the
+        # residents' keyboard is theirs from this first answer on.
         caller = await context.refresh_caller(update)
+        await confirm(
+            update,
+            caller.t("consent_thanks", name=caller.first_name),
+            reply_markup=keyboards.residents_keyboard(update, context),
+        )
     else:
         await confirm(update, caller.t("consent_already"))
     if area_code and area is None:
@@ -147,4 +153,8 @@ async def join_and_confirm(
         await reply(update, caller.t("unknown_area"))
         return
     joined = await signup.join(db, caller.user_id, lookup.area)
-    await confirm(update, caller.t("joined" if joined else "already_member", area=lookup.area.name))
+    await confirm(
+        update,
+        caller.t("joined" if joined else "already_member", area=lookup.area.name),
+        reply_markup=keyboards.residents_keyboard(update, context),
+    )

@@ -13,7 +13,6 @@ from telegram import (
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
     Update,
 )
 from telegram.ext import (
@@ -97,7 +96,8 @@ async def tip_command(update: Update, context: Context) -> int:
         await reply(update, caller.t(refusal.key, **refusal.values))
         return END
     parts = update.effective_message.text.split(maxsplit=1)
-    if len(parts) == 2:
+    # Without args (the keyboard's "Lämna tips" has none) the text is no one-line tip.
+    if context.args and len(parts) == 2:
         return await _one_line(update, context, caller, parts[1])
     draft = tips.Draft(areas=await tips.areas_of(svc.db, caller.user_id))
     if len(draft.areas) == 1:
@@ -429,14 +429,22 @@ async def on_phone(update: Update, context: Context) -> int:
         phone = tips.normalise_phone(message.contact.phone_number)
     else:
         if message.text.strip() == caller.plain("tip_back_button"):
-            await reply(update, caller.t("tip_going_back"), reply_markup=ReplyKeyboardRemove())
+            await reply(
+                update,
+                caller.t("tip_going_back"),
+                reply_markup=keyboards.after_reply_keyboard(update, context),
+            )
             return await _back(update, context, caller, draft, current_shown=False)
         phone = tips.normalise_phone(message.text)
     if phone is None:
         await reply(update, caller.t("tip_bad_phone"))
         return PHONE
     draft.phone = phone
-    await reply(update, caller.t("tip_phone_noted"), reply_markup=ReplyKeyboardRemove())
+    await reply(
+        update,
+        caller.t("tip_phone_noted"),
+        reply_markup=keyboards.after_reply_keyboard(update, context),
+    )
     return await _show(update, context, caller, draft, CONFIRM)
 
 
@@ -515,7 +523,11 @@ async def cancel(update: Update, context: Context) -> int:
     context.user_data.pop(DRAFT, None)
     if update.callback_query is not None:
         await _pressed(update)
-    await reply(update, caller.t("tip_cancelled"), reply_markup=ReplyKeyboardRemove())
+    await reply(
+        update,
+        caller.t("tip_cancelled"),
+        reply_markup=keyboards.after_reply_keyboard(update, context),
+    )
     return END
 
 
@@ -524,7 +536,11 @@ async def on_timeout(update: Update, context: Context) -> None:
     context.user_data.pop(DRAFT, None)
     # The context is the one of the flow's last update: the caller may have changed since.
     caller = await context.refresh_caller(update)
-    await reply(update, caller.t("tip_timed_out"), reply_markup=ReplyKeyboardRemove())
+    await reply(
+        update,
+        caller.t("tip_timed_out"),
+        reply_markup=keyboards.after_reply_keyboard(update, context),
+    )
 
 
 # ------------------------------------------------------------------ the flow

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.sandbox import Sandbox
+from bot.sandbox import Msg, Sandbox, SandboxUser
 from storage.db import MIGRATIONS_TABLE, available_migrations
 
 
@@ -205,3 +205,9 @@ def old_database(conn: sqlite3.Connection, before: int = 10) -> None:
                 "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')",
                 (version, name),
             )
+
+
+async def mydata_file(user: SandboxUser) -> Msg:
+    """/mydata answers in words first, then with the JSON file: the file."""
+    await user.send("/mydata")
+    return await user.wait_text("(JSON)")

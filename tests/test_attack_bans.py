@@ -17,7 +17,7 @@ from storage import deliveries as outbox_rows
 from storage.areas import area_by_code
 from storage.db import Database
 from tests.conftest import COORDINATOR_ID
-from tests.helpers import ban_hash, old_database, seed_residents
+from tests.helpers import ban_hash, mydata_file, old_database, seed_residents
 from tests.test_alerts import send_alert
 from tests.test_attack_erase import found_in, invite_code
 
@@ -99,7 +99,7 @@ async def test_ban_outlives_forget_and_leaves_no_trace_of_the_person(
     coordinator = sandbox.user(COORDINATOR_ID, "Kerstin")
     assert "är avstängd" in (await coordinator.send(f"/ban {BANNED} {NAME} hotade grannar")).text
 
-    mydata = await me.send("/mydata")
+    mydata = await mydata_file(me)
     assert "Du är avstängd" in mydata.text
     data = json.loads(mydata.file_bytes)
     assert data["ban"] == [
@@ -119,7 +119,7 @@ async def test_ban_outlives_forget_and_leaves_no_trace_of_the_person(
         answer = await me.send(command)
         assert REFUSED in answer.text and answer.reply_markup is None, command
     assert rows("SELECT count(*) FROM participants") == [(0,)]
-    mydata = await me.send("/mydata")
+    mydata = await mydata_file(me)
     assert "Du är avstängd" in mydata.text
     assert json.loads(mydata.file_bytes)["ban"][0]["reason"] is None
 

@@ -21,7 +21,7 @@ from bot.sandbox import Sandbox
 from bot.summary import Week
 from storage.db import Database
 from tests.conftest import COORDINATOR_ID
-from tests.helpers import old_database
+from tests.helpers import mydata_file, old_database
 
 EARLY = 484201  # signs up on Sunday 29 March 2026, 23:30 in Kumla
 LATE = 484202  # an hour later: Monday 30 March, 00:30
@@ -124,7 +124,7 @@ async def test_participants_export_and_mydata_show_no_time(sandbox: Sandbox, set
         assert [p["user_id"] for p in monday] == [str(LATE)]
         assert [p["user_id"] for p in sunday] == [str(EARLY)]
 
-        mine = await sandbox.user(EARLY, "Tidig").send("/mydata")
+        mine = await mydata_file(sandbox.user(EARLY, "Tidig"))
         data = json.loads(mine.file_bytes)
         assert data["participant"][0]["consent_at"] == "2026-03-29"
         assert [m["joined_at"] for m in data["memberships"]] == ["2026-03-29"]

@@ -21,7 +21,7 @@ from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from storage.db import Database
 from tests.conftest import COORDINATOR_ID
-from tests.helpers import clean_env, seed_residents, until
+from tests.helpers import clean_env, mydata_file, seed_residents, until
 
 # An id of six bytes in SQLite's record format and a name found nowhere else, so that a
 # byte search for either can only hit what the bot stored about this person.
@@ -206,7 +206,7 @@ async def test_mydata_lists_the_audit_entries_about_the_user(sandbox: Sandbox, b
     assert "kontaktombud" in (await neighbour.send(f"/redeem {code}")).text
     await kerstin.send(f"/revoke {NEIGHBOUR}")
 
-    answer = await neighbour.send("/mydata")
+    answer = await mydata_file(neighbour)
     data = json.loads(answer.file_bytes)
     assert [(e["action"], e["outcome"]) for e in data["audit_about_you"]] == [("revoke", "ok")]
     assert [e["action"] for e in data["audit_log"]] == ["redeem"], "their own actions"

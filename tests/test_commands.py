@@ -56,9 +56,13 @@ async def test_the_default_menus_come_from_the_table(sandbox: Sandbox, bot):
 
     resident = [c.name for c in COMMANDS.menu(Role.RESIDENT)]
     assert resident == [
-        "start", "join", "leave", "areas", "alerts", "tip", "tipstatus", "me", "language",
-        "help", "cancel",
+        "start", "join", "leave", "areas", "alerts", "tip", "tipstatus", "me", "mydata",
+        "forget", "language", "help", "cancel",
     ]  # fmt: skip
-    for lang in ("sv", "en"):
-        assert menu("all_private_chats", lang) == resident
-        assert menu("all_group_chats", lang) == ["start", "join", "areas", "help"]
+    assert menu("all_private_chats", "en") == resident
+    assert menu("all_private_chats", "sv") == [
+        "start", "join", "lamna", "omraden", "alerts", "tipsa", "tipstatus", "me", "minadata",
+        "radera", "language", "hjalp", "cancel",
+    ]  # fmt: skip
+    assert menu("all_group_chats", "en") == ["start", "join", "areas", "help"]
+    assert menu("all_group_chats", "sv") == ["start", "join", "omraden", "hjalp"]

@@ -18,7 +18,7 @@ from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Msg, Sandbox
 from tests.conftest import COORDINATOR_ID, POLICE_ID
-from tests.helpers import received, seed_residents, until, with_broadcast
+from tests.helpers import mydata_file, received, seed_residents, until, with_broadcast
 from tests.test_tips import full_reference_in, reference_in, to_contact
 
 HEADING = "🚓 Polisen informerar – Centrum, Norr"
@@ -545,7 +545,7 @@ async def test_mydata_shows_notices_and_forget_removes_them(
     await other.send(f"/redeem {invite_code(grant.text)}")
     await sandbox.wait_for(lambda: rows("SELECT count(*) FROM notices") == [(3,)])
 
-    document = await olle.send("/mydata")
+    document = await mydata_file(olle)
     data = json.loads(document.file_bytes)
     assert [n["text_key"] for n in data["notices_received"]] == ["role_revoked_notice"]
     [about] = data["notices_about_you"]

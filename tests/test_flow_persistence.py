@@ -25,7 +25,7 @@ from handlers import tip_flow
 from storage import flows
 from storage.db import Database
 from tests.conftest import COORDINATOR_ID, POLICE_ID
-from tests.helpers import received, seed_residents, start_bot_process, until
+from tests.helpers import mydata_file, received, seed_residents, start_bot_process, until
 from tests.test_privacy import references
 
 RESIDENT = 501
@@ -323,12 +323,12 @@ async def test_mydata_lists_the_draft_in_progress(sandbox: Sandbox, settings, db
     user = sandbox.user(RESIDENT, "Boende 501")
     async with running(settings):
         seed_residents(sandbox, db_path, [RESIDENT], ["centrum"])
-        empty = json.loads((await user.send("/mydata")).file_bytes)
+        empty = json.loads((await mydata_file(user)).file_bytes)
         assert empty["in_progress"] == []
         await to_description(user)
         await user.send("Någon lyser med ficklampa in i bilar på parkeringen")
         await user.wait_text("bild eller en plats")
-        data = json.loads((await user.send("/mydata")).file_bytes)
+        data = json.loads((await mydata_file(user)).file_bytes)
     [flow] = data["in_progress"]
     assert flow["flow"] == "tip" and flow["draft"]["category"] == "burglary"
     assert flow["draft"]["description"] == "Någon lyser med ficklampa in i bilar på parkeringen"

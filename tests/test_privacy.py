@@ -43,7 +43,9 @@ async def test_mydata_lists_exactly_my_rows(sandbox: Sandbox, bot, db_path: Path
     me = await signed_up(sandbox, ME, "Maja", "centrum", "norr")
     await signed_up(sandbox, OTHER, "Olof", "centrum")
     await send_alert(sandbox, "centrum Cykelstölder vid stationen")
-    answer = await me.send("/mydata")
+    summary = await me.send("/mydata")
+    assert "Det här har vi sparat om dig" in summary.text, "the words come first"
+    answer = await me.wait_text("(JSON)")
     assert answer.kind == "document" and answer.file_name == "grannbot-mydata.json"
     data = json.loads(answer.file_bytes)
     assert data["participant"][0]["user_id"] == ME

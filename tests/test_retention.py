@@ -24,7 +24,7 @@ from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from handlers.jobs import RETENTION as RETENTION_JOB
 from tests.conftest import COORDINATOR_ID
-from tests.helpers import grant_role, seed_residents
+from tests.helpers import grant_role, mydata_file, seed_residents
 from tests.test_alerts import send_alert
 from tests.test_tips import reference_in
 
@@ -301,7 +301,7 @@ async def test_inactive_participants_are_erased_after_their_period(
     assert retention_audit(rows, "inactive_participants") == [(None, "2 participants deleted")]
     # The date counted from is part of what /mydata shows.
     clock.reset()
-    answer = await sandbox.user(82, "Boende 82").send("/mydata")
+    answer = await mydata_file(sandbox.user(82, "Boende 82"))
     assert json.loads(answer.file_bytes)["participant"][0]["inactive_since"] == day
 
 

@@ -207,7 +207,8 @@ async def test_cancel_button_and_phone_step_cancel(sandbox: Sandbox, bot, db_pat
     assert "dela ditt nummer" in asked.text and asked.keyboard()[0] == "📞 Dela mitt telefonnummer"
     cancelled = await user.send("/cancel")
     assert "Tipset skickades inte" in cancelled.text
-    assert cancelled.reply_markup == {"remove_keyboard": True}
+    # The phone keyboard gives way to the residents' own again.
+    assert cancelled.keyboard() == ["Lämna tips", "Mina områden", "Hjälp"]
     assert rows("SELECT count(*) FROM tips") == [(0,)]
 
 

@@ -14,7 +14,7 @@ from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
 from handlers.jobs import RETENTION as RETENTION_JOB
 from tests.conftest import COORDINATOR_ID, POLICE_ID
-from tests.helpers import grant_role, seed_residents
+from tests.helpers import grant_role, mydata_file, seed_residents
 from tests.test_tips import full_reference_in, reference_in
 
 RESIDENT = 401
@@ -250,7 +250,7 @@ async def test_mydata_shows_my_tips_and_forget_unlinks_them(sandbox: Sandbox, bo
     thanks = (await user.wait_text("Tack!")).text
     phone_ref, full_phone_ref = reference_in(thanks), full_reference_in(thanks)
 
-    answer = await user.send("/mydata")
+    answer = await mydata_file(user)
     data = json.loads(answer.file_bytes)
     assert [t["ref"] for t in data["tips"]] == [full_ref, full_phone_ref]
     assert data["tips"][1]["phone"] == "0701112233"

@@ -62,8 +62,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "no_memberships": "You are not in any area. Join one with /join.",
     # Profile and settings
     "me": (
-        "<b>Your details</b>\nName: {name}\nRole: {role}\nLanguage: {language}\nAreas: {areas}\n"
-        "Your tips: {tips}"
+        "<b>Your areas and details</b>\nAreas: {areas}\nName: {name}\nRole: {role}\n"
+        "Language: {language}\nYour tips: {tips}"
     ),
     "me_none": "none",
     "not_registered": "You are not registered yet. Start with /start.",
@@ -142,11 +142,14 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "alerts_none": "No messages to your areas yet.",
     "alerts_header": "<b>Latest messages to your areas</b>",
     "alerts_item": "<b>{date}</b> · {heading}\n{text}",
-    "cmd_alerts": "Latest messages",
+    "cmd_alerts": "Latest messages to your areas",
     "cmd_alert": "Send a police/municipality message",
     "cmd_notice": "Send a notice to your area",
     # Data rights
-    "mydata_caption": "Here is everything we hold about you.",
+    "mydata_caption": (
+        "Here is the same as a file, with everything we hold, including which messages you "
+        "have received. The file is for reading with a program (JSON)."
+    ),
     "forget_confirm": (
         "Do you want us to delete your data? You will leave all areas and get no more "
         "messages. This cannot be undone."
@@ -155,8 +158,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "forget_no": "No, keep it",
     "forgotten": "Your data has been deleted. You can always start again with /start.",
     "forget_kept": "OK, nothing was deleted.",
-    "cmd_mydata": "See everything stored about you",
-    "cmd_forget": "Delete your data",
+    "cmd_mydata": "See what we hold about you",
+    "cmd_forget": "Delete everything we hold about you",
     # Administration
     "area_usage": (
         "Type /area add CODE NAME, /area rename CODE NAME, /area remove CODE or "
@@ -237,19 +240,19 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_ban": "Ban a user",
     "cmd_unban": "Lift a ban",
     "cmd_audit": "Latest events in the log",
-    "cmd_members": "Members of an area",
+    "cmd_members": "Residents of an area",
     "cmd_qr": "QR code for an area",
     "cmd_redeem": "Use an invitation code",
     # Help and command menus
     "help_header": "<b>What you can do</b>",
-    "cmd_start": "Start and give consent",
+    "cmd_start": "Get started",
     "cmd_join": "Join an area",
     "cmd_leave": "Leave an area",
-    "cmd_areas": "All areas",
-    "cmd_me": "My details",
-    "cmd_language": "Change language (sv/en)",
+    "cmd_areas": "All areas in the municipality",
+    "cmd_me": "Your areas and details",
+    "cmd_language": "Change language (Swedish or English)",
     "cmd_help": "Help",
-    "cmd_cancel": "Cancel the current step",
+    "cmd_cancel": "Stop what you are doing",
     "cmd_linkgroup": "Link this group to an area",
     "cmd_unlinkgroup": "Unlink this group",
     # Tips
@@ -392,10 +395,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "other": "{count} rows. The file opens in Excel.",
     },
     "cmd_tip": "Send a tip",
-    "cmd_tipstatus": "Status of a tip",
+    "cmd_tipstatus": "See how your tip is going",
     "cmd_tips": "List tips",
     "cmd_tipset": "Change the status of a tip",
-    "cmd_export": "Export tips or participants (CSV)",
+    "cmd_export": "Export tips or residents (CSV)",
     # Reminders and summaries
     "weekdays_long": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
     "months_short": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
@@ -562,4 +565,24 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "dates_range_in_month": "{first}–{last} {month} {year}",
     "dates_range_in_year": "{first}–{last} {year}",
     "dates_range": "{first}–{last}",
+    # Plain language: Swedish command names, the residents' keyboard, /me and /mydata in words
+    "kb_tip": "Send a tip",
+    "kb_me": "My areas",
+    "kb_help": "Help",
+    "help_other_names": "The commands also have Swedish names, for example /hjalp.",
+    "me_areas_hint": "Join more areas with /join. Leave an area with /leave.",
+    "me_no_areas_hint": "You are not in any area. Choose one with /join.",
+    "mydata_summary": (
+        "<b>This is what we hold about you</b>\n"
+        "Name: {name}\n"
+        "Language: {language}\n"
+        "Areas: {areas}\n"
+        "Role: {roles}\n"
+        "Your tips: {tips}\n"
+        "You agreed to the terms on {consent}.\n\n"
+        "Tips you sent anonymously are not linked to you and are not shown here.\n"
+        "Do you want us to delete everything? Type /forget."
+    ),
+    "mydata_nothing": "You are not registered, so we hold no name, no areas and no tips about you.",
+    "mydata_role_in": "{role} for {area}",
 }

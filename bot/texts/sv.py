@@ -58,8 +58,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "no_memberships": "Du är inte med i något område. Gå med med /join.",
     # Profile and settings
     "me": (
-        "<b>Dina uppgifter</b>\nNamn: {name}\nRoll: {role}\nSpråk: {language}\nOmråden: {areas}\n"
-        "Dina tips: {tips}"
+        "<b>Dina områden och uppgifter</b>\nOmråden: {areas}\nNamn: {name}\nRoll: {role}\n"
+        "Språk: {language}\nDina tips: {tips}"
     ),
     "me_none": "inga",
     "not_registered": "Du är inte registrerad ännu. Börja med /start.",
@@ -137,11 +137,14 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "alerts_none": "Inga meddelanden ännu till dina områden.",
     "alerts_header": "<b>Senaste meddelanden till dina områden</b>",
     "alerts_item": "<b>{date}</b> · {heading}\n{text}",
-    "cmd_alerts": "Senaste meddelanden",
+    "cmd_alerts": "Senaste meddelanden till dina områden",
     "cmd_alert": "Skicka meddelande från polisen/kommunen",
     "cmd_notice": "Skicka meddelande till ditt område",
     # Data rights
-    "mydata_caption": "Här är allt vi har sparat om dig.",
+    "mydata_caption": (
+        "Här är samma uppgifter som en fil, med allt vi har sparat, också vilka meddelanden du "
+        "har fått. Filen är till för den som vill läsa den med ett program (JSON)."
+    ),
     "forget_confirm": (
         "Vill du att vi raderar dina uppgifter? Du lämnar då alla områden och får inga fler "
         "meddelanden. Det går inte att ångra."
@@ -150,8 +153,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "forget_no": "Nej, behåll",
     "forgotten": "Dina uppgifter är raderade. Du kan alltid börja om med /start.",
     "forget_kept": "Okej, inget raderades.",
-    "cmd_mydata": "Se allt som sparats om dig",
-    "cmd_forget": "Radera dina uppgifter",
+    "cmd_mydata": "Se vad vi har sparat om dig",
+    "cmd_forget": "Radera allt vi har sparat om dig",
     # Administration
     "area_usage": (
         "Skriv /area add KOD NAMN, /area rename KOD NAMN, /area remove KOD eller "
@@ -234,19 +237,19 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_ban": "Stäng av en användare",
     "cmd_unban": "Häv en avstängning",
     "cmd_audit": "Senaste händelserna i loggen",
-    "cmd_members": "Medlemmar i ett område",
+    "cmd_members": "Boende i ett område",
     "cmd_qr": "QR-kod för ett område",
     "cmd_redeem": "Använd en inbjudningskod",
     # Help and command menus
     "help_header": "<b>Det här kan du göra</b>",
-    "cmd_start": "Börja och godkänn villkoren",
+    "cmd_start": "Kom igång",
     "cmd_join": "Gå med i ett område",
     "cmd_leave": "Lämna ett område",
-    "cmd_areas": "Alla områden",
-    "cmd_me": "Mina uppgifter",
-    "cmd_language": "Byt språk (sv/en)",
+    "cmd_areas": "Alla områden i kommunen",
+    "cmd_me": "Dina områden och uppgifter",
+    "cmd_language": "Byt språk (svenska eller engelska)",
     "cmd_help": "Hjälp",
-    "cmd_cancel": "Avbryt pågående steg",
+    "cmd_cancel": "Avbryt det du håller på med",
     "cmd_linkgroup": "Koppla gruppen till ett område",
     "cmd_unlinkgroup": "Ta bort gruppens koppling",
     # Tips
@@ -391,10 +394,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "other": "{count} rader. Filen öppnas i Excel.",
     },
     "cmd_tip": "Lämna ett tips",
-    "cmd_tipstatus": "Se status för ett tips",
+    "cmd_tipstatus": "Se hur det går med ditt tips",
     "cmd_tips": "Lista tips",
     "cmd_tipset": "Ändra status för ett tips",
-    "cmd_export": "Exportera tips eller deltagare (CSV)",
+    "cmd_export": "Exportera tips eller boende (CSV)",
     # Reminders and summaries
     "weekdays_long": "måndag,tisdag,onsdag,torsdag,fredag,lördag,söndag",
     "months_short": "jan,feb,mars,apr,maj,juni,juli,aug,sep,okt,nov,dec",
@@ -565,4 +568,26 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "dates_range_in_month": "{first}–{last} {month} {year}",
     "dates_range_in_year": "{first}–{last} {year}",
     "dates_range": "{first}–{last}",
+    # Plain language: Swedish command names, the residents' keyboard, /me and /mydata in words
+    "kb_tip": "Lämna tips",
+    "kb_me": "Mina områden",
+    "kb_help": "Hjälp",
+    "help_other_names": "Kommandona har också engelska namn, till exempel /help.",
+    "me_areas_hint": "Gå med i fler områden med /join. Lämna ett område med /lamna.",
+    "me_no_areas_hint": "Du är inte med i något område. Välj ett med /join.",
+    "mydata_summary": (
+        "<b>Det här har vi sparat om dig</b>\n"
+        "Namn: {name}\n"
+        "Språk: {language}\n"
+        "Områden: {areas}\n"
+        "Roll: {roles}\n"
+        "Dina tips: {tips}\n"
+        "Du godkände villkoren {consent}.\n\n"
+        "Tips du lämnat anonymt är inte kopplade till dig och syns inte här.\n"
+        "Vill du att vi raderar allt? Skriv /radera."
+    ),
+    "mydata_nothing": (
+        "Du är inte registrerad. Vi har inget namn, inga områden och inga tips sparade om dig."
+    ),
+    "mydata_role_in": "{role} för {area}",
 }
