@@ -434,7 +434,7 @@ async def test_alert_to_areas_on_the_first_and_the_last_page(sandbox: Sandbox, b
     await officer.press("Nästa")
     await officer.wait_text("Skriv meddelandet till Centrum, Område 57")
     preview = await officer.send("Inbrott i förråd, håll utkik")
-    assert "2 boende" in preview.text
+    assert "Går till 2 personer i Centrum och Område 57." in preview.text
     await officer.press("Skicka")
     await sandbox.wait_for(
         lambda: all(
