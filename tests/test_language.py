@@ -49,8 +49,8 @@ def test_every_text_with_a_count_has_all_the_forms_its_language_needs(lang):
         ("sv", "export_caption", {"count": 1}, "1 rad."),
         ("sv", "export_caption", {"count": 2}, "2 rader."),
         ("sv", "export_caption", {"count": 0}, "0 rader."),
-        ("en", "members_list", {"area": "Norr", "count": 1, "names": "A"}, "1 member:"),
-        ("en", "members_list", {"area": "Norr", "count": 3, "names": "A"}, "3 members:"),
+        ("en", "members_list", {"area": "Norr", "count": 1, "names": "A"}, "1 resident:"),
+        ("en", "members_list", {"area": "Norr", "count": 3, "names": "A"}, "3 residents:"),
         ("sv", "summary_open_item", {"ref": "T-1", "days": 1}, "T-1 (1 dag)"),
         ("sv", "summary_open_item", {"ref": "T-1", "days": 8}, "T-1 (8 dagar)"),
         (

@@ -181,3 +181,16 @@ def test_report_counts_agree_with_their_words():
     assert t("sv", "alert_report_blocked", count=1) == " 1 har blockerat boten."
     assert t("en", "alert_report_blocked", count=2) == " 2 have blocked the bot."
     assert t("en", "alert_report_blocked", count=1) == " 1 has blocked the bot."
+
+
+def test_residents_have_one_name_in_every_text():
+    # "boende" for residents; "deltagare" and "medlemmar" named the same people differently.
+    # ("A member of this group" is the bot in a group chat, not a resident; /members and
+    # "/export participants" are what one types.)
+    swedish = re.compile(r"(?i)deltagar|medlem")
+    english = re.compile(r"(?i)\bparticipants?\b|\bmembers\b|\d+ member\b")
+    for key, form in texts("sv"):
+        assert not swedish.search(form), f"sv:{key}: {form!r}"
+    for key, form in texts("en"):
+        typed = re.sub(r"/members|\|participants|\{[^}]*\}", "", form)
+        assert not english.search(typed), f"en:{key}: {form!r}"

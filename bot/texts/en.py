@@ -165,17 +165,17 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "area_postcodes_set": "Postcodes for {name}: {postcodes}.",
     "area_remove_confirm": {
         "one": (
-            "{name} has {count} member who will lose the area. They will be told. Remove the area?"
+            "{name} has {count} resident who will lose the area. They will be told. Remove it?"
         ),
         "other": (
-            "{name} has {count} members who will lose the area. They will be told. Remove the area?"
+            "{name} has {count} residents who will lose the area. They will be told. Remove it?"
         ),
     },
     "area_remove_yes": "Yes, remove",
     "area_remove_no": "No, keep",
     "area_removed": {
-        "one": "{name} has been removed. {count} member has been told.",
-        "other": "{name} has been removed. {count} members have been told.",
+        "one": "{name} has been removed. {count} resident has been told.",
+        "other": "{name} has been removed. {count} residents have been told.",
     },
     "area_kept": "The area stays.",
     "area_removed_notice": (
@@ -217,8 +217,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "audit_refused": "refused",
     "members_usage": "Type /members AREA.",
     "members_list": {
-        "one": "<b>{area}</b> – {count} member:\n{names}",
-        "other": "<b>{area}</b> – {count} members:\n{names}",
+        "one": "<b>{area}</b> – {count} resident:\n{names}",
+        "other": "<b>{area}</b> – {count} residents:\n{names}",
     },
     "qr_usage": "Type /qr AREA.",
     "qr_caption": "QR code for signing up to {area}: {link}",
@@ -228,7 +228,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_ban": "Ban a user",
     "cmd_unban": "Lift a ban",
     "cmd_audit": "Latest events in the log",
-    "cmd_members": "Members of an area",
+    "cmd_members": "Residents of an area",
     "cmd_qr": "QR code for an area",
     "cmd_redeem": "Use an invitation code",
     # Help and command menus
@@ -386,7 +386,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_tipstatus": "Status of a tip",
     "cmd_tips": "List tips",
     "cmd_tipset": "Change the status of a tip",
-    "cmd_export": "Export tips or participants (CSV)",
+    "cmd_export": "Export tips or residents (CSV)",
     # Reminders and summaries
     "weekdays_long": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
     "schedule_once": "once on {date} at {time}",

@@ -158,19 +158,19 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "area_postcodes_set": "Postnummer för {name}: {postcodes}.",
     "area_remove_confirm": {
         "one": (
-            "{name} har {count} medlem som förlorar området. Medlemmen får ett meddelande om "
-            "det. Ta bort området?"
+            "{count} boende i {name} förlorar området. Personen får ett meddelande om det. "
+            "Ta bort området?"
         ),
         "other": (
-            "{name} har {count} medlemmar som förlorar området. De får ett meddelande om det. "
+            "{count} boende i {name} förlorar området. De får ett meddelande om det. "
             "Ta bort området?"
         ),
     },
     "area_remove_yes": "Ja, ta bort",
     "area_remove_no": "Nej, behåll",
     "area_removed": {
-        "one": "{name} är borttaget. {count} medlem har fått besked.",
-        "other": "{name} är borttaget. {count} medlemmar har fått besked.",
+        "one": "{name} är borttaget. {count} boende har fått besked.",
+        "other": "{name} är borttaget. {count} boende har fått besked.",
     },
     "area_kept": "Området är kvar.",
     "area_removed_notice": (
@@ -212,8 +212,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "audit_refused": "nekad",
     "members_usage": "Skriv /members OMRÅDE.",
     "members_list": {
-        "one": "<b>{area}</b> – {count} medlem:\n{names}",
-        "other": "<b>{area}</b> – {count} medlemmar:\n{names}",
+        "one": "<b>{area}</b> – {count} boende:\n{names}",
+        "other": "<b>{area}</b> – {count} boende:\n{names}",
     },
     "qr_usage": "Skriv /qr OMRÅDE.",
     "qr_caption": "QR-kod för anmälan till {area}: {link}",
@@ -223,7 +223,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_ban": "Stäng av en användare",
     "cmd_unban": "Häv en avstängning",
     "cmd_audit": "Senaste händelserna i loggen",
-    "cmd_members": "Medlemmar i ett område",
+    "cmd_members": "Boende i ett område",
     "cmd_qr": "QR-kod för ett område",
     "cmd_redeem": "Använd en inbjudningskod",
     # Help and command menus
@@ -383,7 +383,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_tipstatus": "Se status för ett tips",
     "cmd_tips": "Lista tips",
     "cmd_tipset": "Ändra status för ett tips",
-    "cmd_export": "Exportera tips eller deltagare (CSV)",
+    "cmd_export": "Exportera tips eller boende (CSV)",
     # Reminders and summaries
     "weekdays_long": "måndag,tisdag,onsdag,torsdag,fredag,lördag,söndag",
     "schedule_once": "en gång {date} kl. {time}",
