@@ -17,7 +17,7 @@ from bot.roles import Access, Role
 from bot.services import Services
 from bot.stored import check_stored, of_type
 from bot.telegram_text import TEXT_LIMIT, telegram_length
-from bot.texts import LANGUAGES, t
+from bot.texts import LANGUAGES, name_list, t
 from storage import areas as area_rows
 from storage import audit
 from storage import deliveries as outbox_rows
@@ -224,3 +224,14 @@ def _wake(services: Services) -> None:
 
 async def recent_for(db: Database, user_id: int) -> list[Alert]:
     return await outbox_rows.recent_alerts_for(db, user_id, RECENT_ALERTS)
+
+
+def recipients_text(lang: str, people: int, groups: int, areas: list[Area]) -> str:
+    """Whom the alert goes to, for the preview: "Går till 2 personer och 1 gruppchatt i
+    Centrum och Norr"; a kind of recipient there is none of is left out."""
+    names = name_list(lang, [a.name for a in areas])
+    if groups == 0 and people > 0:
+        return t(lang, "alert_recipients_people", people=people, areas=names)
+    if people == 0 and groups > 0:
+        return t(lang, "alert_recipients_groups", groups=groups, areas=names)
+    return t(lang, "alert_recipients", people=people, groups=groups, areas=names)

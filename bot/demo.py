@@ -147,7 +147,7 @@ async def police_alert(chat: Transcript) -> None:
 
     chat.heading("A police officer alerts Centrum and Norr")
     await chat.say(officer, "/alert centrum,norr Flera bilinbrott i natt på Storgatan – lås bilen")
-    await chat.press(officer, "Skicka", expect="Levererade:")
+    await chat.press(officer, "Skicka", expect="har fått meddelandet")
     await chat.sandbox.wait_for(
         lambda: "Klart" in (chat.sandbox.messages(POLICE)[-1].text or ""), timeout=30
     )

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot import alerts, clock
+from bot import alerts, clock, dates
 from bot.alerts import Draft, Kind
 from bot.clock import parse_stamp, stamp
 from bot.message import Message
@@ -56,6 +56,7 @@ class Reminder:
     schedule: Schedule
     all_areas: bool
     area_codes: tuple[str, ...]
+    area_names: tuple[str, ...]
     text: str
     next_run: datetime | None
     last_run: datetime | None
@@ -68,6 +69,7 @@ class Reminder:
             parse_spec(row.schedule),
             row.all_areas,
             row.area_codes,
+            row.area_names,
             row.text,
             parse_stamp(row.next_run) if row.next_run else None,
             parse_stamp(row.last_run) if row.last_run else None,
@@ -109,6 +111,7 @@ async def create(
     all_areas: bool,
     text: str,
     target: str = "",
+    lang: str | None = None,
 ) -> Reminder:
     """Store a reminder with its audit row (``target`` as the coordinator typed it) and
     set its timer. A one-off time that has passed is refused."""
@@ -116,8 +119,8 @@ async def create(
     now = clock.now()
     first = schedule.next_after(now, tz)
     if first is None:
-        local_now = now.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        raise WhenError([("when_past", {"now": local_now})])
+        lang = lang or services.settings.municipality.language
+        raise WhenError([("when_past", {"now": dates.moment(now, lang, tz=tz)})])
     async with services.db.transaction() as tx:
         reminder_id = await rows.insert(
             tx,

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot import clock, notices, retry
+from bot import clock, dates, notices, retry
 from bot.retry import Action
 from bot.services import Services
 from storage import deliveries as outbox_rows
@@ -34,21 +34,37 @@ def all_pending(total: int) -> dict[str, int]:
 
 
 def report_values(kind: str, area_names: str, counts: dict[str, int]) -> dict:
+    """The report's values as a notice stores them. Who blocked the bot or could not be
+    reached is said only when there is someone: a sentence about nobody is noise."""
     return {
         "heading": notices.Term(f"alert_heading_plain_{kind}", {"areas": area_names}),
         "total": sum(counts.values()),
         "delivered": counts["delivered"],
-        "blocked": counts["blocked"],
-        "failed": counts["failed"],
-        "pending": counts["pending"],
+        "blocked": _clause("alert_report_blocked", counts["blocked"]),
+        "failed": _clause("alert_report_failed", counts["failed"]),
     }
 
 
-def report_text(lang: str, kind: str, area_names: str, counts: dict[str, int]) -> str:
+def _clause(key: str, count: int) -> notices.Term | str:
+    return notices.Term(key, {"count": count}) if count else ""
+
+
+def report_text(
+    lang: str,
+    kind: str,
+    area_names: str,
+    counts: dict[str, int],
+    finished_at: str | None = None,
+) -> str:
     """The report as the outbox first sends it and as every edit shows it: one rendering,
-    so that equal counts give an equal text."""
-    key = "alert_report_done" if counts["pending"] == 0 else "alert_report_progress"
-    return notices.render(lang, key, report_values(kind, area_names, counts))
+    so that equal counts give an equal text. A finished report says when it finished (the
+    alert's ``finished_at``), so that looking at it again later does not change it."""
+    values = report_values(kind, area_names, counts)
+    if counts["pending"]:
+        return notices.render(lang, "alert_report_progress", values)
+    finished = clock.parse_stamp(finished_at) if finished_at else clock.now()
+    values["time"] = dates.time_of_day(finished, lang)
+    return notices.render(lang, "alert_report_done", values)
 
 
 class Reports:
@@ -155,7 +171,7 @@ class Reports:
             return  # its first message is not out yet: first_sent marks it again
         counts = await outbox_rows.status_counts(db, alert_id)
         lang = await self._language(alert.report_chat_id)
-        text = report_text(lang, alert.kind, alert.area_names, counts)
+        text = report_text(lang, alert.kind, alert.area_names, counts, alert.finished_at)
         if text == alert.report_text:
             self._failures.pop(alert_id, None)
             return

@@ -158,7 +158,10 @@ async def compute(services: Services, week: Week, now: datetime | None = None) -
     def after(event: str, area_id: int | None = None) -> int:
         return events.get((event, area_id), (0, 0))[1] or 0
 
-    total = await stats.participants_now(db) - after("consent") + after("forget")
+    # Coordinators, police and area contacts are not residents, even when they signed up.
+    roles = services.settings.roles
+    staff = [*roles.coordinators, *roles.police]
+    total = await stats.participants_now(db, staff) - after("consent") + after("forget")
     areas = [
         AreaLine(
             a.name,
@@ -166,7 +169,7 @@ async def compute(services: Services, week: Week, now: datetime | None = None) -
             during("join", a.area_id),
             during("leave", a.area_id),
         )
-        for a in await stats.members_per_area(db)
+        for a in await stats.members_per_area(db, staff)
     ]
     sent = {k.kind: k for k in await stats.alerts_by_kind(db, start_s, until_s)}
     by_category = await stats.tips_by_category(db, stamp(last_start), start_s, until_s)

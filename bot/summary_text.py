@@ -4,9 +4,9 @@ says is computed in :mod:`bot.summary`; the Telegram side sends it (handlers/sen
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import timedelta, tzinfo
 
-from bot import chart
+from bot import chart, dates
 from bot.alerts import Kind
 from bot.clock import parse_stamp
 from bot.summary import WeeklySummary
@@ -15,47 +15,46 @@ from bot.texts import Safe, t
 from storage import stats
 
 
-def trend(this: int, last: int) -> str:
+def trend(this: int, last: int, lang: str) -> str:
+    """The change from last week in words ("2 fler än förra veckan"): arrows and signs are
+    read aloud by screen readers as "uppåtpil plus två"."""
     change = this - last
     if change > 0:
-        return f"↑ +{change}"
+        return t(lang, "summary_more", count=change)
     if change < 0:
-        return f"↓ −{-change}"
-    return "→ ±0"
+        return t(lang, "summary_fewer", count=-change)
+    return t(lang, "summary_same")
 
 
-def _date(day: date, lang: str, *, year: bool) -> str:
-    month = t(lang, "months_short").split(",")[day.month - 1]
-    text = f"{day.day} {month}"
-    return f"{text} {day.year}" if year else text
+def _changes(lang: str, key: str, joined: int, left: int, **values: object) -> str:
+    """A count with who came and who left, the changes only when there were any."""
+    if joined == 0 and left == 0:
+        return t(lang, f"{key}_same", **values)
+    return t(lang, key, new=joined, left=left, **values)
 
 
 def render(summary: WeeklySummary, lang: str, tz: tzinfo) -> str:
     """The summary as an HTML message in ``lang``."""
     first = summary.week.monday
     last = (summary.until - timedelta(microseconds=1)).astimezone(tz).date()
-    dates = f"{_date(first, lang, year=first.year != last.year)}–{_date(last, lang, year=True)}"
+    days = dates.day_range(first, last, lang)
     lines = [
         t(lang, "summary_title", week=summary.week.number, year=summary.week.year),
-        t(lang, "summary_dates_partial" if summary.partial else "summary_dates", dates=dates),
+        t(lang, "summary_dates_partial" if summary.partial else "summary_dates", dates=days),
         "",
-        t(
-            lang,
-            "summary_participants",
-            total=summary.participants,
-            new=summary.new,
-            left=summary.left,
+        _changes(
+            lang, "summary_participants", summary.new, summary.left, total=summary.participants
         ),
     ]
     for area in summary.areas:
         lines.append(
-            t(
+            _changes(
                 lang,
                 "summary_area_line",
+                area.joined,
+                area.left,
                 area=area.name,
                 members=area.members,
-                joined=area.joined,
-                left=area.left,
             )
         )
     lines += ["", t(lang, "summary_sent_header")]
@@ -76,8 +75,7 @@ def render(summary: WeeklySummary, lang: str, tz: tzinfo) -> str:
             lang,
             "summary_tips",
             this=summary.tips_this,
-            last=summary.tips_last,
-            trend=trend(summary.tips_this, summary.tips_last),
+            trend=Safe(trend(summary.tips_this, summary.tips_last, lang)),
         ),
     ]
     if summary.by_category:
@@ -104,7 +102,7 @@ def render(summary: WeeklySummary, lang: str, tz: tzinfo) -> str:
     if summary.missed:
         lines += ["", t(lang, "summary_missed_header")]
         for row in summary.missed:
-            due = _local_text(parse_stamp(row.next_run), tz, lang)
+            due = dates.moment(row.next_run, lang, tz=tz)
             lines.append(t(lang, "summary_missed_item", id=row.id, text=row.text[:60], due=due))
     return "\n".join(lines)
 
@@ -116,16 +114,10 @@ def _tip_lines(lang: str, named: Iterable[tuple[str, stats.TwoWeeks]]) -> list[s
             "summary_tip_line",
             name=name,
             this=row.this_week,
-            last=row.last_week,
-            trend=trend(row.this_week, row.last_week),
+            trend=Safe(trend(row.this_week, row.last_week, lang)),
         )
         for name, row in named
     ]
-
-
-def _local_text(moment: datetime, tz: tzinfo, lang: str) -> str:
-    local = moment.astimezone(tz)
-    return f"{_date(local.date(), lang, year=True)} {local:%H:%M}"
 
 
 def render_chart(summary: WeeklySummary, lang: str) -> bytes:

@@ -218,9 +218,10 @@ async def _preview(update: Update, context: Context, caller: Caller, draft: Draf
     if len(shown) > PREVIEW_TEXT_MAX:
         shown = shown[:PREVIEW_TEXT_MAX] + " …"
     preview = alerts.render_parts(draft.kind, draft.area_names, shown, caller.lang)
+    recipients = alerts.recipients_text(caller.lang, people, groups, draft.areas)
     await reply(
         update,
-        caller.t("alert_preview", people=people, groups=groups, preview=Safe(preview)),
+        caller.t("alert_preview", recipients=Safe(recipients), preview=Safe(preview)),
         reply_markup=_preview_markup(caller.lang),
     )
     return CONFIRM
@@ -229,7 +230,8 @@ async def _preview(update: Update, context: Context, caller: Caller, draft: Draf
 @requires(Role.POLICE, Role.COORDINATOR, Role.CONTACT)
 async def on_send(update: Update, context: Context) -> int:
     """Decide, commit, then talk: the alert is queued before the officer hears a word, so
-    that no failure of the answer, the edit or "Skickat" can lose it."""
+    that no failure of the answer or the edit can lose it. What the officer hears next is
+    the delivery report, one message that the outbox sends and keeps up to date."""
     query = update.callback_query
     caller = context.caller
     svc = services(context)
@@ -242,11 +244,10 @@ async def on_send(update: Update, context: Context) -> int:
     try:
         await answer(query)
         await edit_pressed(query, reply_markup=None)
-        await confirm(
-            update, caller.t("alert_sent" if alert_id is not None else "alert_no_recipients")
-        )
+        if alert_id is None:
+            await confirm(update, caller.t("alert_no_recipients"))
     finally:
-        # The report (from the outbox) comes after "Skickat", not before it.
+        # The report (from the outbox) comes after the preview lost its buttons.
         notices.wake(svc)
     return END
 

@@ -7,7 +7,7 @@ from telegram import Update
 from bot import alerts, reminders
 from bot.reminders import Reminder
 from bot.services import Services
-from bot.texts import Safe
+from bot.texts import Safe, name_list
 from bot.when import WhenError, describe, local_text, parse_when, split_command
 from handlers.common import Caller, Context, confirm, reply, services
 from handlers.jobs import ReminderJobs
@@ -50,6 +50,7 @@ async def remind(update: Update, context: Context) -> None:
             all_areas=everything,
             text=text,
             target=target.lower(),
+            lang=caller.lang,
         )
     except WhenError as exc:
         await _explain(update, caller, exc)
@@ -117,7 +118,7 @@ async def _explain(update: Update, caller: Caller, error: WhenError) -> None:
 def _areas(caller: Caller, reminder: Reminder) -> str:
     if reminder.all_areas:
         return caller.plain("reminders_all_areas")
-    return ", ".join(reminder.area_codes)
+    return name_list(caller.lang, list(reminder.area_names))
 
 
 def _when(svc: Services, caller: Caller, reminder: Reminder) -> str:

@@ -19,14 +19,21 @@ class ReminderRow:
     last_run: str | None
     status: str
     area_codes: tuple[str, ...]
+    area_names: tuple[str, ...] = ()  # in the order of the codes
 
+
+# Area names may hold commas; the unit separator never appears in a name.
+_NAME_SEPARATOR = "\x1f"
 
 _SELECT = """
 SELECT r.id, r.schedule, r.all_areas, r.text, r.created_by, r.created_at, r.next_run,
        r.last_run, r.status,
        (SELECT group_concat(code, ',') FROM
           (SELECT a.code FROM reminder_areas ra JOIN areas a ON a.id = ra.area_id
-           WHERE ra.reminder_id = r.id ORDER BY a.code)) AS codes
+           WHERE ra.reminder_id = r.id ORDER BY a.code)) AS codes,
+       (SELECT group_concat(name, char(31)) FROM
+          (SELECT a.name FROM reminder_areas ra JOIN areas a ON a.id = ra.area_id
+           WHERE ra.reminder_id = r.id ORDER BY a.code)) AS names
 FROM reminders r
 """
 
@@ -44,6 +51,7 @@ def _row(r) -> ReminderRow:
         r["last_run"],
         r["status"],
         codes,
+        tuple(r["names"].split(_NAME_SEPARATOR)) if r["names"] else (),
     )
 
 

@@ -8,6 +8,8 @@ passed in.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.db import Executor, from_row
@@ -41,15 +43,28 @@ class OpenTip:
     created_at: str
 
 
-async def participants_now(db: Executor) -> int:
-    return await db.fetchval("SELECT count(*) FROM participants")
+# Staff are not residents: whoever holds a granted role (police, area contact), and the ids
+# the caller names (coordinators and police from the config), as a JSON array.
+_NOT_STAFF = """{column} NOT IN (SELECT user_id FROM roles)
+                AND {column} NOT IN (SELECT value FROM json_each(:staff))"""
 
 
-async def members_per_area(db: Executor) -> list[AreaMembers]:
+async def participants_now(db: Executor, staff: Sequence[int] = ()) -> int:
+    """Residents now: participants who are not staff."""
+    return await db.fetchval(
+        f"SELECT count(*) FROM participants WHERE {_NOT_STAFF.format(column='user_id')}",
+        {"staff": json.dumps(list(staff))},
+    )
+
+
+async def members_per_area(db: Executor, staff: Sequence[int] = ()) -> list[AreaMembers]:
+    """Residents per area now, staff not counted."""
     rows = await db.fetchall(
-        """SELECT a.id AS area_id, a.name AS name,
-                  (SELECT count(*) FROM memberships m WHERE m.area_id = a.id) AS members
-           FROM areas a ORDER BY a.name COLLATE NOCASE"""
+        f"""SELECT a.id AS area_id, a.name AS name,
+                  (SELECT count(*) FROM memberships m WHERE m.area_id = a.id
+                     AND {_NOT_STAFF.format(column="m.user_id")}) AS members
+           FROM areas a ORDER BY a.name COLLATE NOCASE""",
+        {"staff": json.dumps(list(staff))},
     )
     return [from_row(AreaMembers, r) for r in rows]
 

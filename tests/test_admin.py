@@ -167,13 +167,13 @@ async def test_area_add_rename_postcodes_and_remove_with_members(
     assert "Väster" in (await resident.send("/areas")).text
 
     confirm = await coordinator.send("/area remove vaster")
-    assert "1 medlem " in confirm.text
+    assert "1 boende i " in confirm.text
     kept = await coordinator.press("Nej, behåll")
     assert "kvar" in kept.text
     await coordinator.send("/area remove vaster")
     done = await coordinator.press("Ja, ta bort")
-    assert "1 medlem har fått besked" in done.text
-    await sandbox.wait_for(lambda: received(sandbox, 701, "🏛 Kommunen informerar – Väster") == 1)
+    assert "1 boende har fått besked" in done.text
+    await sandbox.wait_for(lambda: received(sandbox, 701, "Kommunen informerar – Väster") == 1)
     assert "finns inte längre" in sandbox.messages(701)[-1].text
     assert rows("SELECT count(*) FROM areas WHERE code = 'vaster'") == [(0,)]
     assert rows("SELECT count(*) FROM memberships WHERE user_id = 701") == [(0,)]
@@ -205,7 +205,7 @@ async def test_group_link_and_unlink(sandbox: Sandbox, settings, db_path: Path, 
         officer = sandbox.user(POLICE_ID, "Polis")
         await officer.send("/alert centrum Hej gruppen")
         await officer.press("Skicka")
-        await sandbox.wait_for(lambda: received(sandbox, GROUP, "🚓") == 1)
+        await sandbox.wait_for(lambda: received(sandbox, GROUP, "Polisen informerar") == 1)
         assert "inte tillgängligt" in (await resident.send("/unlinkgroup", chat_id=GROUP)).text
         unlinked = await coordinator.send("/unlinkgroup", chat_id=GROUP)
         assert "inte längre kopplad" in unlinked.text
@@ -242,7 +242,7 @@ async def test_members_for_own_area_and_audit_log(sandbox: Sandbox, bot, db_path
     grant_role(db_path, CONTACT, "contact", "norr")
     contact = sandbox.user(CONTACT, "Ombud")
     listing = await contact.send("/members norr")
-    assert "2 medlemmar" in listing.text and "Boende 801" in listing.text
+    assert "2 boende:" in listing.text and "Boende 801" in listing.text
     coordinator = sandbox.user(COORDINATOR_ID, "Kerstin")
     await coordinator.send("/ban 801 hot mot andra")
     assert "inte avstängd" in (await coordinator.send("/unban 802")).text

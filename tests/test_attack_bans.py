@@ -165,7 +165,7 @@ async def test_banned_resident_gets_no_alert(sandbox: Sandbox, bot, db_path: Pat
     coordinator = sandbox.user(COORDINATOR_ID, "Kerstin")
     await coordinator.send(f"/ban {RESIDENT}")
     report = await send_alert(sandbox, "centrum Inbrott på Storgatan i natt")
-    assert "Levererade: 1 av 1" in report
+    assert "1 av 1 har fått meddelandet" in report
     assert any("Storgatan" in (m.text or "") for m in sandbox.messages(NEIGHBOUR))
     assert not any("Storgatan" in (m.text or "") for m in sandbox.messages(RESIDENT))
     assert rows("SELECT chat_id FROM deliveries") == [(NEIGHBOUR,)]

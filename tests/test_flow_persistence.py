@@ -30,7 +30,7 @@ from tests.test_privacy import references
 
 RESIDENT = 501
 TWO_AREAS = 502
-HEADING = "🚓 Polisen informerar – Centrum"
+HEADING = "Polisen informerar – Centrum"
 
 
 @pytest.fixture(autouse=True)

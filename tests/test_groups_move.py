@@ -22,7 +22,7 @@ from tests.test_tip_copies import send_tip
 GROUP = -6001
 TEAM_CHAT = -6100
 RESIDENT = 6201
-HEADING = "🚓 Polisen informerar – Centrum"
+HEADING = "Polisen informerar – Centrum"
 MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
 
 
@@ -49,7 +49,7 @@ async def test_group_migrated_between_two_alerts(sandbox: Sandbox, bot, db_path,
 
     assert received(sandbox, supergroup, HEADING) == 1
     assert "Andra larmet" in sandbox.messages(supergroup)[-1].text
-    assert "Levererade: 2 av 2" in report
+    assert "2 av 2 har fått meddelandet" in report
     assert rows("SELECT chat_id, active FROM group_links") == [(supergroup, 1)]
     assert rows("SELECT count(*) FROM deliveries WHERE status != 'delivered'") == [(0,)]
     assert rows("SELECT chat_id FROM deliveries WHERE is_group = 1") == [

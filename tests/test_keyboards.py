@@ -434,7 +434,7 @@ async def test_alert_to_areas_on_the_first_and_the_last_page(sandbox: Sandbox, b
     await officer.press("Nästa")
     await officer.wait_text("Skriv meddelandet till Centrum, Område 57")
     preview = await officer.send("Inbrott i förråd, håll utkik")
-    assert "2 boende" in preview.text
+    assert "Går till 2 personer i Centrum och Område 57." in preview.text
     await officer.press("Skicka")
     await sandbox.wait_for(
         lambda: all(
@@ -488,14 +488,14 @@ async def test_area_remove_picker_pages(sandbox: Sandbox, bot, db_path, rows):
     shown = await turn_to(coordinator, picker, 6, 6)
     assert "arearmpick:ostra_mark" in data_with(shown, "arearmpick")
     confirm = await coordinator.press("arearmpick:ostra_mark")
-    assert "1 medlem " in confirm.text
+    assert "1 boende i " in confirm.text
     done = await coordinator.press("Ja, ta bort")
-    assert "1 medlem har fått besked" in done.text
+    assert "1 boende har fått besked" in done.text
     assert rows("SELECT count(*) FROM areas WHERE code = 'ostra_mark'") == [(0,)]
     # A tap in the list asks first, even for an area nobody joined.
     await coordinator.send("/area remove")
     ask = await coordinator.press("arearmpick:norr")
-    assert "0 medlemmar" in ask.text and "Ta bort området?" in ask.text
+    assert "0 boende i " in ask.text and "Ta bort området?" in ask.text
     assert len(all_codes(rows)) == 59
     kept = await coordinator.press("Nej, behåll")
     assert "kvar" in kept.text

@@ -16,7 +16,7 @@ from bot.sandbox import Sandbox
 from tests.conftest import POLICE_ID
 from tests.helpers import clean_env, received, seed_residents, start_bot_process, with_broadcast
 
-HEADING = "🚓 Polisen informerar"
+HEADING = "Polisen informerar"
 
 
 async def test_sigterm_during_delivery_stops_quickly_and_loses_nothing(

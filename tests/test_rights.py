@@ -130,10 +130,10 @@ async def test_weekly_summary_to_a_group_without_photo_rights_sends_text_and_a_n
 
     texts = [m.text for m in sandbox.messages(TEAM_CHAT)]
     assert all(m.kind == "text" for m in sandbox.messages(TEAM_CHAT))
-    assert texts[0].startswith("📊 Veckosammanfattning – vecka 14, 2026")
+    assert texts[0].startswith("Veckosammanfattning – vecka 14, 2026")
     assert "Tips:" in "\n".join(texts)
     assert texts[-1].endswith(
-        "📊 Diagrammet kunde inte skickas hit: gruppen tillåter inte bilder. "
+        "Diagrammet kunde inte skickas hit: gruppen tillåter inte bilder. "
         "Skriv /summary till boten i en privat chatt för att se det."
     )
     assert [c.status for c in calls_to(sandbox, TEAM_CHAT, "sendPhoto")] == [400]

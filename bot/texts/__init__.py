@@ -17,7 +17,7 @@ text never shows one as a bare placeholder:
 
 Every entry with forms has all the categories its language has (for Swedish and English,
 ``one`` and ``other``). A number shown as a bare figure, with no word agreeing with it (after a
-label, in a range, a page or week number: "Levererade: {delivered} av {total}"), is not a
+label, in a range, a page or week number: "Sida {page} av {pages}"), is not a
 count. :data:`COUNT_NAMES` are placeholder names that always hold a count, so a test can
 refuse them bare.
 """
@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from babel import Locale
+from babel.lists import format_list
 from babel.plural import PluralRule
 
 from bot.texts import en, sv
@@ -111,3 +112,11 @@ class _Formatter(string.Formatter):
             form = _form(self.lang, self.catalogue, format_spec, value)
             return self.vformat(form, (), {"count": value})
         return escape(value)
+
+
+def name_list(lang: str, names: list[str]) -> str:
+    """Names joined as the language lists them: "Centrum och Norr", "Centrum, Norr och
+    Öster", "Centrum, Norr and Öster" (CLDR's list patterns)."""
+    if not names:
+        return ""
+    return format_list(list(names), locale=lang)

@@ -94,19 +94,15 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "group_unlinked": "This group is no longer linked to any area.",
     "group_not_linked": "This group is not linked to any area.",
     # Alerts and notices
-    "alert_heading_police": "<b>🚓 Police information – {areas}</b>",
-    "alert_heading_municipality": "<b>🏛 Municipality information – {areas}</b>",
-    "alert_heading_notice": "<b>📢 Notice from your area contact – {areas}</b>",
-    "alert_heading_reminder": "<b>⏰ Reminder – {areas}</b>",
+    "alert_heading_police": "<b>Police information – {areas}</b>",
+    "alert_heading_municipality": "<b>Municipality information – {areas}</b>",
+    "alert_heading_notice": "<b>Notice from your area contact – {areas}</b>",
+    "alert_heading_reminder": "<b>Reminder – {areas}</b>",
     "alert_heading_plain_police": "Police information – {areas}",
     "alert_heading_plain_municipality": "Municipality information – {areas}",
     "alert_heading_plain_notice": "Notice from your area contact – {areas}",
     "alert_heading_plain_reminder": "Reminder – {areas}",
-    "alert_footer": (
-        "<i>In an emergency or if a crime is in progress: call 112. "
-        "Non-urgent information to the police: 114 14 or polisen.se.\n"
-        "Seen something? Send a tip with /tip.</i>"
-    ),
+    "alert_footer": "<i>Urgent? Call 112. Not urgent: 114 14. Seen something? /tip</i>",
     "alert_usage": (
         "Type /alert AREAS TEXT, for example\n"
         "/alert centrum,norr Several car break-ins tonight on Storgatan\n"
@@ -116,28 +112,23 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "alert_unknown_areas": "Unknown area: {codes}. See /areas.",
     "alert_choose_areas": "Choose the areas the message goes to:",
     "alert_all_button": "All areas",
-    "alert_next_button": "Next ➡️",
+    "alert_next_button": "Next",
     "alert_pick_one": "Choose at least one area.",
     "alert_type_text": "Type the message to {areas}. Cancel with /cancel.",
     "alert_empty": "The message has no text.",
     "alert_too_long": "The text is too long: at most {limit:n_characters}, yours has {length}.",
-    "alert_preview": (
-        "<b>Preview</b> – goes to {people:n_residents} and {groups:n_group_chats}.\n\n{preview}"
-    ),
-    "alert_send_button": "📣 Send",
+    "alert_preview": "<b>Preview.</b> {recipients}\n\n{preview}",
+    "alert_send_button": "Send",
     "alert_cancel_button": "Cancel",
     "alert_no_recipients": "Nobody in those areas receives messages yet, so nothing was sent.",
-    "alert_sent": "Sent. The delivery report below is kept up to date.",
     "alert_cancelled": "The message was not sent.",
     "alert_report_progress": (
-        "<b>Delivery report</b> – {heading}\n"
-        "Delivered: {delivered} of {total}\nHave blocked the bot: {blocked}\n"
-        "Failed: {failed}\nStill to send: {pending}"
+        "Sending: {delivered} of {total} have received the message.{blocked}{failed}\n"
+        "<i>{heading}</i>"
     ),
     "alert_report_done": (
-        "<b>Delivery report</b> – {heading}\n"
-        "Delivered: {delivered} of {total}\nHave blocked the bot: {blocked}\n"
-        "Failed: {failed}\n✅ Done."
+        "✅ Done at {time}: {delivered} of {total} have received the message."
+        "{blocked}{failed}\n<i>{heading}</i>"
     ),
     "alerts_none": "No messages to your areas yet.",
     "alerts_header": "<b>Latest messages to your areas</b>",
@@ -177,17 +168,17 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "area_postcodes_set": "Postcodes for {name}: {postcodes}.",
     "area_remove_confirm": {
         "one": (
-            "{name} has {count} member who will lose the area. They will be told. Remove the area?"
+            "{name} has {count} resident who will lose the area. They will be told. Remove it?"
         ),
         "other": (
-            "{name} has {count} members who will lose the area. They will be told. Remove the area?"
+            "{name} has {count} residents who will lose the area. They will be told. Remove it?"
         ),
     },
     "area_remove_yes": "Yes, remove",
     "area_remove_no": "No, keep",
     "area_removed": {
-        "one": "{name} has been removed. {count} member has been told.",
-        "other": "{name} has been removed. {count} members have been told.",
+        "one": "{name} has been removed. {count} resident has been told.",
+        "other": "{name} has been removed. {count} residents have been told.",
     },
     "area_kept": "The area stays.",
     "area_removed_notice": (
@@ -229,8 +220,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "audit_refused": "refused",
     "members_usage": "Type /members AREA.",
     "members_list": {
-        "one": "<b>{area}</b> – {count} member:\n{names}",
-        "other": "<b>{area}</b> – {count} members:\n{names}",
+        "one": "<b>{area}</b> – {count} resident:\n{names}",
+        "other": "<b>{area}</b> – {count} residents:\n{names}",
     },
     "qr_usage": "Type /qr AREA.",
     "qr_caption": "QR code for signing up to {area}: {link}",
@@ -401,7 +392,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_export": "Export tips or residents (CSV)",
     # Reminders and summaries
     "weekdays_long": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
-    "months_short": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
     "schedule_once": "once on {date} at {time}",
     "schedule_daily": "every day at {time}",
     "schedule_weekly": "every {day} at {time}",
@@ -428,7 +418,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "when_past": "That time has already passed (it is now {now}). Choose a time ahead.",
     "remind_no_area": "Give the area (an area code or all) and the text after the time.",
     "remind_saved": (
-        "⏰ Reminder {id} saved: {schedule}, to {areas}.\nNext time it goes out: {next}."
+        "Reminder {id} saved: {schedule}, to {areas}.\nNext time it goes out: {next}."
     ),
     "reminders_none": "There are no scheduled reminders. Add one with /remind.",
     "reminders_header": "<b>Scheduled reminders</b>",
@@ -443,12 +433,12 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "unremind_done": "Reminder {id} has been removed.",
     "reminder_late_note": "(Late reminder – it should have gone out {due}.)",
     "summary_usage": "Type /summary, /summary last or /summary 2026-W05.",
-    "summary_title": "<b>📊 Weekly summary – week {week}, {year}</b>",
+    "summary_title": "<b>Weekly summary – week {week}, {year}</b>",
     "summary_dates": "{dates}",
     "summary_dates_partial": "{dates} (so far)",
-    "summary_participants": "<b>👥 Participants:</b> {total} (+{new:n_new}, −{left} left)",
-    "summary_area_line": "• {area}: {members} (+{joined} / −{left})",
-    "summary_sent_header": "<b>📣 Messages sent</b>",
+    "summary_participants": "<b>Residents:</b> {total} ({new:n_new}, {left:n_left})",
+    "summary_area_line": "• {area}: {members} ({new:n_new}, {left:n_left})",
+    "summary_sent_header": "<b>Messages sent</b>",
     "summary_kind_line": {
         "one": "• {kind}: {count}, {rate} % delivered",
         "other": "• {kind}: {count}, {rate} % delivered",
@@ -458,14 +448,14 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "summary_kind_municipality": "Municipality information",
     "summary_kind_notice": "Area contacts' notices",
     "summary_kind_reminder": "Reminders",
-    "summary_tips": "<b>📝 Tips:</b> {this} (last week {last}, {trend})",
+    "summary_tips": "<b>Tips:</b> {this}, {trend}",
     "summary_by_category": "By category:",
     "summary_by_area": "By area:",
-    "summary_tip_line": "• {name}: {this} (last week {last}, {trend})",
+    "summary_tip_line": "• {name}: {this}, {trend}",
     "summary_no_area": "No area",
     "summary_open": {
-        "one": "<b>⏳ Open tips older than 7 days:</b> {count}",
-        "other": "<b>⏳ Open tips older than 7 days:</b> {count}",
+        "one": "<b>Open tips older than 7 days:</b> {count}",
+        "other": "<b>Open tips older than 7 days:</b> {count}",
     },
     "summary_open_oldest": "Oldest: {items}",
     "summary_open_item": "{ref} ({days:n_days})",
@@ -494,7 +484,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "area_remove_choose": "Which area do you want to remove?",
     # Groups that move, and what a group allows the bot to send
     "summary_chart_not_allowed": (
-        "📊 The chart could not be sent here: this group does not allow pictures. "
+        "The chart could not be sent here: this group does not allow pictures. "
         "Send /summary to the bot in a private chat to see it."
     ),
     # Flood guard
@@ -585,4 +575,26 @@ TEXTS: dict[str, str | dict[str, str]] = {
     ),
     "mydata_nothing": "You are not registered, so we hold no name, no areas and no tips about you.",
     "mydata_role_in": "{role} for {area}",
+    # Plain language: alerts, their report, reminders and the weekly summary
+    "alert_recipients": "Goes to {people:n_people} and {groups:n_group_chats} in {areas}.",
+    "alert_recipients_people": "Goes to {people:n_people} in {areas}.",
+    "alert_recipients_groups": "Goes to {groups:n_group_chats} in {areas}.",
+    "alert_report_blocked": {
+        "one": " {count} has blocked the bot.",
+        "other": " {count} have blocked the bot.",
+    },
+    "alert_report_failed": {
+        "one": " {count} could not be reached.",
+        "other": " {count} could not be reached.",
+    },
+    "n_people": {"one": "{count} person", "other": "{count} people"},
+    "n_left": {"one": "{count} left", "other": "{count} left"},
+    "summary_participants_same": "<b>Residents:</b> {total}",
+    "summary_area_line_same": "• {area}: {members}",
+    "summary_more": {"one": "{count} more than last week", "other": "{count} more than last week"},
+    "summary_fewer": {
+        "one": "{count} fewer than last week",
+        "other": "{count} fewer than last week",
+    },
+    "summary_same": "the same as last week",
 }

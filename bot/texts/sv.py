@@ -88,19 +88,15 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "group_unlinked": "Gruppen är inte längre kopplad till något område.",
     "group_not_linked": "Gruppen är inte kopplad till något område.",
     # Alerts and notices
-    "alert_heading_police": "<b>🚓 Polisen informerar – {areas}</b>",
-    "alert_heading_municipality": "<b>🏛 Kommunen informerar – {areas}</b>",
-    "alert_heading_notice": "<b>📢 Meddelande från kontaktombudet – {areas}</b>",
-    "alert_heading_reminder": "<b>⏰ Påminnelse – {areas}</b>",
+    "alert_heading_police": "<b>Polisen informerar – {areas}</b>",
+    "alert_heading_municipality": "<b>Kommunen informerar – {areas}</b>",
+    "alert_heading_notice": "<b>Meddelande från kontaktombudet – {areas}</b>",
+    "alert_heading_reminder": "<b>Påminnelse – {areas}</b>",
     "alert_heading_plain_police": "Polisen informerar – {areas}",
     "alert_heading_plain_municipality": "Kommunen informerar – {areas}",
     "alert_heading_plain_notice": "Meddelande från kontaktombudet – {areas}",
     "alert_heading_plain_reminder": "Påminnelse – {areas}",
-    "alert_footer": (
-        "<i>Vid nödsituation eller pågående brott: ring 112. "
-        "Icke akuta uppgifter till polisen: 114 14 eller polisen.se.\n"
-        "Har du sett något? Tipsa med /tip.</i>"
-    ),
+    "alert_footer": "<i>Akut? Ring 112. Inte akut: 114 14. Sett något? /tip</i>",
     "alert_usage": (
         "Skriv /alert OMRÅDEN TEXT, till exempel\n"
         "/alert centrum,norr Flera bilinbrott i natt på Storgatan\n"
@@ -110,29 +106,22 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "alert_unknown_areas": "Okänt område: {codes}. Se /areas.",
     "alert_choose_areas": "Välj vilka områden meddelandet ska gå till:",
     "alert_all_button": "Alla områden",
-    "alert_next_button": "Nästa ➡️",
+    "alert_next_button": "Nästa",
     "alert_pick_one": "Välj minst ett område.",
     "alert_type_text": "Skriv meddelandet till {areas}. Avbryt med /cancel.",
     "alert_empty": "Meddelandet saknar text.",
     "alert_too_long": "Texten är för lång: högst {limit:n_characters}, din text har {length}.",
-    "alert_preview": (
-        "<b>Förhandsvisning</b> – går till {people:n_residents} och {groups:n_group_chats}.\n\n"
-        "{preview}"
-    ),
-    "alert_send_button": "📣 Skicka",
+    "alert_preview": "<b>Förhandsvisning.</b> {recipients}\n\n{preview}",
+    "alert_send_button": "Skicka",
     "alert_cancel_button": "Avbryt",
     "alert_no_recipients": "Ingen i de områdena tar emot meddelanden ännu, så inget skickades.",
-    "alert_sent": "Skickat. Leveransrapporten uppdateras nedan.",
     "alert_cancelled": "Meddelandet skickades inte.",
     "alert_report_progress": (
-        "<b>Leveransrapport</b> – {heading}\n"
-        "Levererade: {delivered} av {total}\nHar blockerat boten: {blocked}\n"
-        "Misslyckades: {failed}\nKvar att skicka: {pending}"
+        "Skickar: {delivered} av {total} har fått meddelandet.{blocked}{failed}\n<i>{heading}</i>"
     ),
     "alert_report_done": (
-        "<b>Leveransrapport</b> – {heading}\n"
-        "Levererade: {delivered} av {total}\nHar blockerat boten: {blocked}\n"
-        "Misslyckades: {failed}\n✅ Klart."
+        "✅ Klart {time}: {delivered} av {total} har fått meddelandet.{blocked}{failed}\n"
+        "<i>{heading}</i>"
     ),
     "alerts_none": "Inga meddelanden ännu till dina områden.",
     "alerts_header": "<b>Senaste meddelanden till dina områden</b>",
@@ -172,19 +161,19 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "area_postcodes_set": "Postnummer för {name}: {postcodes}.",
     "area_remove_confirm": {
         "one": (
-            "{name} har {count} medlem som förlorar området. Medlemmen får ett meddelande om "
-            "det. Ta bort området?"
+            "{count} boende i {name} förlorar området. Personen får ett meddelande om det. "
+            "Ta bort området?"
         ),
         "other": (
-            "{name} har {count} medlemmar som förlorar området. De får ett meddelande om det. "
+            "{count} boende i {name} förlorar området. De får ett meddelande om det. "
             "Ta bort området?"
         ),
     },
     "area_remove_yes": "Ja, ta bort",
     "area_remove_no": "Nej, behåll",
     "area_removed": {
-        "one": "{name} är borttaget. {count} medlem har fått besked.",
-        "other": "{name} är borttaget. {count} medlemmar har fått besked.",
+        "one": "{name} är borttaget. {count} boende har fått besked.",
+        "other": "{name} är borttaget. {count} boende har fått besked.",
     },
     "area_kept": "Området är kvar.",
     "area_removed_notice": (
@@ -226,8 +215,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "audit_refused": "nekad",
     "members_usage": "Skriv /members OMRÅDE.",
     "members_list": {
-        "one": "<b>{area}</b> – {count} medlem:\n{names}",
-        "other": "<b>{area}</b> – {count} medlemmar:\n{names}",
+        "one": "<b>{area}</b> – {count} boende:\n{names}",
+        "other": "<b>{area}</b> – {count} boende:\n{names}",
     },
     "qr_usage": "Skriv /qr OMRÅDE.",
     "qr_caption": "QR-kod för anmälan till {area}: {link}",
@@ -400,7 +389,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "cmd_export": "Exportera tips eller boende (CSV)",
     # Reminders and summaries
     "weekdays_long": "måndag,tisdag,onsdag,torsdag,fredag,lördag,söndag",
-    "months_short": "jan,feb,mars,apr,maj,juni,juli,aug,sep,okt,nov,dec",
     "schedule_once": "en gång {date} kl. {time}",
     "schedule_daily": "varje dag kl. {time}",
     "schedule_weekly": "varje {day} kl. {time}",
@@ -426,11 +414,9 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "when_bad_time": "Ogiltig tid: {time}. Skriv TT:MM mellan 00:00 och 23:59.",
     "when_bad_date": "Ogiltigt datum: {date}. Skriv ÅÅÅÅ-MM-DD, t.ex. 2026-06-20.",
     "when_bad_monthday": "Ogiltig dag i månaden: {day}. Använd 1–31.",
-    "when_past": "Den tiden har redan passerat (klockan är nu {now}). Välj en tid framåt.",
+    "when_past": "Den tiden har redan passerat (nu är det {now}). Välj en tid framåt.",
     "remind_no_area": "Ange område (en områdeskod eller all) och text efter tiden.",
-    "remind_saved": (
-        "⏰ Påminnelse {id} sparad: {schedule}, till {areas}.\nNästa utskick: {next}."
-    ),
+    "remind_saved": ("Påminnelse {id} sparad: {schedule}, till {areas}.\nNästa utskick: {next}."),
     "reminders_none": "Det finns inga schemalagda påminnelser. Lägg till en med /remind.",
     "reminders_header": "<b>Schemalagda påminnelser</b>",
     "reminders_item": "<b>{id}</b> · {schedule} · {areas}\nNästa: {next}\n{text}",
@@ -444,12 +430,12 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "unremind_done": "Påminnelse {id} är borttagen.",
     "reminder_late_note": "(Försenad påminnelse – skulle ha skickats {due}.)",
     "summary_usage": "Skriv /summary, /summary last eller /summary 2026-W05.",
-    "summary_title": "<b>📊 Veckosammanfattning – vecka {week}, {year}</b>",
+    "summary_title": "<b>Veckosammanfattning – vecka {week}, {year}</b>",
     "summary_dates": "{dates}",
     "summary_dates_partial": "{dates} (hittills)",
-    "summary_participants": "<b>👥 Deltagare:</b> {total} (+{new:n_new}, −{left} har slutat)",
-    "summary_area_line": "• {area}: {members} (+{joined} / −{left})",
-    "summary_sent_header": "<b>📣 Utskick</b>",
+    "summary_participants": "<b>Boende:</b> {total} ({new:n_new}, {left:n_left})",
+    "summary_area_line": "• {area}: {members} ({new:n_new}, {left:n_left})",
+    "summary_sent_header": "<b>Utskick</b>",
     "summary_kind_line": {
         "one": "• {kind}: {count} st, {rate} % levererade",
         "other": "• {kind}: {count} st, {rate} % levererade",
@@ -459,14 +445,14 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "summary_kind_municipality": "Kommunen informerar",
     "summary_kind_notice": "Kontaktombudens meddelanden",
     "summary_kind_reminder": "Påminnelser",
-    "summary_tips": "<b>📝 Tips:</b> {this} (förra veckan {last}, {trend})",
+    "summary_tips": "<b>Tips:</b> {this}, {trend}",
     "summary_by_category": "Per kategori:",
     "summary_by_area": "Per område:",
-    "summary_tip_line": "• {name}: {this} (förra veckan {last}, {trend})",
+    "summary_tip_line": "• {name}: {this}, {trend}",
     "summary_no_area": "Utan område",
     "summary_open": {
-        "one": "<b>⏳ Öppna tips äldre än 7 dagar:</b> {count}",
-        "other": "<b>⏳ Öppna tips äldre än 7 dagar:</b> {count}",
+        "one": "<b>Öppna tips äldre än 7 dagar:</b> {count}",
+        "other": "<b>Öppna tips äldre än 7 dagar:</b> {count}",
     },
     "summary_open_oldest": "Äldst: {items}",
     "summary_open_item": "{ref} ({days:n_days})",
@@ -495,7 +481,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "area_remove_choose": "Vilket område vill du ta bort?",
     # Groups that move, and what a group allows the bot to send
     "summary_chart_not_allowed": (
-        "📊 Diagrammet kunde inte skickas hit: gruppen tillåter inte bilder. "
+        "Diagrammet kunde inte skickas hit: gruppen tillåter inte bilder. "
         "Skriv /summary till boten i en privat chatt för att se det."
     ),
     # Flood guard
@@ -590,4 +576,29 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "Du är inte registrerad. Vi har inget namn, inga områden och inga tips sparade om dig."
     ),
     "mydata_role_in": "{role} för {area}",
+    # Plain language: alerts, their report, reminders and the weekly summary
+    "alert_recipients": "Går till {people:n_people} och {groups:n_group_chats} i {areas}.",
+    "alert_recipients_people": "Går till {people:n_people} i {areas}.",
+    "alert_recipients_groups": "Går till {groups:n_group_chats} i {areas}.",
+    "alert_report_blocked": {
+        "one": " {count} har blockerat boten.",
+        "other": " {count} har blockerat boten.",
+    },
+    "alert_report_failed": {
+        "one": " {count} gick inte att nå.",
+        "other": " {count} gick inte att nå.",
+    },
+    "n_people": {"one": "{count} person", "other": "{count} personer"},
+    "n_left": {"one": "{count} har slutat", "other": "{count} har slutat"},
+    "summary_participants_same": "<b>Boende:</b> {total}",
+    "summary_area_line_same": "• {area}: {members}",
+    "summary_more": {
+        "one": "{count} fler än förra veckan",
+        "other": "{count} fler än förra veckan",
+    },
+    "summary_fewer": {
+        "one": "{count} färre än förra veckan",
+        "other": "{count} färre än förra veckan",
+    },
+    "summary_same": "lika många som förra veckan",
 }
