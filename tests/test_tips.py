@@ -57,6 +57,7 @@ async def to_description(user: SandboxUser, category: str = "Inbrott") -> None:
     await user.press(category)
     await user.wait_text("När hände det?")
     await user.press("Pågår nu")
+    await user.press("Fortsätt ändå")
     await user.wait_text("Beskriv vad som hände")
 
 
