@@ -67,7 +67,8 @@ async def test_coordinator_buttons_change_status_and_tell_the_reporter(
 
     kerstin = sandbox.user(COORDINATOR_ID, "Kerstin")
     edited = await kerstin.press("Läst")
-    assert "Status: Läst – Kerstin" in edited.text
+    # Kerstin never signed up as a resident: the card names her role.
+    assert "Status: Läst – Samordnaren, " in edited.text
     # The reporter hears of a change by button once it can no longer be undone.
     clock.advance(UNDO_WINDOW + timedelta(seconds=1))
     told = await sandbox.user(RESIDENT, "Boende 401").wait_text("Tack för ditt tips")
@@ -162,7 +163,7 @@ async def test_routing_to_team_chat_and_police(sandbox: Sandbox, routed_bot, db_
     # An officer handles the tip from the card.
     officer = sandbox.user(OFFICER, "Inbjuden polis")
     edited = await officer.press("Till polisen")
-    assert "Status: Till polisen – Inbjuden polis" in edited.text
+    assert "Status: Till polisen – Ombud, " in edited.text  # the first name on record
     assert rows("SELECT changed_by FROM tip_status_history ORDER BY id") == [(None,), (OFFICER,)]
     listing = await officer.send("/tips all centrum")
     assert "Alla tips" in listing.text
