@@ -99,6 +99,11 @@ async def queue(tx: Executor, notice: Notice) -> int:
     )
 
 
+async def latest_key(db: Executor, purpose: str, subject_id: int) -> str | None:
+    """The text of the newest notice about ``subject_id`` sent or still to be sent."""
+    return await notice_rows.latest_key(db, purpose, subject_id)
+
+
 async def withdraw_held(tx: Executor, purpose: str, subject_id: int) -> int:
     """Delete the notices about ``subject_id`` that are still held back, in the caller's
     transaction; returns how many."""

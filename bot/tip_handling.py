@@ -98,6 +98,16 @@ async def undo(services: Services, tip_id: int, change_id: int, actor_id: int) -
         )
         after = await tip_rows.tip_by_id(tx, tip_id)
         assert after is not None
+        # The undone tap may have replaced a held notice about the status that now stands
+        # again (two taps within the window): the reporter must still hear of that one.
+        told = False
+        if reachable(after) and after.status != "new":
+            latest = await notices.latest_key(tx, notices.TIP_STATUS, tip_id)
+            if latest != status_notice(after).key:
+                await notices.queue(tx, status_notice(after))
+                told = True
+    if told:
+        notices.wake(services)
     return Change(after, last.status)
 
 

@@ -61,3 +61,12 @@ async def notice(db: Executor, notice_id: int) -> NoticeRow | None:
 
 async def set_message_id(tx: Executor, notice_id: int, message_id: int) -> None:
     await tx.execute("UPDATE notices SET message_id = ? WHERE id = ?", (message_id, notice_id))
+
+
+async def latest_key(db: Executor, purpose: str, subject_id: int) -> str | None:
+    """The text of the newest notice about ``subject_id`` still on record (sent or queued)."""
+    return await db.fetchval(
+        "SELECT text_key FROM notices WHERE purpose = ? AND subject_id = ?"
+        " ORDER BY id DESC LIMIT 1",
+        (purpose, subject_id),
+    )

@@ -246,3 +246,18 @@ async def test_tips_with_the_police_stay_open_in_tips_and_the_summary(
 
     summary = await kerstin.send("/summary")
     assert "Väntar hos polisen: 1" in summary.text
+
+
+async def test_undoing_the_second_of_two_taps_still_tells_the_first(
+    sandbox: Sandbox, bot, db_path, rows
+):
+    seed_residents(sandbox, db_path, [REPORTER], ["centrum"])
+    tip_id, _, full = await named_tip(sandbox, rows, "inbrott Källardörren uppbruten")
+    kerstin = sandbox.user(COORDINATOR_ID, "Kerstin")
+    await kerstin.press(f"tipst:{tip_id}:reviewed")
+    await kerstin.press(f"tipst:{tip_id}:closed")
+    undone = await kerstin.press("Ångra")
+    assert "Status: Läst" in undone.text
+    await sandbox.wait_for(lambda: len(notices_about(sandbox, full)) == 1, timeout=10)
+    assert notices_about(sandbox, full) == [f"Tack för ditt tips {full}. Det är nu läst."]
+    assert rows("SELECT text_key FROM notices") == [("tip_notice_reviewed",)]
