@@ -146,7 +146,8 @@ async def parts_to_send(services: Services, copy: Delivery) -> list[Part]:
         log.info("tip copy %d not sent: its recipient is banned", copy.id)
         return []
     done = await copy_parts.parts_done(services.db, copy.id)
-    return [part for part in _parts(services, copy, tip) if part.name not in done]
+    change = await tip_rows.last_change(services.db, tip.id)
+    return [part for part in _parts(services, copy, tip, change) if part.name not in done]
 
 
 def may_skip(part: Part) -> bool:
@@ -154,12 +155,12 @@ def may_skip(part: Part) -> bool:
     return part.name != CARD
 
 
-def _parts(services: Services, copy: Delivery, tip: Tip) -> list[Part]:
+def _parts(
+    services: Services, copy: Delivery, tip: Tip, change: tip_rows.LastChange | None
+) -> list[Part]:
     lang = copy.language
     tz = services.settings.municipality.tz
-    card = (
-        t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz)
-    )  # a new tip: no change yet
+    card = t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz, change=change)
     parts: list[Part] = [Card(card, tip, lang)]
     parts += [
         Photo(file_id, tip.full_ref, f"photo:{number}")
