@@ -151,6 +151,7 @@ def routes() -> list[BaseHandler]:
         button(cb.RemoveAreaPage, admin.on_remove_page),
         button(cb.AuditPage, admin.on_audit_page),
         button(cb.TipStatus, tip_admin.on_status_button),
+        button(cb.TipUndo, tip_admin.on_undo_button),
         button(cb.Forget, privacy.on_forget_button),
         # Fallbacks: must stay last
         MessageHandler(NEW_MESSAGES & PRIVATE & filters.COMMAND, profile.unknown),

@@ -43,7 +43,7 @@ from collections.abc import Awaitable, Callable
 
 from aiolimiter import AsyncLimiter
 
-from bot import groups, retry
+from bot import clock, groups, retry
 from bot.retry import Action
 from storage import deliveries as outbox_rows
 from storage.db import Database
@@ -62,6 +62,9 @@ CONCURRENCY = 16
 TIP_CONCURRENCY = 4  # a handful of handlers per tip
 NOTICE_CONCURRENCY = 4  # one message per decision; a few at once keep them prompt
 FLUSH_SIZE = 100
+# How often a lane with notices held back until a moment looks whether one has come: the
+# moment is on the bot's clock (which tests and the demo move), not on the lane's timers.
+HELD_LOOK = 1.0
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -84,6 +87,9 @@ class _Lane:
     wake: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     retries: list[tuple[float, int, Delivery]] = dataclasses.field(default_factory=list)  # a heap
     last_id: int = 0
+    # Held notices handed out and still pending (in flight or waiting for a retry), so that
+    # the next look does not hand them out again.
+    held: set[int] = dataclasses.field(default_factory=set)
 
 
 @dataclasses.dataclass
@@ -218,9 +224,21 @@ class Outbox:
                 lane.last_id = delivery.id
                 await self._dispatch(lane, delivery)
                 dispatched += 1
+            holding = False
+            if lane.kind == NOTICE:
+                due, later = await outbox_rows.held_due(self.db, clock.stamp(), self.fetch_size)
+                pending = {d.id for d in due}
+                for delivery in due:
+                    if delivery.id not in lane.held:
+                        await self._dispatch(lane, delivery)
+                        dispatched += 1
+                lane.held = pending
+                holding = later is not None
             if dispatched:
                 continue
             timeout = lane.retries[0][0] - time.monotonic() if lane.retries else None
+            if holding:
+                timeout = HELD_LOOK if timeout is None else min(timeout, HELD_LOOK)
             # asyncio.timeout, not wait_for: in Python 3.11 wait_for can swallow a cancellation
             # that meets a wake-up, and stop() would then wait for this lane forever.
             with contextlib.suppress(TimeoutError):

@@ -239,5 +239,5 @@ async def tips_demo(chat: Transcript) -> None:
     )
     chat.flush(COORDINATOR)
     await chat.say(kerstin, f"/tipset {ref} reviewed Polisen är informerad", expect="status")
-    await anna.wait_text("ny status")
+    await anna.wait_text("Tack för ditt tips")
     chat.flush(anna.chat_id)

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import clock
 from bot.services import Services
 from bot.texts import Safe, t
 from storage import notices as notice_rows
@@ -49,6 +50,7 @@ class Notice:
     about_id: int | None = None  # someone else the text names: /forget takes it with them
     purpose: str | None = None
     subject_id: int | None = None
+    not_before: str | None = None  # a stamp (bot.clock): held back until then
 
 
 # Called once the notice was sent, inside the transaction that stores its message id; what
@@ -93,7 +95,19 @@ async def queue(tx: Executor, notice: Notice) -> int:
         about_id=notice.about_id,
         purpose=notice.purpose,
         subject_id=notice.subject_id,
+        not_before=notice.not_before,
     )
+
+
+async def latest_key(db: Executor, purpose: str, subject_id: int) -> str | None:
+    """The text of the newest notice about ``subject_id`` sent or still to be sent."""
+    return await notice_rows.latest_key(db, purpose, subject_id)
+
+
+async def withdraw_held(tx: Executor, purpose: str, subject_id: int) -> int:
+    """Delete the notices about ``subject_id`` that are still held back, in the caller's
+    transaction; returns how many."""
+    return await notice_rows.withdraw_held(tx, purpose, subject_id, clock.stamp())
 
 
 def wake(services: Services) -> None:

@@ -131,6 +131,7 @@ class WeeklySummary:
     by_category: list[stats.TwoWeeks]
     by_area: list[stats.TwoWeeks]
     open_tips: int
+    with_police: int  # tips handed to the police, counted among the open ones too
     oldest_open: list[stats.OpenTip]
     missed: list[ReminderRow]
     chart_weeks: list[Week]
@@ -194,6 +195,7 @@ async def compute(services: Services, week: Week, now: datetime | None = None) -
         by_category=sorted(by_category, key=lambda r: CATEGORIES.index(r.key)),
         by_area=by_area,
         open_tips=open_count,
+        with_police=await stats.tips_with_police(db),
         oldest_open=oldest,
         missed=await reminder_rows.missed_unreported(db, until_s),
         chart_weeks=chart_weeks,

@@ -88,6 +88,8 @@ def render(summary: WeeklySummary, lang: str, tz: tzinfo) -> str:
         named = [(r.key or t(lang, "summary_no_area"), r) for r in summary.by_area]
         lines += _tip_lines(lang, sorted(named, key=lambda item: item[0].casefold()))
     lines += ["", t(lang, "summary_open", count=summary.open_tips)]
+    if summary.with_police:
+        lines.append(t(lang, "summary_with_police", count=summary.with_police))
     if summary.oldest_open:
         items = ", ".join(
             t(

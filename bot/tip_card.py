@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot import clock
+from bot import dates
 from bot.roles import not_banned
 from bot.services import Services
 from bot.texts import Safe, plain, t
 from bot.tips import OCCURRED, category_name, status_name
 from storage import tip_copies as copy_parts
 from storage import tips as tip_rows
+from storage.db import Executor
 from storage.deliveries import Delivery
 from storage.tips import Tip
 
@@ -23,8 +24,9 @@ log = logging.getLogger(__name__)
 CARD = "card"  # the first part of a tip copy; the photos and the location follow it
 
 
-def describe(lang: str, tip: Tip, *, tz) -> str:
-    """The tip as a coordinator reads it. Anonymous tips carry no identity at all."""
+def describe(lang: str, tip: Tip, *, tz, change: tip_rows.LastChange | None = None) -> str:
+    """The tip as a coordinator reads it, with who last changed its status and when
+    (``change``; staff only, never the reporter). Anonymous tips carry no identity at all."""
     if tip.contact == "anonymous":
         contact = t(lang, "tip_contact_shown_anonymous")
     elif tip.reporter_id is None:
@@ -38,25 +40,55 @@ def describe(lang: str, tip: Tip, *, tz) -> str:
         extras.append(t(lang, "tip_location_shown", lat=tip.latitude, lon=tip.longitude))
     if tip.photos:
         extras.append(t(lang, "tip_photos_shown", count=len(tip.photos)))
-    created = clock.parse_stamp(tip.created_at)
+    status = status_name(lang, tip.status)
+    if change is not None and change.status == tip.status:
+        status = Safe(
+            t(
+                lang,
+                "tip_status_by",
+                status=status,
+                who=changer_name(lang, change),
+                when=dates.moment(change.changed_at, lang, tz=tz),
+            )
+        )
     return t(
         lang,
         "tip_card",
         ref=tip.full_ref,  # so that staff can quote to the reporter what they were shown
         category=category_name(lang, tip.category),
         area=tip.area_name or plain(lang, "tip_no_area"),
-        occurred=occurred_text(lang, tip.occurred),
-        created=created.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-        status=status_name(lang, tip.status),
+        occurred=occurred_text(lang, tip.occurred, tip.occurred_at, tz=tz),
+        created=dates.moment(tip.created_at, lang, tz=tz),
+        status=status,
         description=tip.description,
         contact=Safe(contact),
         extras=Safe("".join("\n" + line for line in extras)),
     ).rstrip()
 
 
-def occurred_text(lang: str, occurred: str | None) -> str:
+async def card_text(db: Executor, lang: str, tip: Tip, *, tz) -> str:
+    """:func:`describe` with the tip's latest change read from the database."""
+    return describe(lang, tip, tz=tz, change=await tip_rows.last_change(db, tip.id))
+
+
+def changer_name(lang: str, change: tip_rows.LastChange) -> str:
+    """Who changed a status, as staff see it: their first name, else their role."""
+    if change.first_name:
+        return change.first_name
+    return plain(
+        lang, "tip_changed_by_police" if "police" in change.roles else "tip_changed_by_staff"
+    )
+
+
+def occurred_text(
+    lang: str, occurred: str | None, occurred_at: str | None = None, *, tz=None
+) -> str:
     if occurred is None:
         return plain(lang, "tip_when_unknown")
+    if occurred == "now" and occurred_at:
+        # "Now" read days later means nothing: say when that was.
+        moment = dates.moment(occurred_at, lang, tz=tz)
+        return plain(lang, "tip_when_was_now").format(moment=moment)
     if occurred in OCCURRED:
         return plain(lang, f"tip_when_{occurred}")
     return occurred
@@ -114,7 +146,8 @@ async def parts_to_send(services: Services, copy: Delivery) -> list[Part]:
         log.info("tip copy %d not sent: its recipient is banned", copy.id)
         return []
     done = await copy_parts.parts_done(services.db, copy.id)
-    return [part for part in _parts(services, copy, tip) if part.name not in done]
+    change = await tip_rows.last_change(services.db, tip.id)
+    return [part for part in _parts(services, copy, tip, change) if part.name not in done]
 
 
 def may_skip(part: Part) -> bool:
@@ -122,10 +155,12 @@ def may_skip(part: Part) -> bool:
     return part.name != CARD
 
 
-def _parts(services: Services, copy: Delivery, tip: Tip) -> list[Part]:
+def _parts(
+    services: Services, copy: Delivery, tip: Tip, change: tip_rows.LastChange | None
+) -> list[Part]:
     lang = copy.language
     tz = services.settings.municipality.tz
-    card = t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz)
+    card = t(lang, "tip_new_heading") + "\n" + describe(lang, tip, tz=tz, change=change)
     parts: list[Part] = [Card(card, tip, lang)]
     parts += [
         Photo(file_id, tip.full_ref, f"photo:{number}")

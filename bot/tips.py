@@ -47,7 +47,7 @@ CATEGORIES = (
     "other",
 )
 STATUSES = ("new", "reviewed", "forwarded", "closed", "false_alarm")
-OPEN_STATUSES = ("new", "reviewed")
+OPEN_STATUSES = ("new", "reviewed", "forwarded")  # forwarded: waiting on the police
 CONTACTS = ("anonymous", "telegram", "phone")
 OCCURRED = ("now", "today", "yesterday")
 
@@ -103,11 +103,12 @@ class Draft:
 
     # Raise when a field's meaning or the flow's steps change: older stored drafts are then
     # dropped instead of being misread.
-    STORED_VERSION: ClassVar[int] = 1
+    STORED_VERSION: ClassVar[int] = 2
 
     category: str | None = None
     area: Area | None = None
     occurred: str | None = None
+    occurred_at: str | None = None  # a stamp: when "happening now" was chosen
     description: str = ""
     photo: tuple[str, str] | None = None  # (file_id, file_unique_id); one photo per tip
     location: tuple[float, float] | None = None  # already rounded
@@ -123,6 +124,7 @@ class Draft:
             "category": self.category,
             "area": self.area.id if self.area else None,
             "occurred": self.occurred,
+            "occurred_at": self.occurred_at,
             "description": self.description,
             "photo": list(self.photo) if self.photo else None,
             "location": list(self.location) if self.location else None,
@@ -142,6 +144,7 @@ class Draft:
             category=of_type(values["category"], str, optional=True),
             area=areas.get(values["area"]) if values["area"] is not None else None,
             occurred=of_type(values["occurred"], str, optional=True),
+            occurred_at=of_type(values["occurred_at"], str, optional=True),
             description=of_type(values["description"], str),
             photo=(of_type(photo[0], str), of_type(photo[1], str)) if photo else None,
             location=(float(location[0]), float(location[1])) if location else None,
@@ -179,6 +182,11 @@ def parse_one_line(argument: str) -> OneLine:
 
 def category_name(lang: str, code: str) -> str:
     return plain(lang, f"tip_category_{code}")
+
+
+def now_stamp() -> str:
+    """The moment a resident says something is happening, as stored."""
+    return clock.stamp()
 
 
 def status_name(lang: str, status: str) -> str:
@@ -308,6 +316,7 @@ async def submit(services: Services, limit: HourlyLimit, draft: Draft, reporter_
         category=draft.category or "other",
         area_id=draft.area.id if draft.area else None,
         occurred=draft.occurred,
+        occurred_at=draft.occurred_at if draft.occurred == "now" else None,
         description=draft.description.strip(),
         reporter_id=None if anonymous else reporter_id,
         contact=draft.contact or "anonymous",

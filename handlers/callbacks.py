@@ -209,6 +209,15 @@ class TipStatus(CallbackData, prefix="tipst"):
     status: str
 
 
+@dataclass(frozen=True)
+class TipUndo(CallbackData, prefix="tipundo"):
+    """ "Undo" under a tip card just changed by button: takes back that change (its history
+    row) while it is still the latest and young enough."""
+
+    tip_id: int
+    change_id: int
+
+
 # ------------------------------------------------------------------ the alert flow
 
 
@@ -275,6 +284,11 @@ class TipContact(CallbackData, prefix="tip:contact"):
 @dataclass(frozen=True)
 class TipNext(CallbackData, prefix="tip:next"):
     pass
+
+
+@dataclass(frozen=True)
+class TipAnyway(CallbackData, prefix="tip:anyway"):
+    """ "Go on anyway" after the call-112 notice of a tip that is happening now."""
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from handlers.callbacks import (
     LeavePage,
     Page,
     TipStatus,
+    TipUndo,
 )
 from handlers.common import Context, edit_pressed, is_private
 from storage.areas import Area
@@ -249,9 +250,9 @@ def leave_choice(lang: str, areas: list[Area], page: int = 1) -> Picker:
 # ------------------------------------------------------------------ a tip's status buttons
 
 
-def status_buttons(lang: str, tip: Tip) -> InlineKeyboardMarkup:
+def status_buttons(lang: str, tip: Tip, undo: int | None = None) -> InlineKeyboardMarkup:
     """Callback data handlers.callbacks.TipStatus (at most 28 bytes, well under Telegram's
-    64)."""
+    64); with ``undo`` (a change's history row) an "Undo" row under them (TipUndo)."""
     buttons = [
         InlineKeyboardButton(
             ("✅ " if status == tip.status else "") + status_name(lang, status),
@@ -260,7 +261,11 @@ def status_buttons(lang: str, tip: Tip) -> InlineKeyboardMarkup:
         for status in STATUSES
         if status != "new"
     ]
-    return InlineKeyboardMarkup([buttons[0:2], buttons[2:4]])
+    rows = [buttons[0:2], buttons[2:4]]
+    if undo is not None:
+        label = plain(lang, "tip_undo_button")
+        rows.append([InlineKeyboardButton(label, callback_data=TipUndo(tip.id, undo).pack())])
+    return InlineKeyboardMarkup(rows)
 
 
 # ------------------------------------------------------------------ the limits

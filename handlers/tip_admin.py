@@ -3,12 +3,12 @@ tip, and the coordinator's /export."""
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from telegram import CallbackQuery, InputFile, Update
 
 from bot import export, tip_card, tip_handling, tip_refs, tips
 from bot.roles import Role
 from handlers import keyboards
-from handlers.callbacks import TipStatus
+from handlers.callbacks import TipStatus, TipUndo
 from handlers.common import (
     Context,
     answer,
@@ -57,7 +57,7 @@ async def tips_command(update: Update, context: Context) -> None:
     for tip in listed:
         await reply(
             update,
-            tip_card.describe(caller.lang, tip, tz=tz),
+            await tip_card.card_text(svc.db, caller.lang, tip, tz=tz),
             reply_markup=keyboards.status_buttons(caller.lang, tip),
         )
 
@@ -104,19 +104,54 @@ async def on_status_button(update: Update, context: Context) -> None:
         await answer(query, caller.plain("button_expired"))
         return
     status = pressed.status
-    change = await tip_handling.change_status(svc, pressed.tip_id, status, None, caller.user_id)
+    change = await tip_handling.change_status(
+        svc, pressed.tip_id, status, None, caller.user_id, by_button=True
+    )
     if change is None:
         await answer(query, caller.plain("button_expired"))
         return
     await answer(
         query, caller.plain("tip_status_set").format(status=tips.status_name(caller.lang, status))
     )
-    tz = svc.settings.municipality.tz
     # Also after a second press: the card may still show the old status.
+    await _redraw(query, context, change)
+
+
+@private_or_team_chat
+@requires(Role.COORDINATOR, Role.POLICE)
+async def on_undo_button(update: Update, context: Context) -> None:
+    """ "Undo" under a card just changed by button: within the window the status goes back
+    and the reporter is told nothing; after it the press says so and nothing changes."""
+    query = update.callback_query
+    caller = context.caller
+    svc = services(context)
+    pressed = TipUndo.parse(query.data)
+    if pressed is None:
+        await answer(query, caller.plain("button_expired"))
+        return
+    change = await tip_handling.undo(svc, pressed.tip_id, pressed.change_id, caller.user_id)
+    if change is None:
+        await answer(query, caller.plain("tip_undo_too_late"))
+        tip = await tip_handling.tip_for_card(svc.db, pressed.tip_id)
+        if tip is not None:
+            # Without the undo button, and showing the status that stands.
+            await _redraw(query, context, tip_handling.Change(tip, tip.status))
+        return
+    await answer(
+        query,
+        caller.plain("tip_undone").format(status=tips.status_name(caller.lang, change.tip.status)),
+    )
+    await _redraw(query, context, change)
+
+
+async def _redraw(query: CallbackQuery, context: Context, change: tip_handling.Change) -> None:
+    caller = context.caller
+    svc = services(context)
+    tz = svc.settings.municipality.tz
     await edit_pressed(
         query,
-        tip_card.describe(caller.lang, change.tip, tz=tz),
-        reply_markup=keyboards.status_buttons(caller.lang, change.tip),
+        await tip_card.card_text(svc.db, caller.lang, change.tip, tz=tz),
+        reply_markup=keyboards.status_buttons(caller.lang, change.tip, change.undoable),
     )
 
 

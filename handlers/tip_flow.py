@@ -30,6 +30,7 @@ from bot.texts import Safe
 from handlers import keyboards
 from handlers.callbacks import (
     CallbackData,
+    TipAnyway,
     TipArea,
     TipBack,
     TipCancel,
@@ -53,7 +54,7 @@ from handlers.common import (
     services,
 )
 
-CATEGORY, AREA, WHEN, DATE, DESCRIBE, ATTACH, CONTACT, PHONE, CONFIRM = range(9)
+CATEGORY, AREA, WHEN, DATE, DESCRIBE, ATTACH, CONTACT, PHONE, CONFIRM, URGENT = range(10)
 END = ConversationHandler.END
 DRAFT = "tip_draft"
 LIMIT = "tip_limit"
@@ -147,8 +148,9 @@ async def _show(
     step: int,
 ) -> int:
     """Ask for ``step`` and remember it, so that "back" can return to it. The phone number
-    is part of the contact step: "back" from the summary returns to the contact choice."""
-    if step != PHONE:
+    is part of the contact step: "back" from the summary returns to the contact choice; the
+    call-112 notice is no step to return to."""
+    if step not in (PHONE, URGENT):
         draft.steps.append(step)
     if step == CATEGORY:
         buttons = [
@@ -169,6 +171,9 @@ async def _show(
         ]
         markup = [*_pairs(buttons), _nav(caller)]
         await reply(update, caller.t("tip_choose_when"), reply_markup=InlineKeyboardMarkup(markup))
+    elif step == URGENT:
+        markup = [[_button(caller.plain("tip_now_anyway_button"), TipAnyway())], _nav(caller)]
+        await reply(update, caller.t("tip_now_call_112"), reply_markup=InlineKeyboardMarkup(markup))
     elif step == DATE:
         today = tips.local_today(services(context))
         days = [today - timedelta(days=n) for n in range(2, 2 + DATE_BUTTONS)]
@@ -227,7 +232,7 @@ def _summary(caller: Caller, draft: tips.Draft) -> str:
         "tip_summary",
         category=tips.category_name(caller.lang, draft.category or "other"),
         area=draft.area.name if draft.area else caller.plain("tip_no_area"),
-        occurred=tip_card.occurred_text(caller.lang, draft.occurred),
+        occurred=tip_card.occurred_text(caller.lang, draft.occurred, draft.occurred_at),
         description=draft.description,
         photo=caller.plain("tip_yes" if draft.photo else "tip_no"),
         location=caller.plain("tip_yes" if draft.location else "tip_no"),
@@ -308,7 +313,21 @@ async def on_when(update: Update, context: Context) -> int:
     if choice not in tips.OCCURRED:
         return WHEN
     draft.occurred = choice
+    if choice == "now":
+        # Something happening now is a case for 112, not a form: say so before any question.
+        draft.occurred_at = tips.now_stamp()
+        return await _show(update, context, caller, draft, URGENT)
+    draft.occurred_at = None
     return await _show(update, context, caller, draft, DESCRIBE)
+
+
+async def on_anyway(update: Update, context: Context) -> int:
+    """The resident read the call-112 notice and goes on with the tip."""
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    await _pressed(update)
+    return await _show(update, context, context.caller, draft, DESCRIBE)
 
 
 async def on_date_button(update: Update, context: Context) -> int:
@@ -562,6 +581,7 @@ def conversation(entry_points: list[CommandHandler]) -> Flow:
                     button(TipPage, on_area_page),
                 ),
                 _step(WHEN, button(TipWhen, on_when)),
+                _step(URGENT, button(TipAnyway, on_anyway)),
                 _step(
                     DATE,
                     button(TipDate, on_date_button),

@@ -182,13 +182,37 @@ _OUTBOX_TABLES = {
 
 
 async def pending_after(db: Executor, kind: str, last_id: int, limit: int) -> list[Delivery]:
-    """Pending rows of one outbox table (``kind``), oldest first, after ``last_id``."""
+    """Pending rows of one outbox table (``kind``), oldest first, after ``last_id``. A notice
+    held back until a moment is not among them (see :func:`held_due`)."""
     table, columns = _OUTBOX_TABLES[kind]
+    held = " AND not_before IS NULL" if kind == NOTICE else ""
     rows = await db.fetchall(
         f"""SELECT id, {columns}, attempts FROM {table}
-            WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?""",
+            WHERE status = 'pending' AND id > ?{held} ORDER BY id LIMIT ?""",
         (last_id, limit),
     )
+    return _deliveries(kind, rows)
+
+
+async def held_due(db: Executor, now: str, limit: int) -> tuple[list[Delivery], str | None]:
+    """Pending notices held back until a moment that has come by ``now`` (oldest first), and
+    the earliest moment still to come (None when nothing else is held)."""
+    _, columns = _OUTBOX_TABLES[NOTICE]
+    rows = await db.fetchall(
+        f"""SELECT id, {columns}, attempts FROM notices
+            WHERE status = 'pending' AND not_before IS NOT NULL AND not_before <= ?
+            ORDER BY id LIMIT ?""",
+        (now, limit),
+    )
+    later = await db.fetchval(
+        "SELECT min(not_before) FROM notices"
+        " WHERE status = 'pending' AND not_before IS NOT NULL AND not_before > ?",
+        (now,),
+    )
+    return _deliveries(NOTICE, rows), later
+
+
+def _deliveries(kind: str, rows) -> list[Delivery]:
     return [
         Delivery(
             r["id"],

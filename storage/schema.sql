@@ -181,7 +181,7 @@ CREATE TABLE tips (
     status       TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'reviewed', 'forwarded',
                      'closed', 'false_alarm')),
     created_at   TEXT NOT NULL,
-    updated_at   TEXT NOT NULL, ref_check TEXT NOT NULL DEFAULT '',
+    updated_at   TEXT NOT NULL, ref_check TEXT NOT NULL DEFAULT '', occurred_at TEXT,
     UNIQUE (year, seq)
 );
 CREATE INDEX tips_created ON tips(created_at);
@@ -282,11 +282,14 @@ CREATE TABLE notices (
     attempts    INTEGER NOT NULL DEFAULT 0,
     last_error  TEXT,
     created_at  TEXT NOT NULL,
-    updated_at  TEXT
+    updated_at  TEXT,
+    not_before  TEXT
 );
 CREATE INDEX notices_pending ON notices(id) WHERE status = 'pending';
 CREATE INDEX notices_chat ON notices(chat_id);
 CREATE INDEX notices_about ON notices(about_id) WHERE about_id IS NOT NULL;
+CREATE INDEX notices_held ON notices(not_before)
+ WHERE status = 'pending' AND not_before IS NOT NULL;
 
 CREATE TABLE chat_moves (
     old_chat_id  INTEGER PRIMARY KEY,

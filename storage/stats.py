@@ -117,15 +117,20 @@ async def tips_by_area(db: Executor, last_start: str, start: str, end: str) -> l
 
 
 async def open_tips_before(db: Executor, cutoff: str, limit: int) -> tuple[int, list[OpenTip]]:
-    """Tips still new or reviewed that were created before ``cutoff``: how many, and the
-    oldest few."""
-    where = "status IN ('new', 'reviewed') AND created_at < ?"
+    """Tips still open (new, read, or with the police) that were created before ``cutoff``:
+    how many, and the oldest few."""
+    where = "status IN ('new', 'reviewed', 'forwarded') AND created_at < ?"
     count = await db.fetchval(f"SELECT count(*) FROM tips WHERE {where}", (cutoff,))
     rows = await db.fetchall(
         f"SELECT ref, created_at FROM tips WHERE {where} ORDER BY created_at LIMIT ?",
         (cutoff, limit),
     )
     return count, [from_row(OpenTip, r) for r in rows]
+
+
+async def tips_with_police(db: Executor) -> int:
+    """Tips handed to the police and not closed since: waiting on them."""
+    return await db.fetchval("SELECT count(*) FROM tips WHERE status = 'forwarded'")
 
 
 async def tips_per_week(db: Executor, bounds: list[str]) -> dict[tuple[int, str], int]:

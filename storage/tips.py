@@ -30,6 +30,7 @@ class Tip:
     updated_at: str
     photos: tuple[str, ...] = ()  # Telegram file ids
     check: str = ""  # the random check part; empty only for a row written without one
+    occurred_at: str | None = None  # a stamp: when the reporter said it was happening now
 
     @property
     def full_ref(self) -> str:
@@ -54,6 +55,7 @@ class NewTip:
     photos: tuple[tuple[str, str], ...] = ()  # (file_id, file_unique_id)
     area_code: str | None = None  # of area_id, for the returned record only
     area_name: str | None = None
+    occurred_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,7 @@ def _tip(row) -> Tip:
         updated_at=row["updated_at"],
         photos=tuple(row["photo_ids"].split()) if row["photo_ids"] else (),
         check=row["ref_check"],
+        occurred_at=row["occurred_at"],
     )
 
 
@@ -112,8 +115,8 @@ async def insert_tip(tx: Executor, tip: NewTip, year: int, check: str) -> Tip:
     cursor = await tx.execute(
         """INSERT INTO tips (ref, ref_check, year, seq, category, area_id, occurred,
                              description, reporter_id, contact, phone, latitude, longitude,
-                             status, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)""",
+                             status, created_at, updated_at, occurred_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)""",
         (
             ref,
             check,
@@ -130,6 +133,7 @@ async def insert_tip(tx: Executor, tip: NewTip, year: int, check: str) -> Tip:
             tip.longitude,
             now,
             now,
+            tip.occurred_at,
         ),
     )
     tip_id = cursor.lastrowid
@@ -160,6 +164,7 @@ async def insert_tip(tx: Executor, tip: NewTip, year: int, check: str) -> Tip:
         updated_at=now,
         photos=tuple(file_id for file_id, _ in tip.photos),
         check=check,
+        occurred_at=tip.occurred_at,
     )
 
 
@@ -181,6 +186,47 @@ async def set_status(
         "UPDATE tips SET status = ?, updated_at = ? WHERE id = ?", (status, utcnow(), tip_id)
     )
     await add_history(tx, tip_id, status, note, changed_by)
+
+
+@dataclass(frozen=True, slots=True)
+class LastChange:
+    """A tip's latest status change by staff, as its card tells it."""
+
+    id: int  # of the history row
+    status: str
+    previous: str  # the status before it
+    changed_by: int
+    changed_at: str
+    first_name: str | None  # of who changed it, if they are still known
+    roles: tuple[str, ...]  # of who changed it
+
+
+async def last_change(db: Executor, tip_id: int) -> LastChange | None:
+    """The latest change of the tip's status made by someone other than the reporter; None
+    while the tip is as it was sent."""
+    row = await db.fetchone(
+        """SELECT h.id, h.status, h.changed_by, h.changed_at, p.first_name,
+                  (SELECT status FROM tip_status_history b
+                   WHERE b.tip_id = h.tip_id AND b.id < h.id ORDER BY b.id DESC LIMIT 1)
+                    AS previous,
+                  (SELECT group_concat(role, ' ') FROM
+                     (SELECT DISTINCT role FROM roles r WHERE r.user_id = h.changed_by
+                      ORDER BY role)) AS roles
+           FROM tip_status_history h LEFT JOIN participants p ON p.user_id = h.changed_by
+           WHERE h.tip_id = ? ORDER BY h.id DESC LIMIT 1""",
+        (tip_id,),
+    )
+    if row is None or row["changed_by"] is None:
+        return None
+    return LastChange(
+        id=row["id"],
+        status=row["status"],
+        previous=row["previous"] or "new",
+        changed_by=row["changed_by"],
+        changed_at=row["changed_at"],
+        first_name=row["first_name"],
+        roles=tuple((row["roles"] or "").split()),
+    )
 
 
 async def tip_by_ref(db: Executor, ref: str) -> Tip | None:
@@ -207,10 +253,11 @@ async def history(db: Executor, tip_id: int) -> list[StatusChange]:
 async def list_tips(
     db: Executor, *, open_only: bool, area_id: int | None, limit: int
 ) -> tuple[list[Tip], int]:
-    """The newest tips (open ones: new or reviewed), and how many match in all."""
+    """The newest tips (open ones: new, read or with the police), and how many match in
+    all."""
     where, params = [], []
     if open_only:
-        where.append("t.status IN ('new', 'reviewed')")
+        where.append("t.status IN ('new', 'reviewed', 'forwarded')")
     if area_id is not None:
         where.append("t.area_id = ?")
         params.append(area_id)

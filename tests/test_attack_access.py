@@ -197,8 +197,8 @@ async def test_team_chat_keeps_tips_and_status_buttons(
     await sandbox.wait_for(
         lambda: sum(ref in (m.text or "") for m in sandbox.messages(TEAM_CHAT)) == 2
     )
-    edited = await officer.press("Granskad", chat_id=TEAM_CHAT)
-    assert "Status: Granskad" in edited.text
+    edited = await officer.press("Läst", chat_id=TEAM_CHAT)
+    assert "Status: Läst" in edited.text
     assert rows("SELECT status FROM tips") == [("reviewed",)]
     # /tipset is for a private chat, also in the team chat.
     redirect = await officer.send(f"/tipset {ref} closed", chat_id=TEAM_CHAT)

@@ -212,9 +212,9 @@ async def test_staff_may_use_the_short_form_but_not_a_wrong_check_part(
     kerstin = sandbox.user(COORDINATOR_ID, "Kerstin")
 
     done = await kerstin.send(f"/tipset {short} reviewed")
-    assert "Granskad" in done.text and full in done.text
+    assert "Läst" in done.text and full in done.text
     assert rows("SELECT status FROM tips") == [("reviewed",)]
-    assert "Avslutad" in (await kerstin.send(f"/tipset {full.lower()} closed")).text
+    assert "Klar" in (await kerstin.send(f"/tipset {full.lower()} closed")).text
     assert rows("SELECT status FROM tips") == [("closed",)]
 
     wrong = f"{short}-{other_check(*real_checks(rows))}"

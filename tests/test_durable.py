@@ -7,16 +7,18 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot import notices
+from bot import clock, notices
 from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Msg, Sandbox
+from bot.tip_handling import UNDO_WINDOW
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import mydata_file, received, seed_residents, until, with_broadcast
 from tests.test_tips import full_reference_in, reference_in, to_contact
@@ -173,11 +175,22 @@ async def tip_card(sandbox: Sandbox, db_path: Path, text: str = "inbrott Källar
 
 
 def told(sandbox: Sandbox) -> list[str]:
-    return [m.text for m in sandbox.messages(REPORTER) if "ny status" in (m.text or "")]
+    return [m.text for m in sandbox.messages(REPORTER) if "Tack för ditt tips" in (m.text or "")]
+
+
+@pytest.fixture
+def moved_clock() -> Iterator[None]:
+    yield
+    clock.reset()
+
+
+def past_undo() -> None:
+    """Move the bot's clock past the time in which a status set by button can be undone."""
+    clock.advance(UNDO_WINDOW + timedelta(seconds=1))
 
 
 async def test_status_button_under_faults_is_recorded_and_told_once(
-    sandbox: Sandbox, patient_bot, db_path, rows
+    sandbox: Sandbox, patient_bot, db_path, rows, moved_clock
 ):
     ref, full_ref = await tip_card(sandbox, db_path)
     sandbox.faults.seed(7)
@@ -185,24 +198,26 @@ async def test_status_button_under_faults_is_recorded_and_told_once(
     sandbox.faults.fail_next("answerCallbackQuery", status="drop")
     sandbox.faults.fail_next("editMessageText", status=502)
     sandbox.faults.fail_next("sendMessage", status=502, chat_id=REPORTER)
-    press_nowait(sandbox, COORDINATOR_ID, "Granskad")
+    press_nowait(sandbox, COORDINATOR_ID, "Läst")
+    await until(lambda: rows("SELECT status FROM tips") == [("reviewed",)], within=30)
+    past_undo()
     await sandbox.wait_for(lambda: len(told(sandbox)) == 1, timeout=30)
     await sandbox.settle(0.5, timeout=5)
     sandbox.faults.clear()
 
-    assert told(sandbox) == [f"Ditt tips {full_ref} har fått en ny status: Granskad."]
+    assert told(sandbox) == [f"Tack för ditt tips {full_ref}. Det är nu läst."]
     assert rows("SELECT status FROM tips") == [("reviewed",)]
     assert rows("SELECT actor_id, action, target, detail FROM audit_log") == [
         (COORDINATOR_ID, "tipset", ref, "reviewed")
     ]
     assert rows("SELECT chat_id, text_key, purpose, status FROM notices") == [
-        (REPORTER, "tip_status_changed", "tip_status", "delivered")
+        (REPORTER, "tip_notice_reviewed", "tip_status", "delivered")
     ]
     # The first try of the reporter's notice failed and was sent again by the outbox.
     sends = [
         c.status
         for c in sandbox.calls
-        if c.chat_id == REPORTER and "ny status" in c.params.get("text", "")
+        if c.chat_id == REPORTER and "Tack för ditt tips" in c.params.get("text", "")
     ]
     assert sends[0] == 502 and sends[-1] == 200
     assert apologies(sandbox, COORDINATOR_ID) == 0
@@ -210,19 +225,25 @@ async def test_status_button_under_faults_is_recorded_and_told_once(
 
 
 async def test_status_told_once_per_change_and_never_to_an_anonymous_reporter(
-    sandbox: Sandbox, bot, db_path, rows
+    sandbox: Sandbox, bot, db_path, rows, moved_clock
 ):
     ref, _ = await tip_card(sandbox, db_path)
     kerstin = sandbox.user(COORDINATOR_ID, "Kerstin")
-    edited = await kerstin.press("Granskad")
-    assert "Granskad" in edited.text
+    edited = await kerstin.press("Läst")
+    assert "Läst" in edited.text
+    past_undo()
+    await sandbox.wait_for(lambda: len(told(sandbox)) == 1)
     # The same button again: nothing changes, nobody is told, and the card (already showing
     # this) is not edited into the same content.
-    await kerstin.press("Granskad")
-    await kerstin.press("Avslutad")
+    await kerstin.press("Läst")
+    await kerstin.press("Klar")
+    past_undo()
     await sandbox.wait_for(lambda: len(told(sandbox)) == 2)
     await sandbox.settle(0.3)
-    assert [t.rsplit(": ", 1)[1] for t in told(sandbox)] == ["Granskad.", "Avslutad."]
+    assert [t.split(". ", 1)[1] for t in told(sandbox)] == [
+        "Det är nu läst.",
+        "Vi är klara med det nu.",
+    ]
     assert not_modified(sandbox) == []
 
     anonymous = await sandbox.user(REPORTER, "Boende 650").send("/tip anonym stöld Cykel tagen")
@@ -372,7 +393,7 @@ PRESSES = {
     "tip status": Press(
         _tip_card,
         COORDINATOR_ID,
-        "Avslutad",
+        "Klar",
         "SELECT status = 'closed' AND (SELECT count(*) FROM notices) = 1 FROM tips",
     ),
     "consent with area": Press(

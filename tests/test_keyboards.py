@@ -464,6 +464,7 @@ async def test_tip_area_on_the_last_page(sandbox: Sandbox, bot, db_path, rows):
     await user.press(f"tip:area:{extra_code(EXTRA_AREAS)}")
     await user.wait_text("När hände det?")
     await user.press("Pågår nu")
+    await user.press("Fortsätt ändå")
     await user.wait_text("Beskriv vad som hände")
     await user.send("Någon bär ut saker ur ett förråd")
     await user.wait_text("bild eller en plats")

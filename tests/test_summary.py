@@ -36,7 +36,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 TIPS = [
     # (created_at UTC, category, area code or None, status)
     ("2026-02-02T10:00:00Z", "other", "centrum", "new"),  # open, 55 days old at the week's end
-    ("2026-01-05T10:00:00Z", "theft", "centrum", "forwarded"),  # not open
+    ("2026-01-05T10:00:00Z", "theft", "centrum", "forwarded"),  # open: waiting on the police
     # week 12
     ("2026-03-17T09:00:00Z", "burglary", "centrum", "new"),
     ("2026-03-18T09:00:00Z", "drugs", "norr", "reviewed"),
@@ -134,9 +134,11 @@ async def test_summary_counts_from_seeded_data(bot, seeded):
         ("Centrum", 2, 1),
         ("Norr", 1, 2),
     ]
-    # Open (new or reviewed) and created before 22 March 22:00 UTC.
-    assert report.open_tips == 3
+    # Open (new, reviewed or with the police) and created before 22 March 22:00 UTC.
+    assert report.open_tips == 4
+    assert report.with_police == 1
     assert [tip.ref for tip in report.oldest_open] == [
+        "T-2026-000002",
         "T-2026-000001",
         "T-2026-000003",
         "T-2026-000004",
@@ -166,7 +168,8 @@ async def test_summary_counts_from_seeded_data(bot, seeded):
         "• Stöld: 1, 1 fler än förra veckan",
         "• Norr: 1, 1 färre än förra veckan",
         "• Utan område: 1, 1 fler än förra veckan",
-        "Öppna tips äldre än 7 dagar:</b> 3",
+        "Öppna tips äldre än 7 dagar:</b> 4",
+        "Väntar hos polisen: 1",
         "T-2026-000001 (55 dagar)",
     ):
         assert line in text, line

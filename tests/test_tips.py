@@ -56,7 +56,7 @@ async def to_description(user: SandboxUser, category: str = "Inbrott") -> None:
     await start_guided(user)
     await user.press(category)
     await user.wait_text("När hände det?")
-    await user.press("Pågår nu")
+    await user.press("Tidigare i dag")
     await user.wait_text("Beskriv vad som hände")
 
 

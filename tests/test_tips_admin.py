@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot import clock
 from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
+from bot.tip_handling import UNDO_WINDOW
 from handlers.jobs import RETENTION as RETENTION_JOB
 from tests.conftest import COORDINATOR_ID, POLICE_ID
 from tests.helpers import grant_role, mydata_file, seed_residents
@@ -21,6 +25,12 @@ RESIDENT = 401
 SECRET_NAME = "Zebulon Hemligsson"
 TEAM_CHAT = -7001
 OFFICER = 402
+
+
+@pytest.fixture(autouse=True)
+def _clock_back() -> Iterator[None]:
+    yield
+    clock.reset()
 
 
 @pytest.fixture(autouse=True)
@@ -51,20 +61,24 @@ async def test_coordinator_buttons_change_status_and_tell_the_reporter(
     assert ref in card.text and "Inbrott" in card.text and "Centrum" in card.text
     assert "svar i Telegram" in card.text
     labels = [label for label, _ in card.buttons()]
-    assert labels == ["Granskad", "Vidarebefordrad till polisen", "Avslutad", "Falsklarm"]
+    assert labels == ["Läst", "Till polisen", "Klar", "Ingen åtgärd"]
     # Police are not notified unless [tips] notify_police is set.
     assert sandbox.messages(POLICE_ID) == []
 
     kerstin = sandbox.user(COORDINATOR_ID, "Kerstin")
-    edited = await kerstin.press("Granskad")
-    assert "Status: Granskad" in edited.text
-    told = await sandbox.user(RESIDENT, "Boende 401").wait_text("ny status")
-    assert ref in told.text and "Granskad" in told.text
-    await kerstin.press("Falsklarm")
-    await sandbox.wait_for(lambda: "Falsklarm" in (sandbox.messages(RESIDENT)[-1].text or ""))
+    edited = await kerstin.press("Läst")
+    # Kerstin never signed up as a resident: the card names her role.
+    assert "Status: Läst – Samordnaren, " in edited.text
+    # The reporter hears of a change by button once it can no longer be undone.
+    clock.advance(UNDO_WINDOW + timedelta(seconds=1))
+    told = await sandbox.user(RESIDENT, "Boende 401").wait_text("Tack för ditt tips")
+    assert full_ref in told.text and "läst" in told.text
+    await kerstin.press("Ingen åtgärd")
+    clock.advance(UNDO_WINDOW + timedelta(seconds=1))
+    await sandbox.wait_for(lambda: "ingen åtgärd" in (sandbox.messages(RESIDENT)[-1].text or ""))
 
     done = await kerstin.send(f"/tipset {ref} closed Kontrollerat med grannen")
-    assert "Avslutad" in done.text
+    assert "Klar" in done.text
     history = rows(
         "SELECT h.status, h.note, h.changed_by FROM tip_status_history h JOIN tips t"
         " ON t.id = h.tip_id WHERE t.ref = ? ORDER BY h.id",
@@ -78,7 +92,7 @@ async def test_coordinator_buttons_change_status_and_tell_the_reporter(
     ]
     assert rows("SELECT status FROM tips") == [("closed",)]
     status = await sandbox.user(RESIDENT, "Boende 401").send(f"/tipstatus {full_ref}")
-    assert "Avslutad" in status.text and "Kontrollerat" not in status.text
+    assert "Klar" in status.text and "Kontrollerat" not in status.text
     assert rows("SELECT count(*) FROM audit_log WHERE action = 'tipset'") == [(3,)]
 
 
@@ -106,11 +120,11 @@ async def test_anonymous_reporter_is_not_told_and_tipstatus_works(
     ref, full_ref = await send_tip_refs(sandbox, RESIDENT, "anonym narkotika Langning vid skolan")
     before = len(sandbox.messages(RESIDENT))
     kerstin = sandbox.user(COORDINATOR_ID, "Kerstin")
-    assert "Vidarebefordrad" in (await kerstin.send(f"/tipset {ref} forwarded")).text
+    assert "Till polisen" in (await kerstin.send(f"/tipset {ref} forwarded")).text
     assert len(sandbox.messages(RESIDENT)) == before
     stranger = sandbox.user(499, "Vem som helst")
     answer = await stranger.send(f"/tipstatus {full_ref.lower()}")
-    assert "Vidarebefordrad till polisen" in answer.text
+    assert "Till polisen" in answer.text
     assert "inget tips" in (await stranger.send("/tipstatus T-1999-000001")).text
     assert "Skriv /tipstatus" in (await stranger.send("/tipstatus")).text
 
@@ -148,8 +162,8 @@ async def test_routing_to_team_chat_and_police(sandbox: Sandbox, routed_bot, db_
         assert ref in sandbox.messages(chat)[0].text
     # An officer handles the tip from the card.
     officer = sandbox.user(OFFICER, "Inbjuden polis")
-    edited = await officer.press("Vidarebefordrad")
-    assert "Status: Vidarebefordrad" in edited.text
+    edited = await officer.press("Till polisen")
+    assert "Status: Till polisen – Ombud, " in edited.text  # the first name on record
     assert rows("SELECT changed_by FROM tip_status_history ORDER BY id") == [(None,), (OFFICER,)]
     listing = await officer.send("/tips all centrum")
     assert "Alla tips" in listing.text
@@ -210,6 +224,7 @@ async def test_anonymous_tip_leaves_no_trace_of_the_reporter(sandbox: Sandbox, b
     await user.press("Narkotika")
     await user.press("Centrum")
     await user.press("Pågår nu")
+    await user.press("Fortsätt ändå")
     await user.send("Langning bakom idrottshallen varje kväll")
     await user.send_photo()
     await user.send_location(59.1276543, 15.1432109)
@@ -242,6 +257,7 @@ async def test_mydata_shows_my_tips_and_forget_unlinks_them(sandbox: Sandbox, bo
     await user.send("/tip")
     await user.press("Övrigt")
     await user.press("Pågår nu")
+    await user.press("Fortsätt ändå")
     await user.send("Trasig belysning")
     await user.press("Vidare")
     await user.press("Ring mig")
@@ -274,6 +290,7 @@ async def test_retention_job_deletes_exactly_the_old_tips(sandbox: Sandbox, bot,
     await user.send("/tip")
     await user.press("Stöld")
     await user.press("Pågår nu")
+    await user.press("Fortsätt ändå")
     await user.send("Cykel stulen")
     await user.send_photo()
     await user.press("Vidare")

@@ -256,10 +256,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "tip_category_unsafe_place": "Unsafe place",
     "tip_category_other": "Other",
     "tip_status_new": "New",
-    "tip_status_reviewed": "Reviewed",
-    "tip_status_forwarded": "Forwarded to police",
-    "tip_status_closed": "Closed",
-    "tip_status_false_alarm": "False alarm",
+    "tip_status_reviewed": "Read",
+    "tip_status_forwarded": "To police",
+    "tip_status_closed": "Done",
+    "tip_status_false_alarm": "No action",
     "tip_when_now": "Happening now",
     "tip_when_today": "Earlier today",
     "tip_when_yesterday": "Yesterday",
@@ -363,7 +363,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "tip_contact_shown_phone": 'phone {phone} (<a href="tg://user?id={user}">Telegram</a>)',
     "tip_location_shown": "📍 Location (about 100 m): {lat}, {lon}",
     "tip_photos_shown": {"one": "📷 {count} photo", "other": "📷 {count} photos"},
-    "tip_status_changed": "Your tip {ref} has a new status: {status}.",
     "tip_status_set": "Status: {status}",
     "tipstatus_usage": "Type /tipstatus REFERENCE, for example /tipstatus T-2026-000042-K7QF.",
     "tipstatus_unknown": "There is no tip with the reference {ref}.",
@@ -371,7 +370,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "tips_usage": "Type /tips [open|all] [AREA], for example /tips open centrum.",
     "tips_none_open": "No open tips.",
     "tips_none_all": "No tips yet.",
-    "tips_header_open": "<b>Open tips</b> – {area}: showing {shown} of {total}, newest first.",
+    "tips_header_open": (
+        "<b>Open tips</b> (new, read and with the police) – {area}: "
+        "showing {shown} of {total}, newest first."
+    ),
     "tips_header_all": "<b>All tips</b> – {area}: showing {shown} of {total}, newest first.",
     "tips_all_areas": "all areas",
     "tipset_usage": "Type /tipset REFERENCE STATUS [NOTE]. STATUS is one of: {statuses}.",
@@ -597,4 +599,29 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "other": "{count} fewer than last week",
     },
     "summary_same": "the same as last week",
+    # Plain language: tips (happening now, status labels, who and when, undo, notices)
+    "tip_now_call_112": (
+        "<b>Is it happening now? Call 112.</b>\n"
+        "The police can come now. A tip is not read at once.\n\n"
+        "You can send the tip after the call, or go on now."
+    ),
+    "tip_now_anyway_button": "Go on anyway",
+    "tip_when_was_now": "happening at {moment}",
+    "tip_status_by": "{status} – {who}, {when}",
+    "tip_changed_by_police": "Police",
+    "tip_changed_by_staff": "Coordinator",
+    "tip_undo_button": "Undo",
+    "tip_undone": "Undone. Status: {status}",
+    "tip_undo_too_late": "It can no longer be undone. Choose a new status instead.",
+    "tip_notice_new": "Thank you for your tip {ref}. It is open again and being handled.",
+    "tip_notice_reviewed": "Thank you for your tip {ref}. It has now been read.",
+    "tip_notice_forwarded": "Thank you for your tip {ref}. It is now with the police.",
+    "tip_notice_closed": "Thank you for your tip {ref}. We have now finished with it.",
+    "tip_notice_false_alarm": (
+        "Thank you for your tip {ref}. We have looked into it. No action is needed."
+    ),
+    "summary_with_police": {
+        "one": "Waiting with the police: {count}",
+        "other": "Waiting with the police: {count}",
+    },
 }

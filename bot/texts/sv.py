@@ -251,10 +251,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "tip_category_unsafe_place": "Otrygg plats",
     "tip_category_other": "Övrigt",
     "tip_status_new": "Ny",
-    "tip_status_reviewed": "Granskad",
-    "tip_status_forwarded": "Vidarebefordrad till polisen",
-    "tip_status_closed": "Avslutad",
-    "tip_status_false_alarm": "Falsklarm",
+    "tip_status_reviewed": "Läst",
+    "tip_status_forwarded": "Till polisen",
+    "tip_status_closed": "Klar",
+    "tip_status_false_alarm": "Ingen åtgärd",
     "tip_when_now": "Pågår nu",
     "tip_when_today": "Tidigare i dag",
     "tip_when_yesterday": "I går",
@@ -360,7 +360,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "tip_contact_shown_phone": 'telefon {phone} (<a href="tg://user?id={user}">Telegram</a>)',
     "tip_location_shown": "📍 Plats (cirka 100 m): {lat}, {lon}",
     "tip_photos_shown": {"one": "📷 {count} bild", "other": "📷 {count} bilder"},
-    "tip_status_changed": "Ditt tips {ref} har fått en ny status: {status}.",
     "tip_status_set": "Status: {status}",
     "tipstatus_usage": "Skriv /tipstatus REFERENS, till exempel /tipstatus T-2026-000042-K7QF.",
     "tipstatus_unknown": "Det finns inget tips med referensen {ref}.",
@@ -368,7 +367,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "tips_usage": "Skriv /tips [open|all] [OMRÅDE], till exempel /tips open centrum.",
     "tips_none_open": "Inga öppna tips.",
     "tips_none_all": "Inga tips ännu.",
-    "tips_header_open": "<b>Öppna tips</b> – {area}: visar {shown} av {total}, nyast först.",
+    "tips_header_open": (
+        "<b>Öppna tips</b> (nya, lästa och hos polisen) – {area}: "
+        "visar {shown} av {total}, nyast först."
+    ),
     "tips_header_all": "<b>Alla tips</b> – {area}: visar {shown} av {total}, nyast först.",
     "tips_all_areas": "alla områden",
     "tipset_usage": "Skriv /tipset REFERENS STATUS [ANTECKNING]. STATUS är en av: {statuses}.",
@@ -601,4 +603,29 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "other": "{count} färre än förra veckan",
     },
     "summary_same": "lika många som förra veckan",
+    # Plain language: tips (happening now, status labels, who and when, undo, notices)
+    "tip_now_call_112": (
+        "<b>Pågår det nu? Ring 112.</b>\n"
+        "Polisen kan komma dit nu. Ett tips läses inte direkt.\n\n"
+        "Du kan lämna tipset efter samtalet, eller fortsätta nu."
+    ),
+    "tip_now_anyway_button": "Fortsätt ändå",
+    "tip_when_was_now": "pågick {moment}",
+    "tip_status_by": "{status} – {who}, {when}",
+    "tip_changed_by_police": "Polisen",
+    "tip_changed_by_staff": "Samordnaren",
+    "tip_undo_button": "Ångra",
+    "tip_undone": "Ångrat. Status: {status}",
+    "tip_undo_too_late": "Det går inte att ångra längre. Välj en ny status i stället.",
+    "tip_notice_new": "Tack för ditt tips {ref}. Det är öppet igen och hanteras.",
+    "tip_notice_reviewed": "Tack för ditt tips {ref}. Det är nu läst.",
+    "tip_notice_forwarded": "Tack för ditt tips {ref}. Det finns nu hos polisen.",
+    "tip_notice_closed": "Tack för ditt tips {ref}. Vi är klara med det nu.",
+    "tip_notice_false_alarm": (
+        "Tack för ditt tips {ref}. Vi har tittat på det. Det behövs ingen åtgärd."
+    ),
+    "summary_with_police": {
+        "one": "Väntar hos polisen: {count}",
+        "other": "Väntar hos polisen: {count}",
+    },
 }
