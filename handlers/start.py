@@ -188,8 +188,9 @@ async def join_and_confirm(
 async def confirm_joined(
     update: Update, context: Context, caller: Caller, area: Area, joined: bool
 ) -> None:
-    """Joined (or already a member); after the first area, what happens next: where alerts
-    arrive, how to report, how to leave."""
-    await confirm(update, caller.t("joined" if joined else "already_member", area=area.name))
+    """Joined (or already a member); with the first area, in the same message, what happens
+    next: where alerts arrive, how to report, how to leave."""
+    text = caller.t("joined" if joined else "already_member", area=area.name)
     if joined and len(await signup.areas_of(services(context).db, caller.user_id)) == 1:
-        await reply(update, caller.t("next_steps"))
+        text = f"{text}\n\n{caller.t('next_steps')}"
+    await confirm(update, text)
