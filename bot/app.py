@@ -141,6 +141,7 @@ def routes() -> list[BaseHandler]:
         # Buttons outside the flows, by the kind of their callback data (handlers/callbacks.py)
         button(cb.ConsentInvite, invites.on_consent_invite),
         button(cb.Consent, start.on_consent),
+        button(cb.ConsentLanguage, start.on_consent_language),
         button(cb.Join, areas.on_join_button),
         button(cb.JoinPage, areas.on_join_page),
         button(cb.Leave, areas.on_leave_button),

@@ -34,7 +34,7 @@ from bot.tgbot import retry_after_seconds
 from bot.updates import FairUpdates
 from bot.webhook import MAX_CONNECTIONS, WebhookServer
 from handlers import jobs
-from handlers.menus import set_all_menus
+from handlers.menus import set_all_menus, set_descriptions
 from handlers.senders import outbox_senders, report_editor
 from storage.areas import seed_areas
 from storage.db import Database
@@ -109,6 +109,7 @@ class Grannbot:
         await self._reach_telegram()
         await self.application.initialize()
         await set_all_menus(self.application)
+        await set_descriptions(self.application)
         await self.application.start()
         opened.push_async_callback(self.application.stop)
         await self._start_outbox()

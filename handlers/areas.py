@@ -18,7 +18,7 @@ from handlers.common import (
     reply,
     services,
 )
-from handlers.start import ask_consent, join_and_confirm, offer_areas
+from handlers.start import ask_consent, confirm_joined, join_and_confirm, offer_areas
 from storage.areas import Area
 
 
@@ -52,11 +52,7 @@ async def on_join_button(update: Update, context: Context) -> None:
         return
     joined = await signup.join(services(context).db, caller.user_id, area)
     await answer(query)
-    await confirm(
-        update,
-        caller.t("joined" if joined else "already_member", area=area.name),
-        reply_markup=keyboards.residents_keyboard(update, context),
-    )
+    await confirm_joined(update, context, caller, area, joined)
 
 
 async def _pressed_area(

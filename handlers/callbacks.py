@@ -106,6 +106,15 @@ class Consent(CallbackData, prefix="consent"):
 
 
 @dataclass(frozen=True)
+class ConsentLanguage(CallbackData, prefix="consentlang"):
+    """Before consent: show the consent in ``language`` (the one Telegram says the user
+    has), keeping the area of a sign's deep link."""
+
+    language: str
+    area_code: str | None = None
+
+
+@dataclass(frozen=True)
 class ConsentInvite(CallbackData, prefix="consentinv"):
     """Consent given, then the invite ``code`` redeemed."""
 

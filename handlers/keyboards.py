@@ -33,6 +33,7 @@ from bot.tips import STATUSES, status_name
 from handlers.callbacks import (
     AuditPage,
     Consent,
+    ConsentLanguage,
     Join,
     JoinPage,
     Leave,
@@ -60,8 +61,19 @@ PAGE_SIZE = 10
 ROW_SIZE = 2
 
 
-def consent(lang: str, area_code: str | None = None) -> InlineKeyboardMarkup:
-    return consent_then(lang, Consent(area_code or None).pack())
+def consent(
+    lang: str, area_code: str | None = None, offer: str | None = None
+) -> InlineKeyboardMarkup:
+    """The consent button; with ``offer``, a button above it that shows the same in that
+    language, labelled in that language."""
+    markup = consent_then(lang, Consent(area_code or None).pack())
+    if offer is None:
+        return markup
+    switch = InlineKeyboardButton(
+        plain(offer, "language_offer_button"),
+        callback_data=ConsentLanguage(offer, area_code or None).pack(),
+    )
+    return InlineKeyboardMarkup([[switch], *markup.inline_keyboard])
 
 
 def consent_then(lang: str, data: str) -> InlineKeyboardMarkup:

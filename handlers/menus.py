@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.roles import Role, access_of, privileged_users
-from bot.texts import LANGUAGES
+from bot.texts import LANGUAGES, plain
 from handlers.commands import bot_commands, table_of
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,29 @@ async def set_all_menus(application: Application) -> None:
     users.update(await privileged_users(services))
     for user_id in sorted(users):
         await set_menu_for(application, user_id)
+
+
+async def set_descriptions(application: Application) -> None:
+    """What Telegram shows in the empty chat before START (a resident who scanned a sign
+    sees it first) and on the bot's profile, per language; without a language code, the
+    municipality's. A failure is logged and the bot runs on, as for the menus."""
+    services = application.bot_data["services"]
+    default_lang = services.settings.municipality.language
+    municipality = services.settings.municipality.name
+    bot = application.bot
+    try:
+        for lang in (None, *LANGUAGES):
+            text_lang = lang or default_lang
+            await bot.set_my_description(
+                plain(text_lang, "bot_description").format(municipality=municipality),
+                language_code=lang,
+            )
+            await bot.set_my_short_description(
+                plain(text_lang, "bot_short_description").format(municipality=municipality),
+                language_code=lang,
+            )
+    except TelegramError as exc:
+        log.warning("could not set the bot's description: %s", exc)
 
 
 async def set_menu_for(application: Application, user_id: int) -> None:

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot import admin, retention, signup
 from bot.signup import Consent
+from bot.texts import LANGUAGES
 from handlers import callbacks, keyboards
 from handlers.common import (
     LANG,
@@ -19,6 +20,7 @@ from handlers.common import (
     reply,
     services,
 )
+from storage.areas import Area
 
 AREA_LINK = "area_"
 
@@ -53,9 +55,7 @@ async def start(update: Update, context: Context) -> None:
     keyboard = keyboards.residents_keyboard(update, context)
     await confirm(update, f"{welcome}\n\n{caller.t('emergency')}", reply_markup=keyboard)
     if joined is not None:
-        await confirm(
-            update, caller.t("joined" if joined else "already_member", area=lookup.area.name)
-        )
+        await confirm_joined(update, context, caller, lookup.area, joined)
     elif not areas:
         await offer_areas(update, context, caller)
 
@@ -86,8 +86,43 @@ def consent_text(context: Context, caller: Caller) -> str:
 async def ask_consent(
     update: Update, context: Context, caller: Caller, area_code: str | None
 ) -> None:
-    markup = keyboards.consent(caller.lang, area_code)
+    offer = language_to_offer(update, context, caller)
+    markup = keyboards.consent(caller.lang, area_code, offer=offer)
     await reply(update, consent_text(context, caller), reply_markup=markup)
+
+
+def language_to_offer(update: Update, context: Context, caller: Caller) -> str | None:
+    """The language Telegram says the user has, when we have it, it is not the
+    municipality's, and the consent is about to be shown in another one; a button then
+    shows it in theirs."""
+    user = update.effective_user
+    code = (user.language_code or "") if user is not None else ""
+    # Telegram sends IETF tags such as "en" or "en-GB"; our texts go by the first part.
+    wanted = code.split("-")[0].lower()
+    usual = services(context).settings.municipality.language
+    if wanted in LANGUAGES and wanted not in (usual, caller.lang):
+        return wanted
+    return None
+
+
+@private_only
+async def on_consent_language(update: Update, context: Context) -> None:
+    """The consent again, in the language offered above it. Nothing is stored but the
+    choice, kept like one made with /language before consent."""
+    query = update.callback_query
+    pressed = callbacks.ConsentLanguage.parse(query.data)
+    await answer(query)
+    if pressed is None or pressed.language not in LANGUAGES:
+        return
+    if context.caller.participant is None:
+        context.user_data[LANG] = pressed.language
+    caller = await context.refresh_caller(update)
+    if caller.participant is not None:
+        # Consent was given meanwhile (an old prompt): nothing left to show in another language.
+        await edit_pressed(query, reply_markup=None)
+        return
+    markup = keyboards.consent(caller.lang, pressed.area_code)
+    await edit_pressed(query, consent_text(context, caller), reply_markup=markup)
 
 
 @private_only
@@ -126,7 +161,7 @@ async def on_consent(update: Update, context: Context) -> None:
     if area_code and area is None:
         await confirm(update, caller.t("unknown_area"))
     elif area is not None:
-        await confirm(update, caller.t("joined" if joined else "already_member", area=area.name))
+        await confirm_joined(update, context, caller, area, joined)
     elif not await signup.areas_of(db, caller.user_id):
         await offer_areas(update, context, caller)
 
@@ -153,8 +188,15 @@ async def join_and_confirm(
         await reply(update, caller.t("unknown_area"))
         return
     joined = await signup.join(db, caller.user_id, lookup.area)
-    await confirm(
-        update,
-        caller.t("joined" if joined else "already_member", area=lookup.area.name),
-        reply_markup=keyboards.residents_keyboard(update, context),
-    )
+    await confirm_joined(update, context, caller, lookup.area, joined)
+
+
+async def confirm_joined(
+    update: Update, context: Context, caller: Caller, area: Area, joined: bool
+) -> None:
+    """Joined (or already a member); with the first area, in the same message, what happens
+    next: where alerts arrive, how to report, how to leave."""
+    text = caller.t("joined" if joined else "already_member", area=area.name)
+    if joined and len(await signup.areas_of(services(context).db, caller.user_id)) == 1:
+        text = f"{text}\n\n{caller.t('next_steps')}"
+    await confirm(update, text, reply_markup=keyboards.residents_keyboard(update, context))

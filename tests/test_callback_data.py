@@ -20,6 +20,8 @@ SENT_BEFORE = [
     (cb.Consent(), "consent"),
     (cb.Consent("centrum"), "consent:centrum"),
     (cb.ConsentInvite("Ab3dEf7hJk9mNp2q"), "consentinv:Ab3dEf7hJk9mNp2q"),
+    (cb.ConsentLanguage("en"), "consentlang:en"),
+    (cb.ConsentLanguage("en", "centrum"), "consentlang:en:centrum"),
     (cb.Join("centrum"), "join:centrum"),
     (cb.JoinPage(3), "joinpage:3"),
     (cb.Leave("norr"), "leave:norr"),

@@ -226,6 +226,10 @@ async def test_every_keyboard_builder_stays_within_the_limits(lang):
             keyboards.consent(lang, longest),
             keyboards.consent_then(lang, f"consentinv:{'x' * 40}"),
         ],
+        # the consent with the offer of the other language above it, for a sign's longest code
+        "handlers.keyboards.consent": [
+            keyboards.consent(lang, longest, offer=other) for other in LANGUAGES if other != lang
+        ],
         "handlers.keyboards.leave_all_confirm": [keyboards.leave_all_confirm(lang)],
         # the pager: every area picker above, on every page
         "handlers.keyboards.picker": [keyboards.area_choice(lang, some_areas(250), 25).markup],

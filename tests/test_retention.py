@@ -367,21 +367,21 @@ async def test_privacy_notice_at_start_names_the_configured_periods(
         await oliver.send("/language en")
         english = await oliver.send("/start")
     for sentence in (
-        "raderas dina uppgifter efter 60 dagar",
+        "De raderas efter 60 dagar",
         "Tips sparas i 45 dagar",
-        "kommunen i 400 dagar",
+        "kommunen sparas i 400 dagar",
         "fick vilket meddelande sparas i 14 dagar",
-        "sparas i 200 dagar",
-        "enkäter sparas i 31 dagar",
+        "Den sparas i 200 dagar",
+        "enkät sparas svaren i 31 dagar",
     ):
         assert sentence in swedish.text, sentence
     for sentence in (
-        "your data is deleted after 60 days",
+        "It is deleted after 60 days",
         "Tips are kept for 45 days",
-        "municipality for 400 days",
-        "which message is kept for 14 days",
-        "kept for 200 days",
-        "Survey answers are kept for 31 days",
+        "municipality are kept for 400 days",
+        "got which message is kept for 14 days",
+        "It is kept for 200 days",
+        "your answers are kept for 31 days",
     ):
         assert sentence in english.text, sentence
     assert [label for label, _ in swedish.buttons()] == ["✅ Jag godkänner"]

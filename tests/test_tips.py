@@ -72,7 +72,7 @@ async def test_guided_flow_with_back_photo_and_location(sandbox: Sandbox, bot, d
     seed_residents(sandbox, db_path, [TWO_AREAS], ["centrum", "norr"])
     user = sandbox.user(TWO_AREAS, "Boende 302")
     await start_guided(user)
-    assert "114 14" in user.texts()[-2] and "inte dygnet runt" in user.texts()[-2]
+    assert "114 14" in user.texts()[-2] and "hela tiden" in user.texts()[-2]
     labels = [label for label, _ in user.last_message().buttons()]
     for name in ("Narkotika", "Inbrott", "Stöld", "Rattfylleri/drograttfylleri", "Skadegörelse"):
         assert name in labels

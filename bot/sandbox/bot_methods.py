@@ -33,6 +33,8 @@ _LEADING_INT_RE = re.compile(r"^\s*([+-]?\d+)")
 COMMANDS_LIMIT = 100
 COMMAND_LIMIT = 32
 COMMAND_DESCRIPTION_LIMIT = 256
+# setMyDescription, setMyShortDescription and setMyName: the Bot API's bounds, in characters
+BOT_TEXT_LIMITS = {"description": 512, "short_description": 120, "name": 64}
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _CONFLICT_POLL = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
@@ -205,8 +207,13 @@ class BotMethods(ApiBase):
         """setMyDescription, setMyShortDescription and setMyName keep one text per
         language_code; an empty text removes it."""
         language = _language(params)
-        self.bot_settings[method] = dict(params)
         text = params.get(field)
+        limit = BOT_TEXT_LIMITS[field]
+        if text is not None and len(str(text)) > limit:
+            # The Bot API documents the bound; the server's wording of the refusal is not
+            # published, so only its kind (400, Bad Request) is Telegram's here.
+            raise bad(f"{field.replace('_', ' ')} is too long: at most {limit} characters")
+        self.bot_settings[method] = dict(params)
         if text in (None, ""):
             self._bot_texts.pop((field, language), None)
         else:

@@ -18,6 +18,7 @@ class Observing(ApiBase):
     """Part of `Sandbox`; the state it reads lives there."""
 
     _seq: int
+    _bot_texts: dict[tuple[str, str], str]
     _changed: _Signal
     _inflight: int
 
@@ -29,6 +30,11 @@ class Observing(ApiBase):
         return [
             m.snapshot() for m in chat.bot_messages.values() if include_deleted or not m.deleted
         ]
+
+    def bot_text(self, field: str, language: str = "") -> str:
+        """The bot's ``description``, ``short_description`` or ``name`` as set for
+        ``language`` ("" for the text shown to every other language), "" if none is set."""
+        return self._bot_texts.get((field, language), "")
 
     def updates_pending(self) -> int:
         """Updates the bot has not confirmed yet via getUpdates offset."""

@@ -3,36 +3,48 @@
 TEXTS: dict[str, str | dict[str, str]] = {
     # Start and consent
     "welcome": "Hi {name}! Welcome to the neighbourhood watch of {municipality}.",
-    "welcome_back": "Welcome back, {name}! Your areas: {areas}.",
+    "welcome_back": "Welcome back, {name}! You are in: {areas}.",
     "emergency": (
-        "🚨 <b>In an emergency or if a crime is in progress: call 112.</b>\n"
-        "Non-urgent information to the police: 114 14 or polisen.se.\n"
-        "This bot is not monitored around the clock."
+        "<b>If you are in danger, or a crime is happening right now: call 112.</b>\n"
+        "To tell the police something that is not urgent: call 114 14 or go to polisen.se.\n"
+        "Nobody watches this chat all the time. It can take a while before someone sees what "
+        "you write."
     ),
     "privacy": (
-        "🔒 <b>About your data</b>\n"
-        "We store your Telegram id, your first name, your language, when you gave consent, "
-        "your areas and any roles. We need this so that information from the police and the "
-        "municipality reaches you.\n"
-        "If you are in no area, or have blocked the bot, your data is deleted after "
-        "{inactive_participants:n_days}. Tips are kept for {tips:n_days} and messages from the "
-        "police and the municipality for {alerts:n_days}. Who received which message is kept "
-        "for {deliveries:n_days}. The log of what coordinators and police officers did in the "
-        "bot is kept for {audit:n_days}. Survey answers are kept for {surveys:n_days}. After "
-        "that, "
-        "everything is deleted automatically.\n"
-        "See everything we hold about you with /mydata and delete it with /forget. "
-        "The data controller is {municipality}."
+        "<b>What we keep about you</b>\n"
+        "• your Telegram number (not your phone number), your first name and your language\n"
+        "• which areas you are in, and when you said yes\n"
+        "• the tips you send\n"
+        "We need this so that messages from the police and the municipality reach you.\n\n"
+        "<b>How long we keep it</b>\n"
+        "• Tips are kept for {tips:n_days}.\n"
+        "• Messages from the police and the municipality are kept for {alerts:n_days}. Who "
+        "got which message is kept for {deliveries:n_days}.\n"
+        "• If you leave all areas with /leave, or block the bot, your data is still kept. It "
+        "is deleted after {inactive_participants:n_days}.\n"
+        "• If you answer a survey, your answers are kept for {surveys:n_days}.\n"
+        "• What police officers and coordinators do in the bot is written to a log. It is "
+        "kept for {audit:n_days}.\n"
+        "After that, everything is deleted automatically.\n\n"
+        "<b>You decide</b>\n"
+        "See everything we keep about you: type /mydata.\n"
+        "Delete it all at once: type /forget. Tips you have sent stay, but without your name "
+        "and your Telegram number.\n"
+        "{municipality} is responsible for your data."
     ),
     "consent_button": "✅ I agree",
     "consent_needed": "First you need to agree to how we handle your data. Press the button.",
-    "consent_thanks": "Thank you, {name}! You are now registered.",
+    "consent_thanks": "Thank you, {name}! You are in.",
     "consent_already": "You have already agreed.",
     # Areas
-    "choose_area": "Choose your area (you can be in several):",
+    "choose_area": (
+        "Choose the area where you live. You can be in several.\n"
+        "Not sure which area you live in? Type /join and your postcode, for example "
+        "/join 692 31."
+    ),
     "joined": (
-        "Welcome to the neighbourhood watch {area}! You will now receive information from "
-        "the police and the municipality for this area."
+        "Welcome to the neighbourhood watch {area}! Messages from the police and the "
+        "municipality about {area} will now come here, to this chat."
     ),
     "already_member": "You are already in {area}.",
     "unknown_area": "There is no area with that code. See /areas for all areas.",
@@ -515,8 +527,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     ),
     # Security: bans kept as keyed hashes
     "privacy_bans": (
-        "If you are banned, we keep the ban as an unreadable code made from your Telegram id. "
-        "It stays even if you delete your data with /forget."
+        "If you are banned, we keep the ban as a code made from your Telegram number. The "
+        "code cannot be read back. It stays even if you delete everything with /forget."
     ),
     "error_banned": "You cannot use Grannbot. Contact the municipality if you think this is wrong.",
     "mydata_banned": "You are banned from Grannbot.",
@@ -624,4 +636,26 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "one": "Waiting with the police: {count}",
         "other": "Waiting with the police: {count}",
     },
+    # Plain language: first contact (bot description, next step after joining, language offer)
+    "bot_description": (
+        "Neighbourhood watch in {municipality}. Here you get messages from the police and the "
+        "municipality about what happens where you live. You can also report something you "
+        "have seen.\n\n"
+        "Press START to begin.\n\n"
+        "If you are in danger, or a crime is happening right now: call 112. Not urgent: "
+        "call 114 14."
+    ),
+    "bot_short_description": (
+        "Neighbourhood watch in {municipality}: messages from the police and the "
+        "municipality, tips from you."
+    ),
+    "next_steps": (
+        "<b>What happens now</b>\n"
+        "• Messages from the police and the municipality come here. You do not need to do "
+        "anything.\n"
+        "• Have you seen something the police should know? Type /tip.\n"
+        "• To join more areas: type /join. To stop taking part: type /leave.\n"
+        "• If you are in danger, or a crime is happening right now: call 112."
+    ),
+    "language_offer_button": "Use English",
 }

@@ -3,35 +3,48 @@
 TEXTS: dict[str, str | dict[str, str]] = {
     # Start and consent
     "welcome": "Hej {name}! Välkommen till grannsamverkan i {municipality}.",
-    "welcome_back": "Välkommen tillbaka, {name}! Dina områden: {areas}.",
+    "welcome_back": "Välkommen tillbaka, {name}! Du är med i: {areas}.",
     "emergency": (
-        "🚨 <b>Vid nödsituation eller pågående brott: ring 112.</b>\n"
-        "Icke akuta uppgifter till polisen: 114 14 eller polisen.se.\n"
-        "Boten bevakas inte dygnet runt."
+        "<b>Vid fara eller brott som pågår just nu: ring 112.</b>\n"
+        "Vill du berätta något för polisen som inte är akut: ring 114 14 eller gå till "
+        "polisen.se.\n"
+        "Ingen läser den här chatten hela tiden. Det kan dröja innan någon ser det du skriver."
     ),
     "privacy": (
-        "🔒 <b>Om dina uppgifter</b>\n"
-        "Vi sparar ditt Telegram-id, ditt förnamn, ditt språk, när du gav samtycke, dina "
-        "områden och eventuella roller. Det behövs för att polisens och kommunens "
-        "information ska nå dig.\n"
-        "Är du inte med i något område, eller har du blockerat boten, raderas dina uppgifter "
-        "efter {inactive_participants:n_days}. Tips sparas i {tips:n_days} och meddelanden "
-        "från polisen och kommunen i {alerts:n_days}. Vem som fick vilket meddelande sparas i "
-        "{deliveries:n_days}. Loggen över vad samordnare och poliser gjort i boten sparas i "
-        "{audit:n_days}. Svar på enkäter sparas i {surveys:n_days}. Sedan raderas allt "
-        "automatiskt.\n"
-        "Se allt vi har om dig med /mydata och radera det med /forget. "
-        "Personuppgiftsansvarig är {municipality}."
+        "<b>Det här sparar vi om dig</b>\n"
+        "• ditt Telegram-nummer (inte ditt telefonnummer), ditt förnamn och ditt språk\n"
+        "• vilka områden du är med i, och när du sa ja\n"
+        "• de tips du skickar\n"
+        "Vi behöver det för att meddelanden från polisen och kommunen ska nå dig.\n\n"
+        "<b>Så länge sparar vi det</b>\n"
+        "• Tips sparas i {tips:n_days}.\n"
+        "• Meddelanden från polisen och kommunen sparas i {alerts:n_days}. Vem som fick vilket "
+        "meddelande sparas i {deliveries:n_days}.\n"
+        "• Lämnar du alla områden med /leave, eller blockerar du boten, finns dina uppgifter "
+        "kvar. De raderas efter {inactive_participants:n_days}.\n"
+        "• Svarar du på en enkät sparas svaren i {surveys:n_days}.\n"
+        "• Vad polis och samordnare gör i boten skrivs i en logg. Den sparas i "
+        "{audit:n_days}.\n"
+        "Sedan raderas allt av sig självt.\n\n"
+        "<b>Du bestämmer</b>\n"
+        "Se allt vi har sparat om dig: skriv /mydata.\n"
+        "Radera allt på en gång: skriv /forget. Tips du har skickat finns kvar, men utan "
+        "ditt namn och ditt Telegram-nummer.\n"
+        "{municipality} är ansvarig för dina uppgifter."
     ),
     "consent_button": "✅ Jag godkänner",
     "consent_needed": "Du behöver först godkänna hur vi hanterar dina uppgifter. Tryck på knappen.",
-    "consent_thanks": "Tack, {name}! Du är nu registrerad.",
+    "consent_thanks": "Tack, {name}! Nu är du med.",
     "consent_already": "Du har redan godkänt.",
     # Areas
-    "choose_area": "Välj ditt område (du kan vara med i flera):",
+    "choose_area": (
+        "Välj ditt område. Du kan vara med i flera.\n"
+        "Vet du inte vilket område du bor i? Skriv /join och ditt postnummer, till exempel "
+        "/join 692 31."
+    ),
     "joined": (
-        "Välkommen till grannsamverkan {area}! Du får nu information från polisen och "
-        "kommunen för området."
+        "Välkommen till grannsamverkan {area}! Meddelanden från polisen och kommunen om "
+        "{area} kommer nu hit, till den här chatten."
     ),
     "already_member": "Du är redan med i {area}.",
     "unknown_area": "Det finns inget område med den koden. Se /areas för alla områden.",
@@ -512,8 +525,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     ),
     # Security: bans kept as keyed hashes
     "privacy_bans": (
-        "Om du blir avstängd sparar vi avstängningen som en kod som inte går att läsa, gjord "
-        "av ditt Telegram-id. Den finns kvar även om du raderar dina uppgifter med /forget."
+        "Blir du avstängd sparar vi avstängningen som en kod gjord av ditt Telegram-nummer. "
+        "Koden går inte att läsa tillbaka. Den finns kvar även om du raderar allt med /forget."
     ),
     "error_banned": "Du kan inte använda Grannbot. Kontakta kommunen om du tror att det är fel.",
     "mydata_banned": "Du är avstängd från Grannbot.",
@@ -628,4 +641,23 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "one": "Väntar hos polisen: {count}",
         "other": "Väntar hos polisen: {count}",
     },
+    # Plain language: first contact (bot description, next step after joining, language offer)
+    "bot_description": (
+        "Grannsamverkan i {municipality}. Här får du meddelanden från polisen och kommunen om "
+        "det som händer där du bor. Du kan också tipsa om något du har sett.\n\n"
+        "Tryck på START för att börja.\n\n"
+        "Vid fara eller brott som pågår just nu: ring 112. Inte akut: ring 114 14."
+    ),
+    "bot_short_description": (
+        "Grannsamverkan i {municipality}: meddelanden från polisen och kommunen, tips från dig."
+    ),
+    "next_steps": (
+        "<b>Det här händer nu</b>\n"
+        "• Meddelanden från polisen och kommunen kommer hit. Du behöver inte göra något.\n"
+        "• Har du sett något som polisen bör veta? Skriv /tip.\n"
+        "• Vill du vara med i fler områden: skriv /join. Vill du inte vara med längre: skriv "
+        "/leave.\n"
+        "• Vid fara eller brott som pågår just nu: ring 112."
+    ),
+    "language_offer_button": "Använd svenska",
 }
