@@ -91,7 +91,7 @@ def occurred_text(
         return plain(lang, "tip_when_was_now").format(moment=moment)
     if occurred in OCCURRED:
         return plain(lang, f"tip_when_{occurred}")
-    return occurred
+    return dates.day(occurred, lang, tz=tz)  # a day the reporter picked, stored as a date
 
 
 # ------------------------------------------------------------------ a handler's copy

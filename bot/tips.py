@@ -277,7 +277,7 @@ async def may_report(
         )
         return Message(
             "tip_rate_limited",
-            {"limit": services.settings.tips.max_per_hour, "time": again.strftime("%H:%M")},
+            {"limit": services.settings.tips.max_per_hour, "time": again.time()},
         )
     return None
 

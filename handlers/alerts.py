@@ -211,7 +211,7 @@ async def on_text(update: Update, context: Context) -> int:
 async def _preview(update: Update, context: Context, caller: Caller, draft: Draft) -> int:
     problem = alerts.text_problem(draft)
     if problem is not None:
-        await reply(update, caller.t(problem.key, **problem.values))
+        await reply(update, caller.say(problem))
         return TYPE
     people, groups = await alerts.recipient_counts(services(context).db, draft.areas)
     shown = draft.text.strip()

@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -22,8 +23,9 @@ from telegram.ext import (
     ExtBot,
 )
 
-from bot import auditlog, groups, signup
+from bot import auditlog, dates, groups, signup
 from bot.logsafety import pseudonym
+from bot.message import Message as Said
 from bot.roles import Access, Role, access_of
 from bot.services import Services
 from bot.texts import LANGUAGES, plain, t
@@ -55,6 +57,15 @@ class Caller:
 
     def plain(self, key: str) -> str:
         return plain(self.lang, key)
+
+    def say(self, said: Said) -> str:
+        """What a service said, in the caller's language; a time of day in it is written
+        the way that language writes times ("20.50", "20:50")."""
+        values = {
+            name: dates.clock_time(value, self.lang) if isinstance(value, time) else value
+            for name, value in said.values.items()
+        }
+        return t(self.lang, said.key, **values)
 
 
 class Context(CallbackContext[ExtBot, dict, dict, dict]):

@@ -37,7 +37,7 @@ async def remind(update: Update, context: Context) -> None:
         return
     problem = reminders.text_problem(svc, found, text)
     if problem is not None:
-        await reply(update, caller.t(problem.key, **problem.values))
+        await reply(update, caller.say(problem))
         return
     everything = target.strip().lower() in ("all", "alla")
     try:

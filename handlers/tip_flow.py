@@ -94,7 +94,7 @@ async def tip_command(update: Update, context: Context) -> int:
     context.user_data.pop(DRAFT, None)
     refusal = await tips.may_report(svc, _limit(context), caller.user_id, caller.participant)
     if refusal is not None:
-        await reply(update, caller.t(refusal.key, **refusal.values))
+        await reply(update, caller.say(refusal))
         return END
     parts = update.effective_message.text.split(maxsplit=1)
     # Without args (the keyboard's "Lämna tips" has none) the text is no one-line tip.
@@ -119,7 +119,7 @@ async def _one_line(update: Update, context: Context, caller: Caller, argument: 
     problem = tips.description_problem(text)
     if problem is not None:
         usage = caller.t("tip_one_line_usage")
-        await reply(update, caller.t(problem.key, **problem.values) + "\n" + usage)
+        await reply(update, caller.say(problem) + "\n" + usage)
         return END
     draft = tips.Draft(
         category=parsed.category,
@@ -177,7 +177,7 @@ async def _show(
     elif step == DATE:
         today = tips.local_today(services(context))
         days = [today - timedelta(days=n) for n in range(2, 2 + DATE_BUTTONS)]
-        buttons = [_button(d.isoformat(), TipDate(d.isoformat())) for d in days]
+        buttons = [_button(dates.day(d, caller.lang), TipDate(d.isoformat())) for d in days]
         markup = [*_pairs(buttons), _nav(caller)]
         await reply(update, caller.t("tip_choose_date"), reply_markup=InlineKeyboardMarkup(markup))
     elif step == DESCRIBE:
@@ -363,7 +363,7 @@ async def on_description(update: Update, context: Context) -> int:
     text = update.effective_message.text
     problem = tips.description_problem(text)
     if problem is not None:
-        await reply(update, caller.t(problem.key, **problem.values))
+        await reply(update, caller.say(problem))
         return DESCRIBE
     draft.description = text.strip()
     return await _show(update, context, caller, draft, ATTACH)
@@ -521,7 +521,7 @@ async def _submit(
         context.user_data.pop(DRAFT, None)
         if update.callback_query is not None:
             await _pressed(update)
-        await reply(update, caller.t(refusal.key, **refusal.values))
+        await reply(update, caller.say(refusal))
         return END
     # Stored (with the handlers' copies queued) before the resident hears a word.
     tip = await tips.submit(svc, _limit(context), draft, caller.user_id)

@@ -88,7 +88,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "group_private_only": ("Det gör du i en privat chatt med mig, så att ingen i gruppen ser det."),
     "open_private_button": "Öppna privat chatt",
     "error": "Något gick fel. Försök igen om en stund.",
-    "unknown_command": "Det kommandot finns inte. Skriv /help för att se vad du kan göra.",
+    "unknown_command": "Det kommandot finns inte. Skriv /hjalp för att se vad du kan göra.",
     "use_commands": "Jag förstår bara kommandon. Skriv /help för att se vad du kan göra.",
     "button_expired": "Den knappen gäller inte längre.",
     # Roles
