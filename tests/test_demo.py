@@ -33,7 +33,7 @@ def test_demo_runs_and_prints_the_transcript(tmp_path: Path):
     # Tips: a one-line tip, an anonymous guided one, and a status change the reporter hears of
     assert "[bot → Anna] ✅ Tack! Ditt tips har referensen T-" in out
     assert "Ditt anonyma tips har referensen T-" in out
-    assert out.count("[bot → Kerstin (samordnare)] 🔔 Nytt tips") == 2
+    assert out.count("[bot → Kerstin (samordnare)] Nytt tips") == 2
     assert "Det är nu läst" in out
     assert (tmp_path / "demo.sqlite3").exists()
     # Reminders and the weekly summary with its chart

@@ -280,14 +280,14 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "tip_no_area": "no area given",
     "tip_yes": "yes",
     "tip_no": "no",
-    "tip_back_button": "⬅️ Back",
+    "tip_back_button": "Back",
     "tip_cancel_button": "Cancel",
-    "tip_send_button": "📨 Send the tip",
-    "tip_attach_done_button": "Next ➡️",
-    "tip_share_phone_button": "📞 Share my phone number",
-    "tip_contact_anonymous": "🕶 Anonymous",
-    "tip_contact_telegram": "💬 Reply to me here in Telegram",
-    "tip_contact_phone": "📞 Call me",
+    "tip_send_button": "Send the tip",
+    "tip_attach_done_button": "Next",
+    "tip_share_phone_button": "Share my phone number",
+    "tip_contact_anonymous": "Anonymous",
+    "tip_contact_telegram": "Reply to me here in Telegram",
+    "tip_contact_phone": "Call me",
     "tip_choose_category": "<b>Send a tip</b> (step 1)\nWhat is it about?",
     "tip_choose_area": "Which area is it about?",
     "tip_choose_when": "When did it happen?",
@@ -307,9 +307,9 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "Would you like to add a photo or a location? Send it with 📎 (Photo or Location). "
         "The location is stored rounded to about 100 metres. Otherwise press Next."
     ),
-    "tip_photo_added": "📷 The photo is added. You can also send a location, or press Next.",
+    "tip_photo_added": "The photo is added. You can also send a location, or press Next.",
     "tip_location_added": (
-        "📍 The location is added (rounded to about 100 metres). You can also send a photo, or "
+        "The location is added (rounded to about 100 metres). You can also send a photo, or "
         "press Next."
     ),
     "tip_photo_as_document": (
@@ -318,10 +318,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
     ),
     "tip_choose_contact": (
         "How would you like us to contact you?\n"
-        "🕶 <b>Anonymous</b>: we store nothing about who you are. Keep the reference – it is "
+        "<b>Anonymous</b>: we store nothing about who you are. Keep the reference – it is "
         "the only way to ask about the tip.\n"
-        "💬 <b>Reply to me here</b>: you are told here when the tip is handled.\n"
-        "📞 <b>Call me</b>: you leave your phone number."
+        "<b>Reply to me here</b>: you are told here when the tip is handled.\n"
+        "<b>Call me</b>: you leave your phone number."
     ),
     "tip_ask_phone": "Press the button to share your number, or type it. Cancel with /cancel.",
     "tip_bad_phone": "That does not look like a phone number. Type for example 070-123 45 67.",
@@ -363,7 +363,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "Type /tip CATEGORY TEXT, for example /tip burglary Two men trying door handles on "
         "Storgatan, or just /tip to be guided."
     ),
-    "tip_new_heading": "🔔 <b>New tip</b>",
+    "tip_new_heading": "<b>New tip</b>",
     "tip_card": (
         "<b>{ref}</b> · {category} · {area}\n"
         "Received: {created} · Happened: {occurred}\nStatus: {status}\n"
@@ -373,8 +373,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "tip_contact_shown_forgotten": "removed at the reporter's request",
     "tip_contact_shown_telegram": 'reply in Telegram (<a href="tg://user?id={user}">open chat</a>)',
     "tip_contact_shown_phone": 'phone {phone} (<a href="tg://user?id={user}">Telegram</a>)',
-    "tip_location_shown": "📍 Location (about 100 m): {lat}, {lon}",
-    "tip_photos_shown": {"one": "📷 {count} photo", "other": "📷 {count} photos"},
+    "tip_location_shown": "Location (about 100 m): {lat}, {lon}",
+    "tip_photos_shown": {"one": "{count} photo", "other": "{count} photos"},
     "tip_status_set": "Status: {status}",
     "tipstatus_usage": "Type /tipstatus REFERENCE, for example /tipstatus T-2026-000042-K7QF.",
     "tipstatus_unknown": "There is no tip with the reference {ref}.",

@@ -276,14 +276,14 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "tip_no_area": "inget område angivet",
     "tip_yes": "ja",
     "tip_no": "nej",
-    "tip_back_button": "⬅️ Tillbaka",
+    "tip_back_button": "Tillbaka",
     "tip_cancel_button": "Avbryt",
-    "tip_send_button": "📨 Skicka tipset",
-    "tip_attach_done_button": "Vidare ➡️",
-    "tip_share_phone_button": "📞 Dela mitt telefonnummer",
-    "tip_contact_anonymous": "🕶 Anonymt",
-    "tip_contact_telegram": "💬 Svara mig här i Telegram",
-    "tip_contact_phone": "📞 Ring mig",
+    "tip_send_button": "Skicka tipset",
+    "tip_attach_done_button": "Vidare",
+    "tip_share_phone_button": "Dela mitt telefonnummer",
+    "tip_contact_anonymous": "Anonymt",
+    "tip_contact_telegram": "Svara mig här i Telegram",
+    "tip_contact_phone": "Ring mig",
     "tip_choose_category": "<b>Lämna ett tips</b> (steg 1)\nVad gäller det?",
     "tip_choose_area": "Vilket område gäller det?",
     "tip_choose_when": "När hände det?",
@@ -304,11 +304,9 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "Vill du lägga till en bild eller en plats? Skicka den med 📎 (Bild eller Plats). "
         "Platsen sparas avrundad till ungefär 100 meter. Annars trycker du på Vidare."
     ),
-    "tip_photo_added": (
-        "📷 Bilden är tillagd. Du kan också skicka en plats, eller trycka på Vidare."
-    ),
+    "tip_photo_added": ("Bilden är tillagd. Du kan också skicka en plats, eller trycka på Vidare."),
     "tip_location_added": (
-        "📍 Platsen är tillagd (avrundad till ungefär 100 meter). Du kan också skicka en bild, "
+        "Platsen är tillagd (avrundad till ungefär 100 meter). Du kan också skicka en bild, "
         "eller trycka på Vidare."
     ),
     "tip_photo_as_document": (
@@ -317,10 +315,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
     ),
     "tip_choose_contact": (
         "Hur vill du att vi kontaktar dig?\n"
-        "🕶 <b>Anonymt</b>: vi sparar ingenting om vem du är. Spara referensen – den är enda "
+        "<b>Anonymt</b>: vi sparar ingenting om vem du är. Spara referensen – den är enda "
         "sättet att fråga om tipset.\n"
-        "💬 <b>Svara mig här</b>: du får besked här när tipset hanteras.\n"
-        "📞 <b>Ring mig</b>: du lämnar ditt telefonnummer."
+        "<b>Svara mig här</b>: du får besked här när tipset hanteras.\n"
+        "<b>Ring mig</b>: du lämnar ditt telefonnummer."
     ),
     "tip_ask_phone": (
         "Tryck på knappen för att dela ditt nummer, eller skriv det. Avbryt med /cancel."
@@ -361,7 +359,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "Skriv /tip KATEGORI TEXT, till exempel /tip inbrott Två män provar dörrhandtag på "
         "Storgatan, eller bara /tip för att bli guidad."
     ),
-    "tip_new_heading": "🔔 <b>Nytt tips</b>",
+    "tip_new_heading": "<b>Nytt tips</b>",
     "tip_card": (
         "<b>{ref}</b> · {category} · {area}\n"
         "Inkom: {created} · Hände: {occurred}\nStatus: {status}\n"
@@ -371,8 +369,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "tip_contact_shown_forgotten": "uppgiften raderad på tipsarens begäran",
     "tip_contact_shown_telegram": 'svar i Telegram (<a href="tg://user?id={user}">öppna chatt</a>)',
     "tip_contact_shown_phone": 'telefon {phone} (<a href="tg://user?id={user}">Telegram</a>)',
-    "tip_location_shown": "📍 Plats (cirka 100 m): {lat}, {lon}",
-    "tip_photos_shown": {"one": "📷 {count} bild", "other": "📷 {count} bilder"},
+    "tip_location_shown": "Plats (cirka 100 m): {lat}, {lon}",
+    "tip_photos_shown": {"one": "{count} bild", "other": "{count} bilder"},
     "tip_status_set": "Status: {status}",
     "tipstatus_usage": "Skriv /tipstatus REFERENS, till exempel /tipstatus T-2026-000042-K7QF.",
     "tipstatus_unknown": "Det finns inget tips med referensen {ref}.",
