@@ -141,27 +141,38 @@ def _category_list(caller: Caller) -> str:
 # ------------------------------------------------------------------ free text
 
 
-async def on_free_text(update: Update, context: Context) -> int:
-    """Text typed in the private chat with no flow running. Nothing is thrown away: a
-    postcode joins its area, anything else from a resident is offered as a tip (the text
-    stays in the flow's draft until Send or "no"); someone not signed up is told how."""
+async def on_free_text(update: Update, context: Context) -> None:
+    """Text typed in the private chat that no flow and no command took (this route comes
+    last). Nothing is thrown away: a postcode joins its area, anything else from a resident
+    is offered as a tip, the text kept in this flow's draft until Send or "no"; someone not
+    signed up is told how."""
     caller = context.caller
     svc = services(context)
     text = update.effective_message.text
     postcode = await signup.postcode_area(svc.db, text)
     if postcode is not None:
         await areas.join_found(update, context, postcode)
-        return END
+        return
     if caller.participant is None:
         await reply(update, caller.t("free_text_not_registered"))
-        return END
+        return
     problem = tips.description_problem(text)
     if problem is not None:
         await reply(update, caller.t(problem.key, **problem.values))
-        return END
+        return
     context.user_data[DRAFT] = tips.Draft(description=text.strip())
+    _flow(context).begin(update, OFFER)
     await _offer(update, caller)
-    return OFFER
+
+
+def _flow(context: Context) -> Flow:
+    """This flow as the application runs it."""
+    return next(
+        h
+        for group in context.application.handlers.values()
+        for h in group
+        if isinstance(h, Flow) and h.name == tips.FLOW
+    )
 
 
 async def on_more_text(update: Update, context: Context) -> int:
@@ -625,10 +636,9 @@ def conversation(entry_points: list[CommandHandler]) -> Flow:
     fallbacks. Its step and draft survive a restart (bot/persistence.py)."""
     typed_text = NEW_MESSAGES & filters.TEXT & ~filters.COMMAND
     return Flow(
-        entry_points=[
-            *entry_points,
-            MessageHandler(typed_text & filters.ChatType.PRIVATE, on_free_text),
-        ],
+        # Free text outside the flow enters at OFFER through on_free_text, the bot's last
+        # route, so that every other route that takes text comes first.
+        entry_points=entry_points,
         states=dict(
             [
                 _step(CATEGORY, button(TipCategory, on_category), back=False),
@@ -678,16 +688,9 @@ def conversation(entry_points: list[CommandHandler]) -> Flow:
                 (ConversationHandler.TIMEOUT, [TypeHandler(Update, on_timeout)]),
             ]
         ),
-        # The commands that begin the flow begin it afresh from any step. They are fallbacks
-        # rather than re-entry, because text typed outside the flow (an entry point) is a
-        # step's answer inside it.
-        fallbacks=[
-            command("cancel", cancel),
-            button(TipCancel, cancel),
-            *entry_points,
-        ],
+        fallbacks=[command("cancel", cancel), button(TipCancel, cancel)],
         conversation_timeout=TIMEOUT,
-        allow_reentry=False,
+        allow_reentry=True,
         name=tips.FLOW,
         persistent=True,
         draft=DRAFT,
