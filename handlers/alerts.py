@@ -154,24 +154,40 @@ async def on_suggestion(update: Update, context: Context) -> int:
         await answer(query, caller.plain("button_expired"))
         return END
     pressed = AlertSuggestion.parse(query.data)
-    await answer(query)
-    await edit_pressed(query, reply_markup=None)
     suggested, draft.suggested = draft.suggested, []
     if pressed is not None and pressed.choice == AlertSuggestion.YES:
         draft.areas = list(dict.fromkeys([*draft.areas, *suggested]))
-        return await _go_on(update, context, caller, draft)
+        return await _pressed_on(update, context, caller, draft)
+    await answer(query)
+    await edit_pressed(query, reply_markup=None)
     await _show_chooser(update, context, caller)
     return CHOOSE
 
 
+async def _pressed_on(update: Update, context: Context, caller: Caller, draft: Draft) -> int:
+    """A press that ends the choice of areas. A refusal is the press's answer, so the press
+    is answered here only when the flow goes on."""
+    query = update.callback_query
+    if _not_permitted(caller, draft) is None:
+        await answer(query)
+    await edit_pressed(query, reply_markup=None)
+    return await _go_on(update, context, caller, draft)
+
+
+def _not_permitted(caller: Caller, draft: Draft) -> Area | None:
+    """The first area an area contact's notice may not go to."""
+    if draft.kind != Kind.NOTICE:
+        return None
+    return next((a for a in draft.areas if not caller.access.may_act_for(a.id)), None)
+
+
 async def _go_on(update: Update, context: Context, caller: Caller, draft: Draft) -> int:
     """The areas are chosen: ask for the text, or show the preview when it was typed."""
-    if draft.kind == Kind.NOTICE:
-        for area in draft.areas:
-            if not caller.access.may_act_for(area.id):
-                await refuse(update, context, "notice", area.code, "not_your_area", area=area.name)
-                context.user_data.pop(DRAFT, None)
-                return END
+    area = _not_permitted(caller, draft)
+    if area is not None:
+        context.user_data.pop(DRAFT, None)
+        await refuse(update, context, "notice", area.code, "not_your_area", area=area.name)
+        return END
     if not draft.text.strip():
         await reply(update, caller.t("alert_type_text", areas=draft.area_names))
         return TYPE
@@ -230,9 +246,7 @@ async def on_choose(update: Update, context: Context) -> int:
         if not draft.areas:
             await answer(query, caller.plain("alert_pick_one"))
             return CHOOSE
-        await answer(query)
-        await edit_pressed(query, reply_markup=None)
-        return await _go_on(update, context, caller, draft)
+        return await _pressed_on(update, context, caller, draft)
     page = keyboards.page_number(query.data)
     toggle = AlertToggle.parse(query.data)
     if AlertAll.matches(query.data):

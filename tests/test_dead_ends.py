@@ -13,7 +13,7 @@ from bot import area_names
 from bot.sandbox import Sandbox
 from storage.areas import Area
 from tests.conftest import COORDINATOR_ID, POLICE_ID
-from tests.helpers import seed_residents, until
+from tests.helpers import grant_role, seed_residents, until
 
 MARGIT = 401
 FULL_REF = r"T-\d{4}-\d{6}-[A-Z0-9]{4}"
@@ -182,7 +182,7 @@ async def test_a_near_miss_is_named(sandbox: Sandbox, bot, rows):
     assert memberships(rows, 408) == []
 
 
-async def test_staff_commands_take_names(sandbox: Sandbox, bot, db_path):
+async def test_staff_commands_take_names(sandbox: Sandbox, bot, db_path, rows):
     seed_residents(sandbox, db_path, [409], ["ostra_mark"])
     coordinator = sandbox.user(COORDINATOR_ID, "Kerstin")
     listed = await coordinator.send("/members östra mark")
@@ -191,6 +191,14 @@ async def test_staff_commands_take_names(sandbox: Sandbox, bot, db_path):
     assert qr.kind == "document" and "Östra Mark" in (qr.text or "")
     tips = await coordinator.send("/tips all östra mark")
     assert "Okänt område" not in tips.text
+    sandbox.group(-1003, "Grannsamverkan Östra Mark")
+    linked = await coordinator.send("/linkgroup östra mark", chat_id=-1003)
+    assert "kopplad till" in linked.text and "Östra Mark" in linked.text
+    assert rows("SELECT (SELECT code FROM areas WHERE id = area_id) FROM group_links") == [
+        ("ostra_mark",)
+    ]
+    await coordinator.send("/area rename nor Norrmalm")
+    assert rows("SELECT name FROM areas WHERE code = 'norr'") == [("Norrmalm",)]
 
 
 # ------------------------------------------------------------------ alerts
@@ -300,3 +308,21 @@ def test_resolver_lists_candidates_and_names_the_nearest():
     nothing = area_names.resolve(AREAS, "xyz")
     assert nothing.area is None and nothing.nearest is None and not nothing.candidates
     assert area_names.resolve(AREAS, " _ ").area is None
+
+
+async def test_notice_suggestion_still_checks_the_contacts_area(
+    sandbox: Sandbox, bot, db_path, rows
+):
+    grant_role(db_path, 414, "contact", "centrum")
+    contact = sandbox.user(414, "Ombud")
+    await contact.send("/notice cent Städdag på lördag")
+    await contact.press("Ja, Centrum")
+    preview = await contact.wait_text("Förhandsvisning")
+    assert "Städdag på lördag" in preview.text
+    await contact.send("/notice nor Städdag på lördag")
+    await contact.press("Ja, Norr")
+    assert (
+        list(sandbox.callback_answers.values())[-1]["text"] == "Du är inte kontaktombud för Norr."
+    )
+    assert rows("SELECT action FROM audit_log WHERE action LIKE '%notice%'") != []
+    assert "Menade du Norr?" in contact.texts()[-1], "no preview after the refusal"
