@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from bot import notices
+from bot import area_names, notices
 from bot.message import Message
 from bot.reports import all_pending, report_values
 from bot.roles import Access, Role
@@ -54,7 +54,7 @@ class Draft:
 
     # Raise when a field's meaning or the flow's steps change: older stored drafts are then
     # dropped instead of being misread.
-    STORED_VERSION: ClassVar[int] = 1
+    STORED_VERSION: ClassVar[int] = 2
 
     kind: str
     sender_id: int | None  # None for scheduled reminders
@@ -62,6 +62,8 @@ class Draft:
     text: str = ""
     # Names this draft in the alert it becomes, so that it is sent at most once.
     key: str = field(default_factory=lambda: secrets.token_hex(8))
+    # Areas offered as "did you mean" for what the sender typed, until they answer.
+    suggested: list[Area] = field(default_factory=list)
 
     def to_stored(self) -> dict[str, Any]:
         """Plain JSON values; areas by id, so that a renamed area shows its new name."""
@@ -71,6 +73,7 @@ class Draft:
             "sender_id": self.sender_id,
             "areas": [a.id for a in self.areas],
             "text": self.text,
+            "suggested": [a.id for a in self.suggested],
         }
 
     @classmethod
@@ -84,6 +87,7 @@ class Draft:
             sender_id=of_type(values["sender_id"], int, optional=True),
             areas=[areas[i] for i in values["areas"] if i in areas],
             text=of_type(values["text"], str),
+            suggested=[areas[i] for i in values["suggested"] if i in areas],
         )
 
     @property
@@ -139,6 +143,59 @@ async def parse_areas(db: Database, spec: str) -> tuple[list[Area], list[str]]:
         else:
             unknown.append(code[:32])
     return found, unknown
+
+
+@dataclass(frozen=True, slots=True)
+class TypedAreas:
+    """The areas after /alert or /notice, as the sender typed them (``centrum,nor``).
+
+    ``found``: typed exactly (code or whole name). ``suggested``: one likely area for each
+    piece that was not exact, when every such piece has one; a prefix is asked about rather
+    than taken, because an alert reaches everyone in the area. ``unclear``: the pieces with
+    several or no likely areas; ``candidates``: the areas those could mean."""
+
+    found: list[Area]
+    typed: list[str]  # the pieces that were not exact, as typed
+    suggested: list[Area]
+    candidates: list[Area]
+    unclear: bool = False
+
+
+async def typed_areas(db: Database, spec: str) -> TypedAreas:
+    """``centrum,norr``, ``centrum, östra mark`` or ``all`` resolved against the areas."""
+    everything = await area_rows.all_areas(db)
+    if spec.strip().lower() in ("all", "alla"):
+        return TypedAreas(everything, [], [], [])
+    found: list[Area] = []
+    typed: list[str] = []
+    suggested: list[Area] = []
+    candidates: list[Area] = []
+    unclear = False
+    for piece in (p.strip() for p in spec.split(",")):
+        if not piece:
+            continue
+        match = area_names.resolve(everything, piece)
+        if match.area is not None and match.exact:
+            found.append(match.area)
+            continue
+        typed.append(piece[:32])
+        likely = match.area or match.nearest
+        if likely is not None:
+            suggested.append(likely)
+        else:
+            unclear = True
+            candidates.extend(match.candidates)
+    return TypedAreas(
+        _unique(found),
+        typed,
+        [] if unclear else [a for a in _unique(suggested) if a not in found],
+        _unique(candidates),
+        unclear,
+    )
+
+
+def _unique(areas: list[Area]) -> list[Area]:
+    return list(dict.fromkeys(areas))
 
 
 async def recipient_counts(db: Database, areas: list[Area]) -> tuple[int, int]:

@@ -156,7 +156,7 @@ def routes() -> list[BaseHandler]:
         button(cb.Forget, privacy.on_forget_button),
         # Fallbacks: must stay last
         MessageHandler(NEW_MESSAGES & PRIVATE & filters.COMMAND, profile.unknown),
-        MessageHandler(NEW_MESSAGES & PRIVATE & filters.TEXT, profile.free_text),
+        MessageHandler(NEW_MESSAGES & PRIVATE & filters.TEXT, tip_flow.on_free_text),
         CallbackQueryHandler(profile.stale_button),
     ]
 

@@ -81,6 +81,13 @@ class Flow(ConversationHandler):
             raise ValueError(f"flow {self.name} needs a conversation_timeout to expire")
         return float(value)
 
+    def begin(self, update: Update, state: object) -> None:
+        """Put the update's conversation in ``state`` from a handler outside the flow: one
+        that must come after every other route (free text) and hands what it heard to the
+        flow. Without PTB's timeout job, like a flow given back after a restart, the expiry
+        sweep ends it if nobody answers."""
+        self._update_state(state, self._get_key(update))
+
     def end(self, key: tuple[int, int]) -> None:
         """End the conversation as PTB's timeout would. A conversation given back after a
         restart has no timeout job, so the expiry sweep ends it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import clock
+from bot import area_names, clock
 from bot.area_codes import looks_like_postcode, normalise_postcode
 from storage import areas as area_rows
 from storage import events
@@ -20,15 +20,27 @@ MAX_AREA_ARGUMENT = 40
 
 @dataclass(frozen=True, slots=True)
 class AreaLookup:
-    """Result of resolving what a resident typed after /join or /leave."""
+    """Result of resolving what someone typed for an area (/join, /leave, /members, ...)."""
 
     area: Area | None
     problem: str | None = None  # text key explaining why nothing was found
     postcode: str | None = None
+    candidates: tuple[Area, ...] = ()  # several areas start that way
+    nearest: Area | None = None  # nothing matched; this one looks most like it
+
+    @property
+    def values(self) -> dict[str, str]:
+        """What the ``problem`` text names."""
+        return {
+            "postcode": self.postcode or "",
+            "names": area_names.names(self.candidates),
+            "area": self.nearest.name if self.nearest else "",
+        }
 
 
 async def find_area(db: Database, argument: str) -> AreaLookup:
-    """An area by its code (any case) or by a postcode such as "69231" or "692 31"."""
+    """An area by its code or name (any case, accents and spaces optional), the unambiguous
+    start of either, or by a postcode such as "69231" or "692 31"."""
     argument = argument.strip()
     if not argument or len(argument) > MAX_AREA_ARGUMENT:
         return AreaLookup(None, "unknown_area")
@@ -38,8 +50,24 @@ async def find_area(db: Database, argument: str) -> AreaLookup:
             return AreaLookup(None, "bad_postcode")
         area = await area_rows.area_by_postcode(db, postcode)
         return AreaLookup(area, None if area else "unknown_postcode", postcode)
-    area = await area_rows.area_by_code(db, argument.lower())
-    return AreaLookup(area, None if area else "unknown_area")
+    found = area_names.resolve(await area_rows.all_areas(db), argument)
+    if found.area is not None:
+        return AreaLookup(found.area)
+    if found.candidates:
+        return AreaLookup(None, "area_ambiguous", candidates=found.candidates)
+    if found.nearest is not None:
+        return AreaLookup(None, "unknown_area_nearest", nearest=found.nearest)
+    return AreaLookup(None, "unknown_area")
+
+
+async def postcode_area(db: Database, text: str) -> AreaLookup | None:
+    """A message that is nothing but a postcode ("692 31", "69231"): the area that has it,
+    or why none does. None when the text is not a postcode: other digits ("112", a phone
+    number) are left to be read as free text."""
+    text = text.strip()
+    if len(text) > MAX_AREA_ARGUMENT or normalise_postcode(text) is None:
+        return None
+    return await find_area(db, text)
 
 
 async def all_areas(db: Database) -> list[Area]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot import clock, notices
+from bot import area_names, clock, notices
 from bot.services import Services
 from bot.tips import MAX_NOTE, STATUSES
 from storage import areas as area_rows
@@ -137,10 +137,10 @@ async def tip_for_card(db: Database, tip_id: int) -> Tip | None:
 async def list_for_handlers(
     db: Database, scope: str, area_code: str | None, limit: int
 ) -> tuple[list[Tip], int, Area | None] | None:
-    """``/tips [open|all] [AREA]``; None when the area code is unknown."""
+    """``/tips [open|all] [AREA]``; None when no area has that code or name."""
     area = None
     if area_code:
-        area = await area_rows.area_by_code(db, area_code.lower())
+        area = area_names.resolve(await area_rows.all_areas(db), area_code).area
         if area is None:
             return None
     found, total = await tip_rows.list_tips(

@@ -28,9 +28,11 @@ from storage.areas import Area
 
 async def _area_arg(update: Update, context, caller: Caller, code: str) -> Area | None:
     lookup = await signup.find_area(services(context).db, code)
-    if lookup.area is None or lookup.postcode is not None:
+    if lookup.postcode is not None:
         await reply(update, caller.t("unknown_area"))
         return None
+    if lookup.area is None:
+        await reply(update, caller.t(lookup.problem, **lookup.values))
     return lookup.area
 
 
@@ -63,7 +65,9 @@ async def area(update: Update, context: Context) -> None:
             return
         await _answer(update, caller, await admin.add_area(db, caller.user_id, code, rest))
         return
-    target = await _area_arg(update, context, caller, code)
+    # Only /area remove has nothing after the area, so only there may its name have spaces.
+    typed = f"{code} {rest}" if action == "remove" and rest else code
+    target = await _area_arg(update, context, caller, typed)
     if target is None:
         return
     if action == "rename":
@@ -269,10 +273,11 @@ async def on_audit_page(update: Update, context: Context) -> None:
 
 async def members(update: Update, context: Context) -> None:
     caller = context.caller
-    if len(context.args) != 1:
+    if not context.args:
         await reply(update, caller.t("members_usage"))
         return
-    target = await _area_arg(update, context, caller, context.args[0])
+    # An area's name may have spaces: "/members östra mark".
+    target = await _area_arg(update, context, caller, " ".join(context.args))
     if target is None:
         return
     svc = services(context)
@@ -288,10 +293,11 @@ async def members(update: Update, context: Context) -> None:
 
 async def qr(update: Update, context: Context) -> None:
     caller = context.caller
-    if len(context.args) != 1:
+    if not context.args:
         await reply(update, caller.t("qr_usage"))
         return
-    target = await _area_arg(update, context, caller, context.args[0])
+    # An area's name may have spaces: "/qr östra mark".
+    target = await _area_arg(update, context, caller, " ".join(context.args))
     if target is None:
         return
     link = f"{context.bot.link}?start=area_{target.code}"

@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import alerts, dates, notices, signup
+from bot import alerts, area_names, dates, notices, signup
 from bot.alerts import Draft, Kind
 from bot.persistence import Flow
 from bot.roles import Role
@@ -24,6 +24,7 @@ from handlers.callbacks import (
     AlertNext,
     AlertPage,
     AlertSend,
+    AlertSuggestion,
     AlertToggle,
     pattern,
 )
@@ -41,7 +42,7 @@ from handlers.common import (
 )
 from storage.areas import Area
 
-CHOOSE, TYPE, CONFIRM = range(3)
+CHOOSE, TYPE, CONFIRM, SUGGEST = range(4)
 END = ConversationHandler.END
 DRAFT = "alert_draft"
 FLOW = "alert"  # the flow's name, kept with its stored steps
@@ -62,6 +63,7 @@ def conversation(entry_points: list[CommandHandler]) -> Flow:
             ],
             TYPE: [MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, on_text)],
             CONFIRM: [button(AlertSend, on_send)],
+            SUGGEST: [button(AlertSuggestion, on_suggestion)],
         },
         fallbacks=[command("cancel", cancel), button(AlertCancel, cancel)],
         conversation_timeout=TIMEOUT,
@@ -96,17 +98,96 @@ async def _begin(update: Update, context: Context, *, notice: bool) -> int:
         context.user_data[DRAFT] = Draft(kind, caller.user_id, [])
         await _show_chooser(update, context, caller)
         return CHOOSE
-    found, unknown = await alerts.parse_areas(svc.db, parts[1])
-    if unknown or not found:
-        codes = ", ".join(unknown) or parts[1][:32]
-        await reply(update, caller.t("alert_unknown_areas", codes=codes))
-        return END
-    for area in found:
-        if kind == Kind.NOTICE and not access.may_act_for(area.id):
-            await refuse(update, context, "notice", area.code, "not_your_area", area=area.name)
-            return END
-    draft = Draft(kind, caller.user_id, found, parts[2] if len(parts) > 2 else "")
+    typed = await alerts.typed_areas(svc.db, parts[1])
+    text = parts[2] if len(parts) > 2 else ""
+    if not (typed.found or typed.suggested or typed.candidates):
+        # No area at all in front: what follows the command is the text, kept whole.
+        text = update.effective_message.text.split(maxsplit=1)[1]
+    draft = Draft(kind, caller.user_id, typed.found, text)
     context.user_data[DRAFT] = draft
+    if typed.suggested:
+        draft.suggested = typed.suggested
+        await _ask_suggestion(update, caller, draft, typed.typed)
+        return SUGGEST
+    if typed.typed or not typed.found:
+        key = "alert_area_ambiguous" if typed.candidates else "alert_unknown_choose"
+        shown = ", ".join(typed.typed) or parts[1][:32]
+        names = area_names.names(typed.candidates)
+        await reply(update, caller.t(key, typed=shown, names=names))
+        await _show_chooser(update, context, caller)
+        return CHOOSE
+    return await _go_on(update, context, caller, draft)
+
+
+async def _ask_suggestion(update: Update, caller: Caller, draft: Draft, typed: list[str]) -> None:
+    names = area_names.names(draft.suggested)
+    await reply(
+        update,
+        caller.t("alert_did_you_mean", typed=", ".join(typed), names=names),
+        reply_markup=_suggestion_markup(caller.lang, names),
+    )
+
+
+def _suggestion_markup(lang: str, names: str) -> InlineKeyboardMarkup:
+    yes = plain(lang, "alert_did_you_mean_yes_button").format(names=names)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(yes, callback_data=AlertSuggestion(AlertSuggestion.YES).pack())],
+            [
+                InlineKeyboardButton(
+                    plain(lang, "alert_did_you_mean_no_button"),
+                    callback_data=AlertSuggestion(AlertSuggestion.NO).pack(),
+                )
+            ],
+        ]
+    )
+
+
+@requires(Role.POLICE, Role.COORDINATOR, Role.CONTACT)
+async def on_suggestion(update: Update, context: Context) -> int:
+    """The answer to "did you mean": yes takes the suggested areas and goes on with the text
+    kept; no shows the chooser with the areas typed correctly already ticked."""
+    query = update.callback_query
+    caller = context.caller
+    draft: Draft | None = context.user_data.get(DRAFT)
+    if draft is None:
+        await answer(query, caller.plain("button_expired"))
+        return END
+    pressed = AlertSuggestion.parse(query.data)
+    suggested, draft.suggested = draft.suggested, []
+    if pressed is not None and pressed.choice == AlertSuggestion.YES:
+        draft.areas = list(dict.fromkeys([*draft.areas, *suggested]))
+        return await _pressed_on(update, context, caller, draft)
+    await answer(query)
+    await edit_pressed(query, reply_markup=None)
+    await _show_chooser(update, context, caller)
+    return CHOOSE
+
+
+async def _pressed_on(update: Update, context: Context, caller: Caller, draft: Draft) -> int:
+    """A press that ends the choice of areas. A refusal is the press's answer, so the press
+    is answered here only when the flow goes on."""
+    query = update.callback_query
+    if _not_permitted(caller, draft) is None:
+        await answer(query)
+    await edit_pressed(query, reply_markup=None)
+    return await _go_on(update, context, caller, draft)
+
+
+def _not_permitted(caller: Caller, draft: Draft) -> Area | None:
+    """The first area an area contact's notice may not go to."""
+    if draft.kind != Kind.NOTICE:
+        return None
+    return next((a for a in draft.areas if not caller.access.may_act_for(a.id)), None)
+
+
+async def _go_on(update: Update, context: Context, caller: Caller, draft: Draft) -> int:
+    """The areas are chosen: ask for the text, or show the preview when it was typed."""
+    area = _not_permitted(caller, draft)
+    if area is not None:
+        context.user_data.pop(DRAFT, None)
+        await refuse(update, context, "notice", area.code, "not_your_area", area=area.name)
+        return END
     if not draft.text.strip():
         await reply(update, caller.t("alert_type_text", areas=draft.area_names))
         return TYPE
@@ -165,10 +246,7 @@ async def on_choose(update: Update, context: Context) -> int:
         if not draft.areas:
             await answer(query, caller.plain("alert_pick_one"))
             return CHOOSE
-        await answer(query)
-        await edit_pressed(query, reply_markup=None)
-        await reply(update, caller.t("alert_type_text", areas=draft.area_names))
-        return TYPE
+        return await _pressed_on(update, context, caller, draft)
     page = keyboards.page_number(query.data)
     toggle = AlertToggle.parse(query.data)
     if AlertAll.matches(query.data):

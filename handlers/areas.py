@@ -23,12 +23,18 @@ from storage.areas import Area
 
 
 async def join(update: Update, context: Context) -> None:
-    caller = context.caller
     db = services(context).db
     argument = " ".join(context.args)
     lookup = await signup.find_area(db, argument) if argument else None
+    await join_found(update, context, lookup)
+
+
+async def join_found(update: Update, context: Context, lookup: signup.AreaLookup | None) -> None:
+    """Join what /join or a postcode typed alone found; without a lookup, offer the areas.
+    Someone who has not consented yet is asked first, the area kept for after."""
+    caller = context.caller
     if lookup is not None and lookup.area is None:
-        await reply(update, caller.t(lookup.problem, postcode=lookup.postcode or ""))
+        await reply(update, caller.t(lookup.problem, **lookup.values))
         return
     if caller.participant is None:
         await ask_consent(update, context, caller, lookup.area.code if lookup else None)
@@ -94,7 +100,7 @@ async def leave(update: Update, context: Context) -> None:
         return
     lookup = await signup.find_area(db, argument)
     if lookup.area is None:
-        await reply(update, caller.t(lookup.problem, postcode=lookup.postcode or ""))
+        await reply(update, caller.t(lookup.problem, **lookup.values))
         return
     left = await signup.leave(db, caller.user_id, lookup.area)
     await confirm(update, caller.t("left" if left else "not_member", area=lookup.area.name))

@@ -257,6 +257,15 @@ class AlertCancel(CallbackData, prefix="alert:cancel"):
     pass
 
 
+@dataclass(frozen=True)
+class AlertSuggestion(CallbackData, prefix="alert:mean"):
+    """The answer to "did you mean Norr?": ``YES`` or ``NO``; the areas are in the draft."""
+
+    YES: ClassVar[str] = "yes"
+    NO: ClassVar[str] = "no"
+    choice: str
+
+
 # ------------------------------------------------------------------ the tip flow
 
 
@@ -313,3 +322,12 @@ class TipSend(CallbackData, prefix="tip:send"):
 @dataclass(frozen=True)
 class TipCancel(CallbackData, prefix="tip:cancel"):
     pass
+
+
+@dataclass(frozen=True)
+class TipOffer(CallbackData, prefix="tip:offer"):
+    """The answer to "send what you wrote as a tip?": ``YES`` or ``NO``."""
+
+    YES: ClassVar[str] = "yes"
+    NO: ClassVar[str] = "no"
+    choice: str

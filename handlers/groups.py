@@ -28,12 +28,13 @@ async def _bot_is_member(update: Update, context: Context) -> bool:
 async def linkgroup(update: Update, context: Context) -> None:
     caller = context.caller
     svc = services(context)
-    if len(context.args) != 1:
+    if not context.args:
         await reply(update, caller.t("linkgroup_usage"))
         return
-    lookup = await signup.find_area(svc.db, context.args[0])
+    # An area's name may have spaces: "/linkgroup östra mark".
+    lookup = await signup.find_area(svc.db, " ".join(context.args))
     if lookup.area is None:
-        await reply(update, caller.t("unknown_area"))
+        await reply(update, caller.t(lookup.problem, **lookup.values))
         return
     access = caller.access
     if not access.may_act_for(lookup.area.id):

@@ -79,11 +79,6 @@ async def unknown(update: Update, context: Context) -> None:
     await reply(update, caller.t("unknown_command"))
 
 
-async def free_text(update: Update, context: Context) -> None:
-    caller = context.caller
-    await reply(update, caller.t("use_commands"))
-
-
 async def stale_button(update: Update, context: Context) -> None:
     """A press on a button whose data no handler knows (an old keyboard, or forged data)."""
     caller = context.caller

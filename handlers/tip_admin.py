@@ -31,14 +31,11 @@ async def tips_command(update: Update, context: Context) -> None:
     scope = "open"
     if args and args[0] in ("open", "all", "öppna", "alla"):
         scope = "all" if args.pop(0) in ("all", "alla") else "open"
-    if len(args) > 1:
-        await reply(update, caller.t("tips_usage"))
-        return
-    found = await tip_handling.list_for_handlers(
-        svc.db, scope, args[0] if args else None, LIST_LIMIT
-    )
+    # The rest is one area, by code or by a name that may have spaces.
+    typed = " ".join(args)
+    found = await tip_handling.list_for_handlers(svc.db, scope, typed or None, LIST_LIMIT)
     if found is None:
-        await reply(update, caller.t("alert_unknown_areas", codes=args[0][:32]))
+        await reply(update, caller.t("alert_unknown_areas", codes=typed[:32]))
         return
     listed, total, area = found
     if not listed:

@@ -1,5 +1,6 @@
 """/tip for residents: the guided flow (category → area → when → description → photo or
-location → contact → summary → Send), the one-line form, and /tipstatus.
+location → contact → summary → Send), the one-line form, free text offered as a tip, and
+/tipstatus.
 
 Long because the flow has nine steps: one callback per step, in the order a resident meets
 them, reads better here than spread over modules."""
@@ -24,10 +25,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import dates, guessing, tip_card, tip_refs, tips
+from bot import dates, guessing, signup, tip_card, tip_refs, tips
 from bot.persistence import Flow
 from bot.texts import Safe
-from handlers import keyboards
+from handlers import areas, keyboards
 from handlers.callbacks import (
     CallbackData,
     TipAnyway,
@@ -38,6 +39,7 @@ from handlers.callbacks import (
     TipContact,
     TipDate,
     TipNext,
+    TipOffer,
     TipPage,
     TipSend,
     TipWhen,
@@ -54,7 +56,7 @@ from handlers.common import (
     services,
 )
 
-CATEGORY, AREA, WHEN, DATE, DESCRIBE, ATTACH, CONTACT, PHONE, CONFIRM, URGENT = range(10)
+CATEGORY, AREA, WHEN, DATE, DESCRIBE, ATTACH, CONTACT, PHONE, CONFIRM, URGENT, OFFER = range(11)
 END = ConversationHandler.END
 DRAFT = "tip_draft"
 LIMIT = "tip_limit"
@@ -135,6 +137,99 @@ def _category_list(caller: Caller) -> str:
     return ", ".join(
         f"{code} ({tips.category_name(caller.lang, code)})" for code in tips.CATEGORIES
     )
+
+
+# ------------------------------------------------------------------ free text
+
+
+async def on_free_text(update: Update, context: Context) -> None:
+    """Text typed in the private chat that no flow and no command took (this route comes
+    last). Nothing is thrown away: a postcode joins its area, anything else from a resident
+    is offered as a tip, the text kept in this flow's draft until Send or "no"; someone not
+    signed up is told how."""
+    caller = context.caller
+    svc = services(context)
+    text = update.effective_message.text
+    postcode = await signup.postcode_area(svc.db, text)
+    if postcode is not None:
+        await areas.join_found(update, context, postcode)
+        return
+    if caller.participant is None:
+        await reply(update, caller.t("free_text_not_registered"))
+        return
+    problem = tips.description_problem(text)
+    if problem is not None:
+        await reply(update, caller.t(problem.key, **problem.values))
+        return
+    context.user_data[DRAFT] = tips.Draft(description=text.strip())
+    _flow(context).begin(update, OFFER)
+    await _offer(update, caller)
+
+
+def _flow(context: Context) -> Flow:
+    """This flow as the application runs it."""
+    return next(
+        h
+        for group in context.application.handlers.values()
+        for h in group
+        if isinstance(h, Flow) and h.name == tips.FLOW
+    )
+
+
+async def on_more_text(update: Update, context: Context) -> int:
+    """More text while the offer is open: it belongs to the same report."""
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    caller = context.caller
+    text = f"{draft.description}\n{update.effective_message.text.strip()}"
+    problem = tips.description_problem(text)
+    if problem is not None:
+        await reply(update, caller.t(problem.key, **problem.values))
+    else:
+        draft.description = text
+    await _offer(update, caller)
+    return OFFER
+
+
+async def _offer(update: Update, caller: Caller) -> None:
+    await reply(update, caller.t("free_text_offer"), reply_markup=_offer_markup(caller))
+
+
+def _offer_markup(caller: Caller) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(caller.plain("free_text_send_button"), TipOffer(TipOffer.YES)),
+                _button(caller.plain("free_text_no_button"), TipOffer(TipOffer.NO)),
+            ]
+        ]
+    )
+
+
+async def on_offer(update: Update, context: Context) -> int:
+    """The answer to the offer: yes begins the guided flow with the text as its
+    description; no forgets the text."""
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    pressed = TipOffer.parse(await _pressed(update))
+    caller = context.caller
+    if pressed is None or pressed.choice != TipOffer.YES:
+        context.user_data.pop(DRAFT, None)
+        await reply(update, caller.t("free_text_declined"))
+        return END
+    svc = services(context)
+    refusal = await tips.may_report(svc, _limit(context), caller.user_id, caller.participant)
+    if refusal is not None:
+        context.user_data.pop(DRAFT, None)
+        await reply(update, caller.t(refusal.key, **refusal.values))
+        return END
+    draft.areas = await tips.areas_of(svc.db, caller.user_id)
+    if len(draft.areas) == 1:
+        draft.area = draft.areas[0]
+    await reply(update, caller.t("emergency"))
+    return await _show(update, context, caller, draft, CATEGORY)
 
 
 # ------------------------------------------------------------------ showing a step
@@ -318,7 +413,7 @@ async def on_when(update: Update, context: Context) -> int:
         draft.occurred_at = tips.now_stamp()
         return await _show(update, context, caller, draft, URGENT)
     draft.occurred_at = None
-    return await _show(update, context, caller, draft, DESCRIBE)
+    return await _show(update, context, caller, draft, _after_when(draft))
 
 
 async def on_anyway(update: Update, context: Context) -> int:
@@ -327,7 +422,7 @@ async def on_anyway(update: Update, context: Context) -> int:
     if draft is None:
         return END
     await _pressed(update)
-    return await _show(update, context, context.caller, draft, DESCRIBE)
+    return await _show(update, context, context.caller, draft, _after_when(draft))
 
 
 async def on_date_button(update: Update, context: Context) -> int:
@@ -352,7 +447,12 @@ async def _take_date(update: Update, context: Context, draft: tips.Draft, text: 
         await reply(update, caller.t("tip_bad_date"))
         return DATE
     draft.occurred = day.isoformat()
-    return await _show(update, context, caller, draft, DESCRIBE)
+    return await _show(update, context, caller, draft, _after_when(draft))
+
+
+def _after_when(draft: tips.Draft) -> int:
+    """The description step, unless the tip began as text the resident had typed."""
+    return ATTACH if draft.description and DESCRIBE not in draft.steps else DESCRIBE
 
 
 async def on_description(update: Update, context: Context) -> int:
@@ -571,6 +671,8 @@ def conversation(entry_points: list[CommandHandler]) -> Flow:
     fallbacks. Its step and draft survive a restart (bot/persistence.py)."""
     typed_text = NEW_MESSAGES & filters.TEXT & ~filters.COMMAND
     return Flow(
+        # Free text outside the flow enters at OFFER through on_free_text, the bot's last
+        # route, so that every other route that takes text comes first.
         entry_points=entry_points,
         states=dict(
             [
@@ -612,6 +714,12 @@ def conversation(entry_points: list[CommandHandler]) -> Flow:
                     otherwise=None,
                 ),
                 _step(CONFIRM, button(TipSend, on_send)),
+                _step(
+                    OFFER,
+                    button(TipOffer, on_offer),
+                    MessageHandler(typed_text, on_more_text),
+                    back=False,
+                ),
                 # PTB runs this with the flow's last update once the timeout has passed.
                 (ConversationHandler.TIMEOUT, [TypeHandler(Update, on_timeout)]),
             ]

@@ -44,10 +44,10 @@ async def test_unknown_area_and_malformed_postcode(sandbox: Sandbox, bot, rows):
     lars = await registered(sandbox, 302, "Lars")
     await lars.send("/join centrum")
     before = snapshot(rows)
-    assert "inget område med den koden" in (await lars.send("/join atlantis")).text
+    assert "inget område som heter så" in (await lars.send("/join atlantis")).text
     assert "fem siffror" in (await lars.send("/join 692 3")).text
     assert "postnumret 12345" in (await lars.send("/join 123 45")).text
-    assert "inget område med den koden" in (await lars.send("/leave atlantis")).text
+    assert "inget område som heter så" in (await lars.send("/leave atlantis")).text
     assert snapshot(rows) == before
 
 
@@ -57,16 +57,14 @@ async def test_oversize_unicode_and_sql_like_arguments(sandbox: Sandbox, bot, ro
     huge = await maria.send("/join " + "x" * 5000)
     assert "inget område" in huge.text
     assert len(huge.text) < 200, "the answer does not echo the oversize input"
-    for nasty in (
-        "centrum'; DROP TABLE areas; --",
-        "🏠🚓 Östra",
-        "<b>centrum</b>",
-        "\u202ecentrum",
-    ):
+    for nasty in ("centrum'; DROP TABLE areas; --", "<b>centrum</b>"):
         answer = await maria.send(f"/join {nasty}")
         assert "inget område" in answer.text
     assert snapshot(rows) == before
     assert rows("SELECT count(*) FROM areas") == [(3,)]
+    # Emoji and a direction mark are not part of a name: what is left is an area's name.
+    assert "Östra Mark" in (await maria.send("/join 🏠🚓 Östra")).text
+    assert "Centrum" in (await maria.send("/join \u202ecentrum")).text
 
 
 async def test_edited_and_textless_messages_and_unknown_updates_are_ignored(
@@ -91,7 +89,7 @@ async def test_edited_and_textless_messages_and_unknown_updates_are_ignored(
 
 async def test_free_text_and_unknown_command_in_private(sandbox: Sandbox, bot, rows):
     olle = sandbox.user(305, "Olle")
-    assert "bara kommandon" in (await olle.send("hej hej")).text
+    assert "/start" in (await olle.send("hej hej")).text
     assert "finns inte" in (await olle.send("/nonsense with args")).text
     assert rows("SELECT count(*) FROM participants") == [(0,)]
 

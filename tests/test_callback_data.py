@@ -43,6 +43,7 @@ SENT_BEFORE = [
     (cb.AlertNext(), "alert:next"),
     (cb.AlertSend(), "alert:send"),
     (cb.AlertCancel(), "alert:cancel"),
+    (cb.AlertSuggestion(cb.AlertSuggestion.YES), "alert:mean:yes"),
     (cb.TipCategory("theft"), "tip:cat:theft"),
     (cb.TipArea("centrum"), "tip:area:centrum"),
     (cb.TipPage(2), "tip:page:2"),
@@ -54,6 +55,7 @@ SENT_BEFORE = [
     (cb.TipBack(), "tip:back"),
     (cb.TipSend(), "tip:send"),
     (cb.TipCancel(), "tip:cancel"),
+    (cb.TipOffer(cb.TipOffer.NO), "tip:offer:no"),
 ]
 
 

@@ -234,6 +234,10 @@ async def test_every_keyboard_builder_stays_within_the_limits(lang):
         # the pager: every area picker above, on every page
         "handlers.keyboards.picker": [keyboards.area_choice(lang, some_areas(250), 25).markup],
         "handlers.alerts._preview_markup": [alerts._preview_markup(lang)],
+        "handlers.alerts._suggestion_markup": [
+            alerts._suggestion_markup(lang, ", ".join(a.name for a in some_areas(3)))
+        ],
+        "handlers.tip_flow._offer_markup": [tip_flow._offer_markup(Caller(1, "A", None, lang))],
         "handlers.admin._remove_confirm_markup": [
             admin._remove_confirm_markup(lang, some_areas(1)[0])
         ],

@@ -47,7 +47,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "municipality about {area} will now come here, to this chat."
     ),
     "already_member": "You are already in {area}.",
-    "unknown_area": "There is no area with that code. See /areas for all areas.",
+    "unknown_area": "There is no area by that name. See /areas for all areas.",
     "unknown_postcode": "No area has the postcode {postcode}. See /areas for all areas.",
     "bad_postcode": "A postcode has five digits, for example 692 31.",
     "no_areas": "There are no areas yet. Please contact the municipality.",
@@ -658,4 +658,25 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "• If you are in danger, or a crime is happening right now: call 112."
     ),
     "language_offer_button": "Use English",
+    # Plain language: nothing typed is thrown away (free text, postcode alone, area names)
+    "area_ambiguous": "Several areas start like that: {names}. Type a little more of the name.",
+    "unknown_area_nearest": "There is no area by that name. Did you mean {area}?",
+    "free_text_offer": (
+        "Would you like to send what you wrote as a tip to the municipality and the police?"
+    ),
+    "free_text_send_button": "Send as a tip",
+    "free_text_no_button": "No, thanks",
+    "free_text_declined": "All right, nothing is kept. Type /help to see what you can do.",
+    "free_text_not_registered": (
+        "Would you like to join the neighbourhood watch? Type /start to begin."
+    ),
+    "alert_did_you_mean": "There is no area called {typed}. Did you mean {names}?",
+    "alert_did_you_mean_yes_button": "Yes, {names}",
+    "alert_did_you_mean_no_button": "No, choose from the list",
+    "alert_area_ambiguous": (
+        "Several areas start with {typed}: {names}. Choose areas from the list. Your text is kept."
+    ),
+    "alert_unknown_choose": (
+        "There is no area called {typed}. Choose areas from the list. Your text is kept."
+    ),
 }

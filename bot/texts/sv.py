@@ -47,7 +47,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "{area} kommer nu hit, till den här chatten."
     ),
     "already_member": "Du är redan med i {area}.",
-    "unknown_area": "Det finns inget område med den koden. Se /areas för alla områden.",
+    "unknown_area": "Det finns inget område som heter så. Se /areas för alla områden.",
     "unknown_postcode": "Inget område har postnumret {postcode}. Se /areas för alla områden.",
     "bad_postcode": "Ett postnummer har fem siffror, till exempel 692 31.",
     "no_areas": "Det finns inga områden ännu. Kontakta kommunen.",
@@ -658,4 +658,23 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "• Vid fara eller brott som pågår just nu: ring 112."
     ),
     "language_offer_button": "Använd svenska",
+    # Plain language: nothing typed is thrown away (free text, postcode alone, area names)
+    "area_ambiguous": "Flera områden börjar så: {names}. Skriv lite mer av namnet.",
+    "unknown_area_nearest": "Det finns inget område som heter så. Menade du {area}?",
+    "free_text_offer": "Vill du skicka det du skrev som ett tips till kommunen och polisen?",
+    "free_text_send_button": "Skicka som tips",
+    "free_text_no_button": "Nej tack",
+    "free_text_declined": "Okej, då sparas inget. Skriv /help för att se vad du kan göra.",
+    "free_text_not_registered": (
+        "Vill du vara med i grannsamverkan? Skriv /start så kommer du igång."
+    ),
+    "alert_did_you_mean": "Det finns inget område som heter {typed}. Menade du {names}?",
+    "alert_did_you_mean_yes_button": "Ja, {names}",
+    "alert_did_you_mean_no_button": "Nej, välj i listan",
+    "alert_area_ambiguous": (
+        "Flera områden börjar med {typed}: {names}. Välj områden i listan. Din text finns kvar."
+    ),
+    "alert_unknown_choose": (
+        "Det finns inget område som heter {typed}. Välj områden i listan. Din text finns kvar."
+    ),
 }
