@@ -127,21 +127,21 @@ def text_problem(draft: Draft) -> Message | None:
 
 
 async def parse_areas(db: Database, spec: str) -> tuple[list[Area], list[str]]:
-    """``centrum,norr`` or ``all`` → (areas found, codes not found)."""
+    """``centrum,norr``, ``Östra,norr`` or ``all`` → (areas found, pieces not found). A code,
+    a name or an unambiguous beginning of one names an area (bot/area_names.py)."""
     everything = await area_rows.all_areas(db)
     if spec.strip().lower() in ("all", "alla"):
         return everything, []
-    by_code = {a.code: a for a in everything}
     found: list[Area] = []
     unknown: list[str] = []
-    for code in (c.strip().lower() for c in spec.split(",")):
-        if not code:
+    for piece in (p.strip() for p in spec.split(",")):
+        if not piece:
             continue
-        if code in by_code:
-            if by_code[code] not in found:
-                found.append(by_code[code])
-        else:
-            unknown.append(code[:32])
+        area = area_names.resolve(everything, piece).area
+        if area is None:
+            unknown.append(piece[:32])
+        elif area not in found:
+            found.append(area)
     return found, unknown
 
 

@@ -199,6 +199,10 @@ async def test_staff_commands_take_names(sandbox: Sandbox, bot, db_path, rows):
     ]
     await coordinator.send("/area rename nor Norrmalm")
     assert rows("SELECT name FROM areas WHERE code = 'norr'") == [("Norrmalm",)]
+    saved = await coordinator.send("/remind daily 18:30 Östra,centrum Grannmöte i kväll")
+    assert "till Centrum och Östra Mark" in saved.text
+    unknown = await coordinator.send("/remind daily 18:30 söder Grannmöte i kväll")
+    assert "söder" in unknown.text and rows("SELECT count(*) FROM reminders") == [(1,)]
 
 
 # ------------------------------------------------------------------ alerts
