@@ -39,8 +39,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     # Areas
     "choose_area": (
         "Choose the area where you live. You can be in several.\n"
-        "Not sure which area you live in? Type /join and your postcode, for example "
-        "/join 692 31."
+        "Not sure which area you live in? Type your postcode, for example 692 31."
     ),
     "joined": (
         "Welcome to the neighbourhood watch {area}! Messages from the police and the "

@@ -39,8 +39,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     # Areas
     "choose_area": (
         "Välj ditt område. Du kan vara med i flera.\n"
-        "Vet du inte vilket område du bor i? Skriv /join och ditt postnummer, till exempel "
-        "/join 692 31."
+        "Vet du inte vilket område du bor i? Skriv ditt postnummer, till exempel 692 31."
     ),
     "joined": (
         "Välkommen till grannsamverkan {area}! Meddelanden från polisen och kommunen om "
