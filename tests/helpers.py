@@ -211,3 +211,15 @@ async def mydata_file(user: SandboxUser) -> Msg:
     """/mydata answers in words first, then with the JSON file: the file."""
     await user.send("/mydata")
     return await user.wait_text("(JSON)")
+
+
+def memberships(rows: Callable[..., list[tuple]], user_id: int) -> list[str]:
+    """The codes of the areas the user is a member of, read as an outsider would."""
+    return [
+        code
+        for (code,) in rows(
+            "SELECT a.code FROM memberships m JOIN areas a ON a.id = m.area_id"
+            " WHERE m.user_id = ? ORDER BY a.code",
+            (user_id,),
+        )
+    ]

@@ -13,7 +13,7 @@ from bot import area_names
 from bot.sandbox import Sandbox
 from storage.areas import Area
 from tests.conftest import COORDINATOR_ID, POLICE_ID
-from tests.helpers import grant_role, seed_residents, until
+from tests.helpers import grant_role, memberships, seed_residents, until
 
 MARGIT = 401
 FULL_REF = r"T-\d{4}-\d{6}-[A-Z0-9]{4}"
@@ -25,17 +25,6 @@ def _handlers_known(sandbox: Sandbox) -> None:
     """The coordinator and the officer have started the bot, so it can write to them."""
     sandbox.user(COORDINATOR_ID, "Kerstin")
     sandbox.user(POLICE_ID, "Polis")
-
-
-def memberships(rows, user_id: int) -> list[str]:
-    return [
-        code
-        for (code,) in rows(
-            "SELECT a.code FROM memberships m JOIN areas a ON a.id = m.area_id"
-            " WHERE m.user_id = ? ORDER BY a.code",
-            (user_id,),
-        )
-    ]
 
 
 async def registered(sandbox: Sandbox, user_id: int, name: str):

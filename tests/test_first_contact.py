@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 from bot.config import load_settings
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
+from tests.helpers import memberships
 
 # Retention periods that differ from each other and from the defaults, so that each one
 # found in the consent text can only have come from its own key.
@@ -27,17 +28,6 @@ NEXT_STEP_EN = "What happens now"
 def with_periods(config_file: Path) -> Path:
     config_file.write_text(config_file.read_text(encoding="utf-8") + PERIODS, encoding="utf-8")
     return config_file
-
-
-def memberships(rows, user_id: int) -> list[str]:
-    return [
-        code
-        for (code,) in rows(
-            "SELECT a.code FROM memberships m JOIN areas a ON a.id = m.area_id"
-            " WHERE m.user_id = ? ORDER BY a.code",
-            (user_id,),
-        )
-    ]
 
 
 # ------------------------------------------------------------------ the bot's description

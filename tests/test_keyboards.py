@@ -24,7 +24,7 @@ from handlers.common import Caller
 from storage.areas import Area
 from storage.tips import Tip
 from tests.conftest import COORDINATOR_ID, POLICE_ID
-from tests.helpers import seed_residents, until
+from tests.helpers import memberships, seed_residents, until
 
 ROOT = Path(__file__).resolve().parents[1]
 LONGEST_CODE = 32  # what the configuration and /area add allow
@@ -300,17 +300,6 @@ def flood_guard_off(config_file: Path) -> Settings:
 
 def all_codes(rows) -> list[str]:
     return [code for (code,) in rows("SELECT code FROM areas ORDER BY code")]
-
-
-def memberships(rows, user_id: int) -> list[str]:
-    return [
-        code
-        for (code,) in rows(
-            "SELECT a.code FROM memberships m JOIN areas a ON a.id = m.area_id"
-            " WHERE m.user_id = ? ORDER BY a.code",
-            (user_id,),
-        )
-    ]
 
 
 def current(sandbox: Sandbox, message: Msg) -> Msg:

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from bot.runtime import Grannbot
 from bot.sandbox import Sandbox
-
-
-def memberships(rows, user_id: int) -> list[str]:
-    return [
-        code
-        for (code,) in rows(
-            "SELECT a.code FROM memberships m JOIN areas a ON a.id = m.area_id"
-            " WHERE m.user_id = ? ORDER BY a.code",
-            (user_id,),
-        )
-    ]
+from tests.helpers import memberships
 
 
 async def consent(user) -> None:
