@@ -28,7 +28,8 @@ REDEEM = "guesses_redeem"
 
 
 class GuessLimit:
-    """At most ``misses`` failed lookups per user in any rolling ``window`` seconds."""
+    """At most ``misses`` noted events (failed lookups; see also tips.HourlyLimit) per user in
+    any rolling ``window`` seconds."""
 
     def __init__(
         self,

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from bot import clock, groups
+from bot.guessing import GuessLimit
 from bot.message import Message
 from bot.roles import not_banned
 from bot.services import Services
@@ -229,36 +228,20 @@ def local_today(services: Services) -> date:
 # ------------------------------------------------------------------ who may report
 
 
-class HourlyLimit:
-    """At most ``per_hour`` tips per resident in any rolling hour.
+class HourlyLimit(GuessLimit):
+    """At most ``per_hour`` tips per resident in any rolling hour: the same rolling window as
+    the lookup limit, counting tips sent instead of misses.
 
     Counted in memory on purpose: a counter in the database would have to say whose tips
     these were, and would link an anonymous tip to its sender. Here the only trace is a few
     timestamps per user id, forgotten after an hour (or at a restart)."""
 
     def __init__(self, per_hour: int) -> None:
+        super().__init__(misses=per_hour, window=3600)
         self.per_hour = per_hour
-        self._sent: dict[int, deque[float]] = defaultdict(deque)
-
-    def _recent(self, user_id: int, now: float) -> deque[float]:
-        sent = self._sent[user_id]
-        while sent and now - sent[0] >= 3600:
-            sent.popleft()
-        if not sent:
-            del self._sent[user_id]
-            return deque()
-        return sent
-
-    def wait_seconds(self, user_id: int) -> float:
-        """0 if the resident may send a tip now, else seconds until they may."""
-        now = time.monotonic()
-        sent = self._recent(user_id, now)
-        if len(sent) < self.per_hour:
-            return 0.0
-        return 3600 - (now - sent[0])
 
     def note(self, user_id: int) -> None:
-        self._sent[user_id].append(time.monotonic())
+        self.miss(user_id)
 
 
 async def may_report(

@@ -11,7 +11,7 @@ text never shows one as a bare placeholder:
   ``t(lang, key, count=n)`` picks the form with Babel, and a form may leave the number out
   ("den senaste veckan");
 - any other count is shown through such an entry named after a colon: in
-  ``"går till {people:n_residents}"``, ``people`` is rendered by the entry ``n_residents``
+  ``"går till {people:n_people}"``, ``people`` is rendered by the entry ``n_people``
   with ``count=people``. That is how one text shows several counts, or a count that keeps
   the name the caller gives it.
 

@@ -93,7 +93,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "open_private_button": "Open private chat",
     "error": "Something went wrong. Please try again in a moment.",
     "unknown_command": "That command does not exist. Type /help to see what you can do.",
-    "use_commands": "I only understand commands. Type /help to see what you can do.",
     "button_expired": "That button is no longer valid.",
     # Roles
     "not_allowed": "That command is not available to you.",
@@ -547,7 +546,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "n_minutes": {"one": "{count} minute", "other": "{count} minutes"},
     "n_characters": {"one": "{count} character", "other": "{count} characters"},
     "n_tips": {"one": "{count} tip", "other": "{count} tips"},
-    "n_residents": {"one": "{count} resident", "other": "{count} residents"},
     "n_group_chats": {"one": "{count} group chat", "other": "{count} group chats"},
     "n_new": {"one": "{count} new", "other": "{count} new"},
     "n_last_weeks": {"one": "the last week", "other": "the last {count} weeks"},

@@ -88,7 +88,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "open_private_button": "Öppna privat chatt",
     "error": "Något gick fel. Försök igen om en stund.",
     "unknown_command": "Det kommandot finns inte. Skriv /hjalp för att se vad du kan göra.",
-    "use_commands": "Jag förstår bara kommandon. Skriv /help för att se vad du kan göra.",
     "button_expired": "Den knappen gäller inte längre.",
     # Roles
     "not_allowed": "Det kommandot är inte tillgängligt för dig.",
@@ -545,7 +544,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "n_minutes": {"one": "{count} minut", "other": "{count} minuter"},
     "n_characters": {"one": "{count} tecken", "other": "{count} tecken"},
     "n_tips": {"one": "{count} tips", "other": "{count} tips"},
-    "n_residents": {"one": "{count} boende", "other": "{count} boende"},
     "n_group_chats": {"one": "{count} gruppchatt", "other": "{count} gruppchattar"},
     "n_new": {"one": "{count} ny", "other": "{count} nya"},
     "n_last_weeks": {"one": "den senaste veckan", "other": "de senaste {count} veckorna"},
